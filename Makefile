@@ -1,0 +1,29 @@
+# Heard: `make run` sets up and serves the demo; `make test` runs the whole test suite.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install run test lint
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded default: SQLite, in-memory channel layer, tasks in process, console SMS and email.
+run: install
+	HEARD_DEBUG=1 $(PY) manage.py migrate --noinput
+	HEARD_DEBUG=1 $(PY) manage.py seed_demo
+	HEARD_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 backend.asgi:application
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run

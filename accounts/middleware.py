@@ -1,0 +1,43 @@
+"""Staff who can read children's words must have a second factor before they do anything else."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+# Paths a staff member without TOTP may still reach: the sign-in and MFA set-up pages, and
+# the static files those pages use.
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/_allauth/")
+
+
+class StaffMFARequiredMiddleware:
+    """Send IROs, managers and admins to TOTP set-up until they have it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.needs_mfa
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and staff_mfa_missing(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Set up two-step sign-in (an authenticator app) before using Heard."},
+                    status=403,
+                )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def staff_mfa_missing(user) -> bool:
+    """Return True when this user's role needs TOTP and they have not set it up."""
+    from allauth.mfa.models import Authenticator
+
+    if not user.needs_mfa:
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

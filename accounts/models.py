@@ -1,0 +1,89 @@
+"""The user model: one account per person, with the role that decides what they may see."""
+
+from decimal import Decimal
+
+import phonenumbers
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def normalise_uk_phone(raw: str) -> str:
+    """Return a phone number in E.164 form, reading national numbers as UK ones."""
+    try:
+        parsed = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError("Enter a phone number, like 07700 900123.") from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValidationError("That does not look like a whole phone number.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class Role(models.TextChoices):
+    CHILD = "child", "Child or young person"
+    ADVOCATE = "advocate", "Advocate"
+    IRO = "iro", "Independent Reviewing Officer"
+    MANAGER = "manager", "IRO manager"
+    CICC = "cicc", "Children in Care Council member"
+    ADMIN = "admin", "Administrator"
+
+
+class IROContract(models.TextChoices):
+    IN_HOUSE = "in_house", "In-house"
+    SESSIONAL = "sessional", "Sessional"
+
+
+class User(AbstractUser):
+    """A person who signs in to Heard; the role decides what they may see and do."""
+
+    # Roles that see children's words and so must sign in with a second factor.
+    MFA_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN})
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CHILD)
+    phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164, e.g. +447700900123")
+    phone_verified = models.BooleanField(default=False)
+    iro_contract = models.CharField(
+        max_length=16, choices=IROContract.choices, blank=True, default="", help_text="IROs only."
+    )
+    # Full-time equivalent, for caseloads measured against 50-70 children per full-time IRO.
+    fte = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("1.00"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=~models.Q(phone=""), name="accounts_user_phone_unique"),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.phone:
+            self.phone = normalise_uk_phone(self.phone)
+
+    @property
+    def is_child(self) -> bool:
+        return self.role == Role.CHILD
+
+    @property
+    def is_advocate(self) -> bool:
+        return self.role == Role.ADVOCATE
+
+    @property
+    def is_iro(self) -> bool:
+        return self.role == Role.IRO
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_cicc(self) -> bool:
+        return self.role == Role.CICC
+
+    @property
+    def needs_mfa(self) -> bool:
+        return self.role in self.MFA_ROLES

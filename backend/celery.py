@@ -1,0 +1,11 @@
+"""The Celery app: a Redis broker in production, eager in-process tasks by default."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+
+app = Celery("heard")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,21 @@
+"""Heard's URLs: people's pages, sign-in, the API and the health check."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from backend import views
+
+# The admin signs in through allauth too, so its two-step sign-in cannot be bypassed.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Heard administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/", include("mobile_api.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("feedback.urls")),
+]

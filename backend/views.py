@@ -1,0 +1,58 @@
+"""Site-wide pages: the home page that sends each person to their place, and the health check."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from accounts.models import Role
+
+_HOME_BY_ROLE = {
+    Role.CHILD: "feedback:my_statements",
+    Role.ADVOCATE: "feedback:advocacy",
+    Role.IRO: "feedback:inbox",
+    Role.MANAGER: "feedback:inbox",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the page their role starts on."""
+    target = _HOME_BY_ROLE.get(request.user.role)
+    if target:
+        return redirect(target)
+    if request.user.role == Role.ADMIN:
+        return redirect("admin:index")
+    return render(request, "home_cicc.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return False
+    return True
+
+
+def _redis_ok() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database (and Redis, when configured) answer; 503 otherwise."""
+    checks = {"database": "ok" if _database_ok() else "down"}
+    if settings.REDIS_URL:
+        checks["redis"] = "ok" if _redis_ok() else "down"
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,19 @@
+"""Admin for statements: metadata only, so the admin is not a back door to children's words."""
+
+from django.contrib import admin
+
+from feedback.models import Statement
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ("id", "child", "category", "channel", "on_behalf", "created_at", "read_at")
+    list_filter = ("category", "channel", "on_behalf")
+    fields = ("child", "category", "channel", "author", "on_behalf", "routed_to", "review", "created_at", "read_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

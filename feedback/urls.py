@@ -1,0 +1,18 @@
+"""Pages for statements."""
+
+from django.urls import path
+
+from feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("my/messages/", views.my_statements, name="my_statements"),
+    path("my/messages/new/", views.statement_new, name="statement_new"),
+    path("advocacy/", views.advocacy, name="advocacy"),
+    path(
+        "advocacy/children/<int:child_id>/messages/new/", views.statement_new_on_behalf, name="statement_new_on_behalf"
+    ),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/messages/<int:statement_id>/", views.statement_detail, name="statement_detail"),
+]

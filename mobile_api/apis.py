@@ -1,0 +1,134 @@
+"""API views: one per operation, each parsing, authorising and calling one service."""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from feedback.models import Category, Channel, Statement
+from feedback.selectors import statement_get_for_user, statements_visible_to
+from feedback.services import statement_mark_read, statement_submit
+from reviews.selectors import child_get_for_user, children_visible_to
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A unique key per submission: a retry with the same key and body is stored once.",
+)
+
+
+class StatementOutput(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="child_id")
+    child_case_reference = serializers.CharField(source="child.case_reference")
+    read = serializers.BooleanField(source="is_read")
+    review_due_by = serializers.DateField(source="review.due_by", allow_null=True, default=None)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "child",
+            "child_case_reference",
+            "category",
+            "body",
+            "channel",
+            "on_behalf",
+            "consent_given",
+            "created_at",
+            "read",
+            "read_at",
+            "review_due_by",
+        ]
+        read_only_fields = fields
+
+
+class StatementPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+class StatementListCreateApi(APIView):
+    """List the statements the caller may see, or submit one."""
+
+    class Input(serializers.Serializer):
+        child = serializers.IntegerField(
+            required=False, help_text="The child's id. Required for an advocate; a child may leave it out."
+        )
+        category = serializers.ChoiceField(choices=Category.choices)
+        body = serializers.CharField(trim_whitespace=True)
+        consent_given = serializers.BooleanField(
+            required=False, default=False, help_text="Advocates: the child agreed to this being sent for them."
+        )
+
+        def validate_body(self, value: str) -> str:
+            limit = settings.HEARD_STATEMENT_MAX_LENGTH
+            if len(value) > limit:
+                raise ValidationError(f"Please keep it under {limit} characters, or send it in parts.")
+            return value
+
+    @extend_schema(responses=StatementOutput(many=True), operation_id="statements_list")
+    def get(self, request: Request) -> Response:
+        paginator = StatementPagination()
+        page = paginator.paginate_queryset(statements_visible_to(request.user), request, view=self)
+        return paginator.get_paginated_response(StatementOutput(page, many=True).data)
+
+    @extend_schema(
+        request=Input,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: StatementOutput,
+            200: OpenApiResponse(StatementOutput, description="A retried submission: the statement stored first."),
+            400: OpenApiResponse(description="A field is missing or wrong; the field is named."),
+            404: OpenApiResponse(description="No such child, or not one the caller may write for."),
+            409: OpenApiResponse(description="The Idempotency-Key was used for a different submission."),
+        },
+        operation_id="statements_create",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        child_id = data.validated_data.get("child")
+        if child_id is None:
+            if request.user.role != Role.CHILD:
+                raise ValidationError({"child": "Say which child this is for."})
+            child = children_visible_to(request.user).first()
+            if child is None:
+                raise PermissionDenied("No care record is linked to this account.")
+        else:
+            child = child_get_for_user(request.user, child_id)
+        statement, created = statement_submit(
+            author=request.user,
+            child=child,
+            category=data.validated_data["category"],
+            body=data.validated_data["body"],
+            channel=Channel.APP,
+            consent_given=data.validated_data["consent_given"],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        statement = statement_get_for_user(request.user, statement.pk)
+        return Response(
+            StatementOutput(statement).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class StatementMarkReadApi(APIView):
+    """The child's IRO marks a statement read; the child then sees it was read."""
+
+    @extend_schema(
+        request=None,
+        responses={200: StatementOutput, 403: OpenApiResponse(description="Only the child's IRO marks it read.")},
+        operation_id="statements_mark_read",
+    )
+    def post(self, request: Request, statement_id: int) -> Response:
+        statement = statement_get_for_user(request.user, statement_id)
+        if request.user.role != Role.IRO:
+            raise PermissionDenied("Only the child's IRO can mark a statement read.")
+        statement = statement_mark_read(statement=statement, reader=request.user)
+        return Response(StatementOutput(statement).data)

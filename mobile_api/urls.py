@@ -1,0 +1,13 @@
+"""API routes: /api/v1/ for the app, the OpenAPI schema and its docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mobile_api import apis
+
+urlpatterns = [
+    path("v1/statements/", apis.StatementListCreateApi.as_view(), name="v1-statements"),
+    path("v1/statements/<int:statement_id>/read/", apis.StatementMarkReadApi.as_view(), name="v1-statement-read"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,28 @@
+"""Admin for care records."""
+
+from django.contrib import admin
+
+from reviews.models import AdvocateAssignment, Child, IROAllocation, Review
+
+
+class IROAllocationInline(admin.TabularInline):
+    model = IROAllocation
+    extra = 0
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+
+
+@admin.register(Child)
+class ChildAdmin(admin.ModelAdmin):
+    list_display = ("case_reference", "date_of_birth", "became_looked_after", "left_care", "placed_out_of_area")
+    search_fields = ("case_reference",)
+    list_filter = ("placed_out_of_area", "uses_symbols")
+    inlines = [IROAllocationInline, ReviewInline]
+
+
+@admin.register(AdvocateAssignment)
+class AdvocateAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("child", "advocate", "started_on", "ended_on")

@@ -1,0 +1,158 @@
+"""Care records: the child, who their IRO and advocates are, and their statutory reviews."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Sex(models.TextChoices):
+    # SSDA903 codes.
+    MALE = "1", "Male"
+    FEMALE = "2", "Female"
+
+
+class Child(models.Model):
+    """A looked-after child, known to Heard by the council's case reference, not by name."""
+
+    case_reference = models.CharField(max_length=20, unique=True)
+    # The name the child likes to be called, shown only to the child and the staff allowed to
+    # see them; never put in a link, an SMS or an export.
+    known_as = models.CharField(max_length=60, blank=True, default="")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="child_record",
+    )
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    # DfE ethnicity codes as used in SSDA903 (e.g. WBRI, MWBC, AIND, BAFR, OOTH, REFU, NOBT).
+    ethnicity = models.CharField(max_length=4)
+    first_language = models.CharField(max_length=40, default="English")
+    communication_needs = models.TextField(blank=True, default="")
+    uses_symbols = models.BooleanField(default=False, help_text="Give this child symbol-based forms.")
+    placed_out_of_area = models.BooleanField(default=False)
+    became_looked_after = models.DateField()
+    left_care = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_care__isnull=True) | Q(left_care__gte=models.F("became_looked_after")),
+                name="reviews_child_left_after_arrived",
+            ),
+            models.CheckConstraint(
+                condition=Q(became_looked_after__gte=models.F("date_of_birth")),
+                name="reviews_child_looked_after_after_birth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_reference
+
+    def age_on(self, day: date) -> int:
+        """Return the child's age in whole years on the given day."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def is_looked_after(self) -> bool:
+        return self.left_care is None
+
+
+class IROAllocation(models.Model):
+    """One period in which an IRO is allocated to a child; at most one is current."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="iro_allocations")
+    iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iro_allocations")
+    allocated_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One current IRO per child, enforced by the database.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="reviews_one_current_iro_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("allocated_on")),
+                name="reviews_iroallocation_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["iro", "ended_on"], name="reviews_alloc_iro_current")]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.iro} from {self.allocated_on}"
+
+
+class AdvocateAssignment(models.Model):
+    """An advocate assigned to help a child be heard."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="advocate_assignments")
+    advocate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="advocate_assignments"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "advocate"],
+                condition=Q(ended_on__isnull=True),
+                name="reviews_one_current_assignment_per_advocate_child",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advocate} for {self.child}"
+
+
+class Review(models.Model):
+    """A statutory looked-after review: when it is due, and when it was held."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="reviews")
+    # 1 for the first review after becoming looked after, 2 for the second, and so on.
+    sequence = models.PositiveIntegerField()
+    due_by = models.DateField(help_text="The last day the statute allows.")
+    scheduled_for = models.DateField(null=True, blank=True, help_text="The day the meeting is booked for.")
+    held_on = models.DateField(null=True, blank=True)
+    late_reason = models.TextField(blank=True, default="")
+    # SSDA903 participation code PN0-PN7, recorded when the review is held (participation issue).
+    participation_code = models.CharField(max_length=3, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "sequence"], name="reviews_review_sequence_unique"),
+            # Only one review per child is waiting to be held at a time.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(held_on__isnull=True), name="reviews_one_upcoming_review_per_child"
+            ),
+        ]
+        indexes = [models.Index(fields=["held_on", "due_by"], name="reviews_review_upcoming")]
+
+    def __str__(self) -> str:
+        return f"Review {self.sequence} for {self.child}"
+
+    @property
+    def date(self) -> date:
+        """The day the review was, or will be, held: held, else booked, else due."""
+        return self.held_on or self.scheduled_for or self.due_by
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_on is not None
+
+    @property
+    def on_time(self) -> bool | None:
+        """True when held by its due date, False when held late, None while not yet held."""
+        if self.held_on is None:
+            return None
+        return self.held_on <= self.due_by

@@ -1,0 +1,104 @@
+"""Shared fixtures: a small council with a child, their IRO, another IRO, an advocate and more."""
+
+from datetime import date
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
+
+from accounts.models import IROContract, Role, User
+from reviews.models import Child, Sex
+from reviews.services import advocate_assign, child_admit, iro_allocate
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    """Create a user; staff who need it get TOTP so the MFA gate lets them through."""
+    user = User.objects.create_user(username=username, password="correct horse battery", role=role, **extra)
+    if user.needs_mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def make_child(
+    case_reference: str,
+    *,
+    user: User | None = None,
+    born: date = date(2012, 5, 17),
+    looked_after: date = date(2025, 9, 1),
+) -> Child:
+    """Admit a child to care, which also schedules their first review."""
+    return child_admit(
+        case_reference=case_reference,
+        date_of_birth=born,
+        sex=Sex.FEMALE,
+        ethnicity="WBRI",
+        became_looked_after=looked_after,
+        user=user,
+    )
+
+
+@pytest.fixture
+def iro(db) -> User:
+    return make_user("amara", Role.IRO, email="amara@heard.example", iro_contract=IROContract.IN_HOUSE)
+
+
+@pytest.fixture
+def other_iro(db) -> User:
+    return make_user("ben", Role.IRO, email="ben@heard.example", iro_contract=IROContract.SESSIONAL)
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return make_user("morgan", Role.MANAGER, email="manager@heard.example")
+
+
+@pytest.fixture
+def advocate(db) -> User:
+    return make_user("riley", Role.ADVOCATE, email="riley@heard.example")
+
+
+@pytest.fixture
+def other_advocate(db) -> User:
+    return make_user("sasha", Role.ADVOCATE, email="sasha@heard.example")
+
+
+@pytest.fixture
+def cicc(db) -> User:
+    return make_user("jordan", Role.CICC)
+
+
+@pytest.fixture
+def child_user(db) -> User:
+    return make_user("alice", Role.CHILD, phone="+447700900123", phone_verified=True)
+
+
+@pytest.fixture
+def other_child_user(db) -> User:
+    return make_user("bob", Role.CHILD, phone="+447700900124", phone_verified=True)
+
+
+@pytest.fixture
+def child(child_user, iro, advocate) -> Child:
+    """Alice's care record: allocated to Amara, with Riley as her advocate."""
+    record = make_child("HRD0001", user=child_user)
+    iro_allocate(child=record, iro=iro, allocated_on=date(2025, 9, 3))
+    advocate_assign(child=record, advocate=advocate, started_on=date(2025, 9, 10))
+    return record
+
+
+@pytest.fixture
+def other_child(other_child_user, other_iro) -> Child:
+    """Bob's care record: allocated to Ben."""
+    record = make_child("HRD0002", user=other_child_user)
+    iro_allocate(child=record, iro=other_iro, allocated_on=date(2025, 9, 2))
+    return record
+
+
+def client_for(user: User | None) -> Client:
+    """Return a test client signed in as this user (or anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
