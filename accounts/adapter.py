@@ -18,6 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_phone(self, phone: str) -> str:
         return normalise_uk_phone(phone)
 
+    def phone_form_field(self, **kwargs: Any) -> Any:
+        from accounts.fields import UKPhoneField
+
+        return UKPhoneField(**kwargs)
+
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
         # No name and nothing about care in the text: the phone may be shared or seen.
         sms_send(to=phone, body=f"Your Heard code is {code}. It works for 5 minutes. Don't share it.")

@@ -164,8 +164,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: a Redis broker in production; without one, tasks run in process (eagerly).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -199,6 +199,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+# Six digits: easy to type from a text, and phones offer to fill them in. Three tries, 5 minutes.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
@@ -296,6 +298,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not HEARD_SECURE
+if not HEARD_SECURE:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Statutory and council settings (see reviews/statutory.py for the rules they feed).
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)

@@ -13,6 +13,34 @@ from reviews.services import advocate_assign, child_admit, iro_allocate
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth keeps rate limits in the cache: one test's attempts must not count in the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    # Tasks run in process on commit, as in the embedded default, even when CI gives a Redis
+    # broker: these tests are about what the tasks do, not about a worker picking them up.
+    from backend.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a third of a second a user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: str, **extra) -> User:
     """Create a user; staff who need it get TOTP so the MFA gate lets them through."""
     user = User.objects.create_user(username=username, password="correct horse battery", role=role, **extra)

@@ -1,0 +1,42 @@
+"""The IRO inbox costs the same number of queries however large the caseload."""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from feedback.models import Category
+from feedback.services import statement_submit
+from reviews.services import iro_allocate
+from tests.conftest import client_for, make_child, make_user
+
+
+def _grow_caseload(iro, start: int, count: int) -> None:
+    for number in range(start, start + count):
+        user = make_user(f"child{number}", Role.CHILD)
+        child = make_child(f"Q{number:05d}", user=user)
+        iro_allocate(child=child, iro=iro, allocated_on=date(2025, 9, 2))
+        for words in ("first", "second"):
+            statement_submit(author=user, child=child, category=Category.SCHOOL, body=words, channel="web")
+
+
+def _inbox_queries(client) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("feedback:inbox"))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_inbox_makes_a_fixed_number_of_queries(iro):
+    client = client_for(iro)
+    _grow_caseload(iro, 1, 3)
+    small, _ = _inbox_queries(client)
+    _grow_caseload(iro, 100, 40)
+    large, page = _inbox_queries(client)
+
+    assert page.count("unread</span>") == 43
+    assert large == small
+    # Session, user, the MFA check, children, their upcoming reviews, their statements.
+    assert small <= 6

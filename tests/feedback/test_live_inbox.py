@@ -1,0 +1,65 @@
+"""The inbox socket: only a signed-in IRO joins, and only their own children's events arrive."""
+
+import pytest
+import pytest_asyncio
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from django.db import connections
+
+from backend.asgi import application
+from feedback.consumers import CLOSE_FORBIDDEN, InboxConsumer
+from feedback.models import Category
+from feedback.services import statement_submit
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_worker_thread_connections():
+    # Database calls from async code run on a worker thread; close its connection so the test
+    # database can be dropped at the end of the run.
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
+def _communicator(user) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(InboxConsumer.as_asgi(), "/ws/inbox/")
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def _submit(author, child, body: str) -> None:
+    await database_sync_to_async(statement_submit)(
+        author=author, child=child, category=Category.WORRIED, body=body, channel="web"
+    )
+
+
+async def test_an_iro_hears_of_a_new_statement_for_their_child_and_not_of_others(
+    child, other_child, child_user, other_child_user, iro
+):
+    communicator = _communicator(iro)
+    connected, _ = await communicator.connect()
+    assert connected
+
+    await _submit(other_child_user, other_child, "for Ben, not Amara")
+    assert await communicator.receive_nothing(timeout=0.3)
+
+    await _submit(child_user, child, "for Amara")
+    event = await communicator.receive_json_from(timeout=3)
+    assert event["kind"] == "statement"
+    assert "for Amara" not in str(event)  # ids only: words are fetched through the access checks
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "child_user", "advocate", "cicc"])
+async def test_anyone_but_staff_is_refused(request, who, child_user, advocate, cicc):
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    connected, code = await _communicator(user).connect()
+    assert (connected, code) == (False, CLOSE_FORBIDDEN)
+
+
+async def test_the_socket_route_is_served_by_the_asgi_application_and_refuses_strangers(db):
+    communicator = WebsocketCommunicator(application, "/ws/inbox/", headers=[(b"origin", b"http://localhost")])
+    connected, _ = await communicator.connect()
+    assert connected is False

@@ -1,0 +1,195 @@
+"""Every role against every endpoint: what a user may not see answers 404, never someone else's data."""
+
+import pytest
+from django.urls import reverse
+
+from feedback.models import Category
+from feedback.services import statement_submit
+from tests.conftest import client_for
+
+ROLES = [
+    "anonymous",
+    "child_user",
+    "other_child_user",
+    "advocate",
+    "other_advocate",
+    "iro",
+    "other_iro",
+    "manager",
+    "cicc",
+]
+
+# Expected status for each page and role; 302 for anonymous means "sent to sign in".
+PAGES = {
+    "home": {
+        "anonymous": 302,
+        "child_user": 302,
+        "other_child_user": 302,
+        "advocate": 302,
+        "other_advocate": 302,
+        "iro": 302,
+        "other_iro": 302,
+        "manager": 302,
+        "cicc": 200,
+    },
+    "my_statements": {
+        "anonymous": 302,
+        "child_user": 200,
+        "other_child_user": 200,
+        "advocate": 404,
+        "other_advocate": 404,
+        "iro": 404,
+        "other_iro": 404,
+        "manager": 404,
+        "cicc": 404,
+    },
+    "statement_new": {
+        "anonymous": 302,
+        "child_user": 200,
+        "other_child_user": 200,
+        "advocate": 404,
+        "other_advocate": 404,
+        "iro": 404,
+        "other_iro": 404,
+        "manager": 404,
+        "cicc": 404,
+    },
+    "advocacy": {
+        "anonymous": 302,
+        "child_user": 404,
+        "other_child_user": 404,
+        "advocate": 200,
+        "other_advocate": 200,
+        "iro": 404,
+        "other_iro": 404,
+        "manager": 404,
+        "cicc": 404,
+    },
+    "statement_new_on_behalf": {
+        "anonymous": 302,
+        "child_user": 404,
+        "other_child_user": 404,
+        "advocate": 200,
+        "other_advocate": 404,
+        "iro": 404,
+        "other_iro": 404,
+        "manager": 404,
+        "cicc": 404,
+    },
+    "inbox": {
+        "anonymous": 302,
+        "child_user": 404,
+        "other_child_user": 404,
+        "advocate": 404,
+        "other_advocate": 404,
+        "iro": 200,
+        "other_iro": 200,
+        "manager": 200,
+        "cicc": 404,
+    },
+    "statement_detail": {
+        "anonymous": 302,
+        "child_user": 404,
+        "other_child_user": 404,
+        "advocate": 404,
+        "other_advocate": 404,
+        "iro": 200,
+        "other_iro": 404,
+        "manager": 200,
+        "cicc": 404,
+    },
+}
+
+API = {
+    "list": {
+        "anonymous": 403,
+        "child_user": 200,
+        "other_child_user": 200,
+        "advocate": 200,
+        "other_advocate": 200,
+        "iro": 200,
+        "other_iro": 200,
+        "manager": 200,
+        "cicc": 200,
+    },
+    "read": {
+        "anonymous": 403,
+        "child_user": 403,
+        "other_child_user": 404,
+        "advocate": 404,
+        "other_advocate": 404,
+        "iro": 200,
+        "other_iro": 404,
+        "manager": 403,
+        "cicc": 404,
+    },
+}
+
+SECRET_WORDS = "Only Alice's IRO may read this sentence."
+
+
+@pytest.fixture
+def world(
+    request, child, other_child, child_user, other_child_user, advocate, other_advocate, iro, other_iro, manager, cicc
+):
+    statement, _ = statement_submit(
+        author=child_user, child=child, category=Category.WORRIED, body=SECRET_WORDS, channel="web"
+    )
+    users = {
+        "anonymous": None,
+        "child_user": child_user,
+        "other_child_user": other_child_user,
+        "advocate": advocate,
+        "other_advocate": other_advocate,
+        "iro": iro,
+        "other_iro": other_iro,
+        "manager": manager,
+        "cicc": cicc,
+    }
+    return {"users": users, "child": child, "statement": statement}
+
+
+def _page_url(name, world):
+    if name == "home":
+        return reverse("home")
+    if name == "statement_new_on_behalf":
+        return reverse("feedback:statement_new_on_behalf", args=[world["child"].pk])
+    if name == "statement_detail":
+        return reverse("feedback:statement_detail", args=[world["statement"].pk])
+    return reverse(f"feedback:{name}")
+
+
+# Who may see Alice's words anywhere at all.
+MAY_SEE_WORDS = {"child_user", "iro", "manager"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_pages_answer_each_role_as_expected_and_leak_nothing(world, page, role):
+    response = client_for(world["users"][role]).get(_page_url(page, world))
+    assert response.status_code == PAGES[page][role]
+    if role not in MAY_SEE_WORDS:
+        assert SECRET_WORDS not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_statement_list_api_answers_each_role_and_leaks_nothing(world, role):
+    response = client_for(world["users"][role]).get("/api/v1/statements/")
+    assert response.status_code == API["list"][role]
+    if role not in MAY_SEE_WORDS:
+        assert SECRET_WORDS not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_mark_read_api_answers_each_role(world, role):
+    url = f"/api/v1/statements/{world['statement'].pk}/read/"
+    response = client_for(world["users"][role]).post(url)
+    assert response.status_code == API["read"][role]
+    world["statement"].refresh_from_db()
+    assert (world["statement"].read_at is not None) == (role == "iro")
+
+
+@pytest.mark.parametrize("role", ["child_user", "iro", "manager"])
+def test_a_missing_record_and_another_users_record_look_the_same(world, role):
+    missing = client_for(world["users"][role]).get(reverse("feedback:statement_detail", args=[999999]))
+    assert missing.status_code == 404
