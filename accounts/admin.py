@@ -12,6 +12,6 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "iro_contract", "is_active")
     search_fields = ("username", "email", "phone")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Heard", {"fields": ("role", "phone", "phone_verified", "iro_contract", "fte")}),
     )

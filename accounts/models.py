@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 
 
 def normalise_uk_phone(raw: str) -> str:
@@ -87,3 +88,9 @@ class User(AbstractUser):
     @property
     def needs_mfa(self) -> bool:
         return self.role in self.MFA_ROLES
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request from a signed-in user, for views behind login_required."""
+
+    user: User

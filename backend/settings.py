@@ -137,7 +137,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "heard.sqlite3",
+            "NAME": str(VAR_DIR / "heard.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }

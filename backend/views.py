@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.models import Role
+from accounts.models import AuthenticatedHttpRequest, Role
 
-_HOME_BY_ROLE = {
+_HOME_BY_ROLE: dict[str, str] = {
     Role.CHILD: "feedback:my_statements",
     Role.ADVOCATE: "feedback:advocacy",
     Role.IRO: "feedback:inbox",
@@ -18,7 +18,7 @@ _HOME_BY_ROLE = {
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each person to the page their role starts on."""
     target = _HOME_BY_ROLE.get(request.user.role)
     if target:

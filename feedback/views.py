@@ -5,11 +5,11 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
+from accounts.models import AuthenticatedHttpRequest, Role
 from feedback.forms import OnBehalfStatementForm, StatementForm
 from feedback.models import Channel
 from feedback.selectors import iro_inbox, statement_get_for_user, statements_visible_to
@@ -18,20 +18,20 @@ from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
 
 
-def _require_role(request: HttpRequest, *roles: str) -> None:
+def _require_role(request: AuthenticatedHttpRequest, *roles: str) -> None:
     # A page for another role is "not found", like a record the user may not see.
     if request.user.role not in roles:
         raise Http404
 
 
-def _child_of(request: HttpRequest) -> Child:
+def _child_of(request: AuthenticatedHttpRequest) -> Child:
     child = children_visible_to(request.user).first()
     if child is None:
         raise Http404("No care record is linked to this account.")
     return child
 
 
-def _submit_from_form(request: HttpRequest, form: StatementForm, child: Child) -> bool:
+def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, child: Child) -> bool:
     """Send a valid form's statement through the service; put any refusal on the form."""
     try:
         statement_submit(
@@ -54,7 +54,7 @@ def _submit_from_form(request: HttpRequest, form: StatementForm, child: Child) -
 
 
 @login_required
-def my_statements(request: HttpRequest) -> HttpResponse:
+def my_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The child's own messages, each with whether their IRO has read it."""
     _require_role(request, Role.CHILD)
     child = _child_of(request)
@@ -71,7 +71,7 @@ def my_statements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def statement_new(request: HttpRequest) -> HttpResponse:
+def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child writes a message to their IRO."""
     _require_role(request, Role.CHILD)
     child = _child_of(request)
@@ -86,7 +86,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def advocacy(request: HttpRequest) -> HttpResponse:
+def advocacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The advocate's children, and the messages they sent for them."""
     _require_role(request, Role.ADVOCATE)
     return render(
@@ -98,7 +98,7 @@ def advocacy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def statement_new_on_behalf(request: HttpRequest, child_id: int) -> HttpResponse:
+def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """An advocate writes a message for a child assigned to them."""
     _require_role(request, Role.ADVOCATE)
     child = child_get_for_user(request.user, child_id)
@@ -113,14 +113,14 @@ def statement_new_on_behalf(request: HttpRequest, child_id: int) -> HttpResponse
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO's inbox: each child's upcoming review and the messages waiting for it."""
     _require_role(request, Role.IRO, Role.MANAGER)
     return render(request, "feedback/inbox.html", {"groups": iro_inbox(request.user)})
 
 
 @login_required
-def statement_detail(request: HttpRequest, statement_id: int) -> HttpResponse:
+def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
     """One statement, opened by staff; the child's own IRO opening it counts as read."""
     _require_role(request, Role.IRO, Role.MANAGER)
     statement = statement_get_for_user(request.user, statement_id)

@@ -1,5 +1,7 @@
 """API views: one per operation, each parsing, authorising and calling one service."""
 
+from typing import cast
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -9,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts.models import Role, User
 from feedback.models import Category, Channel, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
 from feedback.services import statement_mark_read, statement_submit
@@ -22,6 +24,11 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     required=False,
     description="A unique key per submission: a retry with the same key and body is stored once.",
 )
+
+
+def caller(request: Request) -> User:
+    """Return the signed-in user (every view here requires one)."""
+    return cast(User, request.user)
 
 
 class StatementOutput(serializers.ModelSerializer):
@@ -76,7 +83,7 @@ class StatementListCreateApi(APIView):
     @extend_schema(responses=StatementOutput(many=True), operation_id="statements_list")
     def get(self, request: Request) -> Response:
         paginator = StatementPagination()
-        page = paginator.paginate_queryset(statements_visible_to(request.user), request, view=self)
+        page = paginator.paginate_queryset(statements_visible_to(caller(request)), request, view=self)
         return paginator.get_paginated_response(StatementOutput(page, many=True).data)
 
     @extend_schema(
@@ -96,15 +103,15 @@ class StatementListCreateApi(APIView):
         data.is_valid(raise_exception=True)
         child_id = data.validated_data.get("child")
         if child_id is None:
-            if request.user.role != Role.CHILD:
+            if caller(request).role != Role.CHILD:
                 raise ValidationError({"child": "Say which child this is for."})
-            child = children_visible_to(request.user).first()
+            child = children_visible_to(caller(request)).first()
             if child is None:
                 raise PermissionDenied("No care record is linked to this account.")
         else:
-            child = child_get_for_user(request.user, child_id)
+            child = child_get_for_user(caller(request), child_id)
         statement, created = statement_submit(
-            author=request.user,
+            author=caller(request),
             child=child,
             category=data.validated_data["category"],
             body=data.validated_data["body"],
@@ -112,7 +119,7 @@ class StatementListCreateApi(APIView):
             consent_given=data.validated_data["consent_given"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        statement = statement_get_for_user(request.user, statement.pk)
+        statement = statement_get_for_user(caller(request), statement.pk)
         return Response(
             StatementOutput(statement).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -127,8 +134,8 @@ class StatementMarkReadApi(APIView):
         operation_id="statements_mark_read",
     )
     def post(self, request: Request, statement_id: int) -> Response:
-        statement = statement_get_for_user(request.user, statement_id)
-        if request.user.role != Role.IRO:
+        statement = statement_get_for_user(caller(request), statement_id)
+        if caller(request).role != Role.IRO:
             raise PermissionDenied("Only the child's IRO can mark a statement read.")
-        statement = statement_mark_read(statement=statement, reader=request.user)
+        statement = statement_mark_read(statement=statement, reader=caller(request))
         return Response(StatementOutput(statement).data)

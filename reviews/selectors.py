@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
+from reviews import statutory
 from reviews.models import Child, IROAllocation, Review
 
 
@@ -42,3 +43,12 @@ def current_iro_allocation(child: Child) -> IROAllocation | None:
 def upcoming_review(child: Child) -> Review | None:
     """Return the review the child is waiting for, if any."""
     return Review.objects.filter(child=child, held_on__isnull=True).first()
+
+
+def iro_allocated_on_time(child: Child) -> bool | None:
+    """Return whether the first IRO was allocated within 5 working days; None if not yet allocated."""
+    first = IROAllocation.objects.filter(child=child).order_by("allocated_on").values_list("allocated_on", flat=True)
+    allocated_on = first.first()
+    if allocated_on is None:
+        return None
+    return allocated_on <= statutory.iro_allocation_due(child.became_looked_after)

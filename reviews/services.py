@@ -88,7 +88,7 @@ def review_schedule_next(*, child: Child) -> Review | None:
     upcoming = Review.objects.filter(child=child, held_on__isnull=True).first()
     if upcoming is not None:
         return upcoming
-    held = list(Review.objects.filter(child=child, held_on__isnull=False).values_list("held_on", flat=True))
+    held = [day for day in Review.objects.filter(child=child).values_list("held_on", flat=True) if day is not None]
     due_by = statutory.next_review_due(became_looked_after=child.became_looked_after, reviews_held=held)
     return Review.objects.create(child=child, sequence=len(held) + 1, due_by=due_by)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from reviews.models import IROAllocation, Review
-from reviews.selectors import children_visible_to, current_iro_allocation
+from reviews.selectors import children_visible_to, current_iro_allocation, iro_allocated_on_time
 from reviews.services import iro_allocate, review_record_held
 from tests.conftest import make_child
 
@@ -91,3 +91,17 @@ def test_a_review_cannot_be_recorded_in_the_future_or_twice(db):
     review_record_held(review=first, held_on=date(2026, 1, 9))
     with pytest.raises(ValidationError):
         review_record_held(review=first, held_on=date(2026, 1, 9))
+
+
+@pytest.mark.parametrize(
+    ("allocated_on", "on_time"),
+    [
+        (date(2026, 4, 10), True),  # the fifth working day after Wed 1 Apr, across Easter
+        (date(2026, 4, 13), False),  # the sixth
+    ],
+)
+def test_iro_allocation_is_measured_against_five_working_days(iro, allocated_on, on_time):
+    child = make_child("HRD0104", looked_after=date(2026, 4, 1))
+    assert iro_allocated_on_time(child) is None
+    iro_allocate(child=child, iro=iro, allocated_on=allocated_on)
+    assert iro_allocated_on_time(child) is on_time

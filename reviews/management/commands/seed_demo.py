@@ -156,7 +156,9 @@ class Command(BaseCommand):
             review_record_held(review=review, held_on=held, late_reason=rng.choice(LATE_REASONS) if late else "")
             review = review_schedule_next(child=child)
         if review is not None:
-            review.scheduled_for = review.due_by - timedelta(days=rng.randint(0, 7))
+            # Booked up to a week before it is due, and never in the past.
+            booked = review.due_by - timedelta(days=rng.randint(0, 7))
+            review.scheduled_for = max(booked, min(review.due_by, today + timedelta(days=1)))
             review.save(update_fields=["scheduled_for"])
 
     def _statements(self, child: Child, user: User, iro: User, rng: random.Random) -> None:
