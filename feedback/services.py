@@ -3,7 +3,6 @@
 import hashlib
 import json
 import re
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -115,8 +114,12 @@ def statement_submit(
 
     from feedback.tasks import notify_iro_of_statement
 
+    def notify_iro() -> None:
+        notify_iro_of_statement.delay(statement.pk)
+
     # The statement is stored whatever happens next: a failing notifier must not lose it.
-    transaction.on_commit(partial(notify_iro_of_statement.delay, statement.pk), robust=True)
+    # (A named function, not a partial: Django logs a robust callback's failure by its name.)
+    transaction.on_commit(notify_iro, robust=True)
     return statement, True
 
 

@@ -170,3 +170,22 @@ def test_a_new_statement_after_reallocation_goes_to_the_new_iro(child, child_use
     iro_allocate(child=child, iro=other_iro, allocated_on=date(2026, 1, 5))
     _post_statement(client_for(child_user))
     assert Statement.objects.get().routed_to == other_iro
+
+
+def test_a_statement_is_stored_when_the_task_broker_is_unreachable(
+    child, child_user, django_capture_on_commit_callbacks
+):
+    from backend.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "broker_connection_timeout", "broker_transport_options")}
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_connection_timeout = 1
+    app.conf.broker_transport_options = {"max_retries": 0}
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _post_statement(client_for(child_user))
+    finally:
+        app.conf.update(saved)
+    assert response.status_code == 302
+    assert Statement.objects.filter(child=child).count() == 1
