@@ -18,6 +18,8 @@ install: $(STAMP)
 run: install
 	HEARD_DEBUG=1 $(PY) manage.py migrate --noinput
 	HEARD_DEBUG=1 $(PY) manage.py seed_demo
+	HEARD_DEBUG=1 $(PY) manage.py heard_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler' EXIT INT TERM; \
 	HEARD_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 backend.asgi:application
 
 test: install

@@ -35,6 +35,32 @@ class IROContract(models.TextChoices):
     SESSIONAL = "sessional", "Sessional"
 
 
+class NotifyBy(models.TextChoices):
+    SMS = "sms", "By text message"
+    APP = "app", "In the app only"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Another gender"
+
+
+# English regions (ONS), plus Wales and Scotland, for where an IRO works and where a child lives.
+class Region(models.TextChoices):
+    NORTH_EAST = "NE", "North East"
+    NORTH_WEST = "NW", "North West"
+    YORKSHIRE = "YH", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "EM", "East Midlands"
+    WEST_MIDLANDS = "WM", "West Midlands"
+    EAST = "EE", "East of England"
+    LONDON = "LN", "London"
+    SOUTH_EAST = "SE", "South East"
+    SOUTH_WEST = "SW", "South West"
+    WALES = "WA", "Wales"
+    SCOTLAND = "SC", "Scotland"
+
+
 class User(AbstractUser):
     """A person who signs in to Heard; the role decides what they may see and do."""
 
@@ -49,6 +75,17 @@ class User(AbstractUser):
     )
     # Full-time equivalent, for caseloads measured against 50-70 children per full-time IRO.
     fte = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("1.00"))
+    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True, default="")
+    languages = models.CharField(
+        max_length=200, blank=True, default="", help_text="Languages an IRO works in, comma-separated."
+    )
+    regions = models.CharField(
+        max_length=100, blank=True, default="", help_text="Region codes an IRO travels to, comma-separated."
+    )
+    # Managers receive escalated safeguarding alerts in this order: 1 is the duty manager.
+    escalation_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How a child wants to hear that their IRO read or answered them.
+    notify_by = models.CharField(max_length=8, choices=NotifyBy.choices, default=NotifyBy.APP)
 
     class Meta:
         constraints = [
@@ -88,6 +125,19 @@ class User(AbstractUser):
     @property
     def needs_mfa(self) -> bool:
         return self.role in self.MFA_ROLES
+
+    @property
+    def language_list(self) -> list[str]:
+        return [item.strip().lower() for item in self.languages.split(",") if item.strip()]
+
+    @property
+    def region_list(self) -> list[str]:
+        return [item.strip().upper() for item in self.regions.split(",") if item.strip()]
+
+    @property
+    def display_name(self) -> str:
+        """The name shown to others: first name if known, else the username."""
+        return self.first_name or self.get_username()
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -173,6 +173,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULE = {
+    "escalate-safeguarding-alerts": {"task": "feedback.tasks.escalate_due_alerts", "schedule": 60.0},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -303,6 +306,15 @@ if not HEARD_SECURE:
 
 # Statutory and council settings (see reviews/statutory.py for the rules they feed).
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)
+# The council's working hours, for the safeguarding escalation clock.
+HEARD_WORKING_HOURS = tuple(env_str("HEARD_WORKING_HOURS", "09:00-17:00").split("-", 1))
+# Working hours an urgent statement may wait unacknowledged before it escalates.
+HEARD_ALERT_ESCALATE_AFTER_HOURS = float(env_str("HEARD_ALERT_ESCALATE_AFTER_HOURS", "2"))
+# What a child is told to do right now when they say they are not safe (shown and texted).
+HEARD_CRISIS_ADVICE = env_str(
+    "HEARD_CRISIS_ADVICE",
+    "If you are in danger now, call 999. You can talk to Childline free, any time, on 0800 1111.",
+)
 
 LOGGING = {
     "version": 1,

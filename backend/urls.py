@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/", include("mobile_api.urls")),
     path("admin/", admin.site.urls),
     path("", include("feedback.urls")),
+    path("", include("reviews.urls")),
 ]

@@ -1,9 +1,11 @@
-"""Forms for writing a statement in the browser."""
+"""Forms for statements, replies and alerts in the browser."""
 
 from django import forms
 from django.conf import settings
 
+from accounts.models import NotifyBy
 from feedback.models import Category
+from feedback.services import REPLY_MAX_LENGTH
 
 
 class StatementForm(forms.Form):
@@ -34,4 +36,35 @@ class OnBehalfStatementForm(StatementForm):
     consent_given = forms.BooleanField(
         label="The child agreed to me sending this for them",
         error_messages={"required": "Record that the child agreed to this being sent for them."},
+    )
+
+
+class ReplyForm(forms.Form):
+    """The IRO's short reply to a child."""
+
+    reply = forms.CharField(
+        label="Reply to the child",
+        max_length=REPLY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The child sees this. Keep it short and in words they will understand.",
+    )
+
+
+class AlertCloseForm(forms.Form):
+    """What was done about a safeguarding alert; required to close it."""
+
+    action_taken = forms.CharField(
+        label="Action taken",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Record the action taken before closing the alert."},
+    )
+
+
+class NotifyPreferenceForm(forms.Form):
+    """How a child wants to hear that their IRO read or answered them."""
+
+    notify_by = forms.ChoiceField(
+        choices=NotifyBy.choices,
+        widget=forms.RadioSelect,
+        label="How should we tell you your IRO has read your message?",
     )

@@ -9,12 +9,17 @@ class Category(models.TextChoices):
     # Written for a child: these are the words they choose from.
     NEXT_REVIEW = "next_review", "My next review"
     WORRIED = "worried", "I'm worried about something"
+    UNSAFE = "unsafe", "I don't feel safe"
     GOOD_NEWS = "good_news", "Good news"
     WHERE_I_LIVE = "where_i_live", "Where I live"
     FAMILY_TIME = "family_time", "Family time"
     SCHOOL = "school", "School"
     HEALTH = "health", "Health"
     SOMETHING_ELSE = "something_else", "Something else"
+
+
+# Categories in which the child themselves tells us it is urgent.
+URGENT_CATEGORIES = frozenset({Category.WORRIED, Category.UNSAFE})
 
 
 class Channel(models.TextChoices):
@@ -49,6 +54,16 @@ class Statement(models.Model):
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The IRO's acknowledgement and short reply, which the child sees.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True, default="")
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_urgent = models.BooleanField(default=False)
+    # Why it was urgent: the child's own choice, and/or the safeguarding phrases it matched.
+    urgent_reasons = models.JSONField(default=list, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True, default="")
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
@@ -79,3 +94,106 @@ class Statement(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class PhraseKind(models.TextChoices):
+    SELF_HARM = "self_harm", "Self-harm or suicide"
+    ABUSE = "abuse", "Abuse or harm by others"
+    RUNNING_AWAY = "running_away", "Running away or going missing"
+    UNSAFE = "unsafe", "Feeling unsafe"
+    OTHER = "other", "Other"
+
+
+class SafeguardingPhrase(models.Model):
+    """A phrase that makes a statement urgent; the council maintains the list."""
+
+    phrase = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=PhraseKind.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class AlertLevel(models.IntegerChoices):
+    IRO = 0, "Child's IRO"
+    DUTY_MANAGER = 1, "Duty manager"
+    NEXT_MANAGER = 2, "Next manager"
+
+
+class SafeguardingAlert(models.Model):
+    """An urgent statement that someone must act on; it escalates until acknowledged."""
+
+    statement = models.OneToOneField(Statement, on_delete=models.PROTECT, related_name="alert")
+    child = models.ForeignKey("reviews.Child", on_delete=models.PROTECT, related_name="alerts")
+    level = models.PositiveSmallIntegerField(choices=AlertLevel.choices, default=AlertLevel.IRO)
+    # Who must act now; None only when nobody at all could be found (then every manager sees it).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    escalate_at = models.DateTimeField(help_text="When it escalates if still not acknowledged.")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action_taken = models.TextField(blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            # An alert can never be closed without a recorded action.
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(action_taken=""), name="feedback_alert_closed_with_action"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(acknowledged_at__isnull=False),
+                name="feedback_alert_closed_after_acknowledged",
+            ),
+        ]
+        indexes = [models.Index(fields=["acknowledged_at", "escalate_at"], name="feedback_alert_escalation")]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk} for {self.child}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class AlertEventKind(models.TextChoices):
+    RAISED = "raised", "Raised"
+    NOTIFIED = "notified", "Notified"
+    ESCALATED = "escalated", "Escalated"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    REASSIGNED = "reassigned", "Reassigned"
+    CLOSED = "closed", "Closed with action"
+
+
+class AlertEvent(models.Model):
+    """One step in an alert's life: who did what, to whom, and when."""
+
+    alert = models.ForeignKey(SafeguardingAlert, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=AlertEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

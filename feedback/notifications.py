@@ -1,4 +1,8 @@
-"""Telling people that a statement arrived; runs after commit, outside any transaction."""
+"""Telling people that something arrived; runs after commit, outside any transaction.
+
+Texts and emails never carry a child's name or words: they say there is something to read
+and where, and the page shows it through the usual access checks.
+"""
 
 import logging
 
@@ -7,8 +11,12 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
-from feedback.models import Statement
+from accounts.models import NotifyBy, User
+from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
+from reviews.selectors import managers_in_escalation_order
+from sms.sending import sms_send
 
 logger = logging.getLogger("heard.feedback")
 
@@ -18,18 +26,22 @@ def inbox_group_name(user_id: int) -> str:
     return f"inbox.user.{user_id}"
 
 
+def push_inbox_event(user_id: int, kind: str, object_id: int) -> None:
+    """Send a live event to one staff member's open inbox pages (ids only)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            inbox_group_name(user_id), {"type": "inbox.event", "kind": kind, "id": object_id}
+        )
+
+
 def statement_arrived(*, statement_id: int) -> None:
     """Push a live event to the routed IRO's inbox and email them a link (no child's words)."""
     statement = Statement.objects.select_related("routed_to").filter(pk=statement_id).first()
     if statement is None or statement.routed_to is None:
         return
     iro = statement.routed_to
-    layer = get_channel_layer()
-    if layer is not None:
-        # Events carry ids only: the page fetches what the IRO may see through the usual checks.
-        async_to_sync(layer.group_send)(
-            inbox_group_name(iro.pk), {"type": "inbox.event", "kind": "statement", "id": statement.pk}
-        )
+    push_inbox_event(iro.pk, "statement", statement.pk)
     if iro.email:
         send_mail(
             subject="New message in Heard",
@@ -40,3 +52,63 @@ def statement_arrived(*, statement_id: int) -> None:
             from_email=None,
             recipient_list=[iro.email],
         )
+
+
+def _alert_staff(alert: SafeguardingAlert, user: User, reason: str) -> list[str]:
+    link = f"{settings.PUBLIC_BASE_URL}{reverse('feedback:alert_detail', args=[alert.pk])}"
+    sent = []
+    push_inbox_event(user.pk, "alert", alert.pk)
+    sent.append("live")
+    if user.email:
+        send_mail(
+            subject="URGENT: safeguarding alert in Heard",
+            message=(
+                f"A child's message needs action now ({reason}).\n\nOpen the alert: {link}\n\n"
+                "Acknowledge it as soon as you have taken charge, so it does not escalate."
+            ),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        sent.append("email")
+    if user.phone:
+        sms_send(to=user.phone, body=f"Heard: URGENT safeguarding alert needs action. Open: {link}")
+        sent.append("sms")
+    return sent
+
+
+def alert_notify(*, alert_id: int, reason: str) -> None:
+    """Tell whoever holds the alert (and, when raised, the duty manager and the child)."""
+    alert = SafeguardingAlert.objects.select_related("assigned_to", "child__user").filter(pk=alert_id).first()
+    if alert is None or alert.closed_at is not None:
+        return
+    recipients = [alert.assigned_to] if alert.assigned_to else []
+    if reason == "raised":
+        recipients += [m for m in managers_in_escalation_order()[:1] if m not in recipients]
+    elif not recipients:
+        recipients = managers_in_escalation_order()
+    for user in recipients:
+        channels = _alert_staff(alert, user, reason)
+        AlertEvent.objects.create(
+            alert=alert, at=timezone.now(), kind=AlertEventKind.NOTIFIED, recipient=user, detail=", ".join(channels)
+        )
+    child_user = alert.child.user
+    if reason == "raised" and child_user is not None and child_user.phone:
+        sms_send(
+            to=child_user.phone,
+            body=f"Heard: thank you for telling us. Someone will be in touch soon. {settings.HEARD_CRISIS_ADVICE}",
+        )
+
+
+def child_told_about_statement(*, statement_id: int, what: str) -> None:
+    """Text the child that their IRO read or replied, if that is how they asked to be told."""
+    statement = Statement.objects.select_related("child__user").filter(pk=statement_id).first()
+    if statement is None or statement.child.user is None:
+        return
+    user = statement.child.user
+    if user.notify_by != NotifyBy.SMS or not user.phone:
+        return
+    if what == "replied":
+        body = "Heard: your IRO has replied to your message. Sign in to Heard to read it."
+    else:
+        body = "Heard: your IRO has read your message."
+    sms_send(to=user.phone, body=body)

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,13 +11,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from feedback.models import Category, Channel, Statement
+from feedback.escalation import add_working_hours
+from feedback.models import (
+    AlertEvent,
+    AlertEventKind,
+    AlertLevel,
+    Category,
+    Channel,
+    SafeguardingAlert,
+    Statement,
+)
+from feedback.safeguarding import assess_urgency
 from reviews.models import AdvocateAssignment, Child
-from reviews.selectors import current_iro_allocation, upcoming_review
+from reviews.selectors import managers_in_escalation_order, responsible_iro, upcoming_review
 
 # Control characters other than tab and newline are dropped: PostgreSQL refuses NUL in text,
 # and the others only ever arrive by accident.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+REPLY_MAX_LENGTH = 1000
 
 
 class IdempotencyConflict(Exception):
@@ -88,7 +102,7 @@ def statement_submit(
         if existing is not None:
             return existing, False
 
-    allocation = current_iro_allocation(child)
+    urgent_reasons = assess_urgency(category=category, body=body)
     statement = Statement(
         child=child,
         category=category,
@@ -97,8 +111,10 @@ def statement_submit(
         author=author,
         on_behalf=on_behalf,
         consent_given=consent_given if on_behalf else False,
-        routed_to=allocation.iro if allocation else None,
+        routed_to=responsible_iro(child),
         review=upcoming_review(child),
+        is_urgent=bool(urgent_reasons),
+        urgent_reasons=urgent_reasons,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint if idempotency_key else "",
     )
@@ -120,6 +136,8 @@ def statement_submit(
     # The statement is stored whatever happens next: a failing notifier must not lose it.
     # (A named function, not a partial: Django logs a robust callback's failure by its name.)
     transaction.on_commit(notify_iro, robust=True)
+    if statement.is_urgent:
+        alert_raise(statement=statement)
     return statement, True
 
 
@@ -130,11 +148,15 @@ def _statement_for_key(*, author: User, key: str, fingerprint: str) -> Statement
     return existing
 
 
+def _is_responsible_iro(statement: Statement, user: User) -> bool:
+    iro = responsible_iro(statement.child)
+    return iro is not None and iro.pk == user.pk
+
+
 @transaction.atomic
 def statement_mark_read(*, statement: Statement, reader: User) -> Statement:
-    """Record the first read by the child's current IRO, which the child then sees."""
-    allocation = current_iro_allocation(statement.child)
-    if allocation is None or allocation.iro_id != reader.pk:
+    """Record the first read by the child's IRO (or their cover), which the child then sees."""
+    if not _is_responsible_iro(statement, reader):
         # Managers may look, but only the child's own IRO's read counts for the child.
         return statement
     updated = Statement.objects.filter(pk=statement.pk, read_at__isnull=True).update(
@@ -142,4 +164,215 @@ def statement_mark_read(*, statement: Statement, reader: User) -> Statement:
     )
     if updated:
         statement.refresh_from_db(fields=["read_at", "read_by"])
+        _tell_child_on_commit(statement, "read")
     return statement
+
+
+@transaction.atomic
+def statement_reply(*, statement: Statement, iro: User, text: str) -> Statement:
+    """The IRO acknowledges a statement with a short reply, which the child sees."""
+    if not _is_responsible_iro(statement, iro):
+        raise PermissionDenied("Only the child's IRO can reply to them.")
+    text = _CONTROL_CHARACTERS.sub("", text).strip()
+    if not text:
+        raise ValidationError({"reply": "Write a short reply for the child."})
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ValidationError({"reply": f"Keep a reply under {REPLY_MAX_LENGTH} characters."})
+    statement = statement_mark_read(statement=statement, reader=iro)
+    now = timezone.now()
+    statement.reply = text
+    statement.replied_at = now
+    statement.replied_by = iro
+    statement.acknowledged_at = statement.acknowledged_at or now
+    statement.save(update_fields=["reply", "replied_at", "replied_by", "acknowledged_at"])
+    _tell_child_on_commit(statement, "replied")
+    return statement
+
+
+@transaction.atomic
+def statement_acknowledge(*, statement: Statement, iro: User) -> Statement:
+    """The IRO records that they have taken the statement in (and so read it)."""
+    if not _is_responsible_iro(statement, iro):
+        raise PermissionDenied("Only the child's IRO can acknowledge a statement.")
+    statement = statement_mark_read(statement=statement, reader=iro)
+    if statement.acknowledged_at is None:
+        statement.acknowledged_at = timezone.now()
+        statement.save(update_fields=["acknowledged_at"])
+    return statement
+
+
+def _tell_child_on_commit(statement: Statement, what: str) -> None:
+    from feedback.tasks import notify_child_about_statement
+
+    def tell_child() -> None:
+        notify_child_about_statement.delay(statement.pk, what)
+
+    transaction.on_commit(tell_child, robust=True)
+
+
+# --- Safeguarding alerts -------------------------------------------------------------------
+
+
+def _alert_event(alert: SafeguardingAlert, kind: str, *, actor=None, recipient=None, detail: str = "") -> None:
+    AlertEvent.objects.create(
+        alert=alert, at=timezone.now(), kind=kind, actor=actor, recipient=recipient, detail=detail[:300]
+    )
+
+
+def _notify_alert_on_commit(alert: SafeguardingAlert, reason: str) -> None:
+    from feedback.tasks import notify_alert
+
+    def send_alert_notifications() -> None:
+        notify_alert.delay(alert.pk, reason)
+
+    transaction.on_commit(send_alert_notifications, robust=True)
+
+
+def _escalation_deadline(start: datetime) -> datetime:
+    return add_working_hours(start, settings.HEARD_ALERT_ESCALATE_AFTER_HOURS)
+
+
+@transaction.atomic
+def alert_raise(*, statement: Statement) -> SafeguardingAlert:
+    """Open a safeguarding alert for an urgent statement and tell everyone who must know."""
+    now = timezone.now()
+    managers = managers_in_escalation_order()
+    assignee = statement.routed_to or (managers[0] if managers else None)
+    alert = SafeguardingAlert.objects.create(
+        statement=statement,
+        child=statement.child,
+        level=AlertLevel.IRO if statement.routed_to else AlertLevel.DUTY_MANAGER,
+        assigned_to=assignee,
+        raised_at=now,
+        escalate_at=_escalation_deadline(now),
+    )
+    _alert_event(alert, AlertEventKind.RAISED, recipient=assignee, detail="; ".join(statement.urgent_reasons))
+    _notify_alert_on_commit(alert, "raised")
+    return alert
+
+
+def _may_act_on_alert(alert: SafeguardingAlert, user: User) -> bool:
+    if user.role == Role.MANAGER:
+        return True
+    if alert.assigned_to_id == user.pk:
+        return True
+    iro = responsible_iro(alert.child)
+    return iro is not None and iro.pk == user.pk
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: SafeguardingAlert, user: User) -> SafeguardingAlert:
+    """Record that someone has taken charge of the alert; it stops escalating."""
+    alert = SafeguardingAlert.objects.select_for_update().get(pk=alert.pk)
+    if not _may_act_on_alert(alert, user):
+        raise PermissionDenied("Only the child's IRO or a manager can acknowledge this alert.")
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = user
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        _alert_event(alert, AlertEventKind.ACKNOWLEDGED, actor=user)
+    if _is_responsible_iro(alert.statement, user):
+        statement_acknowledge(statement=alert.statement, iro=user)
+    return alert
+
+
+@transaction.atomic
+def alert_close(*, alert: SafeguardingAlert, user: User, action_taken: str) -> SafeguardingAlert:
+    """Close the alert with the action taken; an alert is never closed without one."""
+    alert = SafeguardingAlert.objects.select_for_update().get(pk=alert.pk)
+    if not _may_act_on_alert(alert, user):
+        raise PermissionDenied("Only the child's IRO or a manager can close this alert.")
+    if alert.closed_at is not None:
+        raise ValidationError({"action_taken": "This alert is already closed."})
+    action_taken = _CONTROL_CHARACTERS.sub("", action_taken).strip()
+    if not action_taken:
+        raise ValidationError({"action_taken": "Record the action taken before closing the alert."})
+    now = timezone.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = now, user
+        _alert_event(alert, AlertEventKind.ACKNOWLEDGED, actor=user)
+    alert.action_taken = action_taken
+    alert.closed_at, alert.closed_by = now, user
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "action_taken", "closed_at", "closed_by"])
+    _alert_event(alert, AlertEventKind.CLOSED, actor=user, detail=action_taken)
+    return alert
+
+
+def alerts_escalate_due(*, now: datetime | None = None) -> int:
+    """Escalate every unacknowledged alert whose time has run out; return how many moved."""
+    now = now or timezone.now()
+    due = SafeguardingAlert.objects.filter(
+        acknowledged_at__isnull=True, closed_at__isnull=True, escalate_at__lte=now
+    ).values_list("pk", flat=True)
+    return sum(1 for alert_id in list(due) if _alert_escalate(alert_id, now))
+
+
+@transaction.atomic
+def _alert_escalate(alert_id: int, now: datetime) -> bool:
+    # skip_locked: two schedulers running at once never escalate the same alert twice.
+    alert = (
+        SafeguardingAlert.objects.select_for_update(skip_locked=True)
+        .filter(pk=alert_id, acknowledged_at__isnull=True, escalate_at__lte=now)
+        .first()
+    )
+    if alert is None:
+        return False
+    # Step 0 is the child's IRO; step n is the n-th manager in escalation order (1: duty manager).
+    managers = managers_in_escalation_order()
+    next_level = alert.level + 1
+    if next_level > len(managers):
+        # Nobody further up: remind whoever holds it now, and keep the clock running.
+        alert.escalate_at = _escalation_deadline(now)
+        alert.save(update_fields=["escalate_at"])
+        _alert_event(alert, AlertEventKind.NOTIFIED, recipient=alert.assigned_to, detail="Reminder: still open")
+        _notify_alert_on_commit(alert, "reminder")
+        return False
+    target = managers[next_level - 1]
+    previous = alert.assigned_to
+    alert.level = next_level
+    alert.assigned_to = target
+    alert.escalate_at = _escalation_deadline(now)
+    alert.save(update_fields=["level", "assigned_to", "escalate_at"])
+    _alert_event(
+        alert,
+        AlertEventKind.ESCALATED,
+        recipient=target,
+        detail=f"Not acknowledged in time by {previous.get_username() if previous else 'nobody'}",
+    )
+    _notify_alert_on_commit(alert, "escalated")
+    return True
+
+
+@transaction.atomic
+def alerts_reassign_for_child(*, child: Child, to_user: User, reason: str) -> int:
+    """Move a child's open alerts that sit with their IRO to a new IRO (re-allocation, cover)."""
+    moved = 0
+    for alert in SafeguardingAlert.objects.select_for_update().filter(
+        child=child, closed_at__isnull=True, level=AlertLevel.IRO
+    ):
+        if alert.assigned_to_id == to_user.pk:
+            continue
+        alert.assigned_to = to_user
+        alert.save(update_fields=["assigned_to"])
+        _alert_event(alert, AlertEventKind.REASSIGNED, recipient=to_user, detail=reason)
+        if alert.acknowledged_at is None:
+            _notify_alert_on_commit(alert, "reassigned")
+        moved += 1
+    return moved
+
+
+def alerts_follow_cover() -> int:
+    """Move open alerts held by an IRO who is away today to the IRO covering them."""
+    today = timezone.localdate()
+    moved = 0
+    held = SafeguardingAlert.objects.filter(
+        closed_at__isnull=True,
+        level=AlertLevel.IRO,
+        assigned_to__absences__starts_on__lte=today,
+        assigned_to__absences__ends_on__gte=today,
+    ).select_related("child")
+    for alert in held:
+        cover = responsible_iro(alert.child, today)
+        if cover is not None:
+            moved += alerts_reassign_for_child(child=alert.child, to_user=cover, reason="IRO away: moved to cover")
+    return moved

@@ -1,11 +1,33 @@
-"""Tasks for statements: thin, taking ids, safe to run twice."""
+"""Tasks for statements and alerts: thin, taking ids."""
 
 from celery import shared_task
 
 from feedback import notifications
+from feedback.services import alerts_escalate_due, alerts_follow_cover
+
+_RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 6}
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=300, max_retries=6)
+@shared_task(**_RETRY)
 def notify_iro_of_statement(statement_id: int) -> None:
     """Tell the IRO a statement arrived: live in their inbox, and by email."""
     notifications.statement_arrived(statement_id=statement_id)
+
+
+@shared_task(**_RETRY)
+def notify_alert(alert_id: int, reason: str) -> None:
+    """Tell the people who must act on a safeguarding alert, by every channel they have."""
+    notifications.alert_notify(alert_id=alert_id, reason=reason)
+
+
+@shared_task(**_RETRY)
+def notify_child_about_statement(statement_id: int, what: str) -> None:
+    """Tell the child their IRO read or replied, when they asked to be told by text."""
+    notifications.child_told_about_statement(statement_id=statement_id, what=what)
+
+
+@shared_task
+def escalate_due_alerts() -> int:
+    """Move alerts to cover IROs, then escalate unacknowledged ones whose time ran out (every minute)."""
+    alerts_follow_cover()
+    return alerts_escalate_due()

@@ -15,4 +15,6 @@ urlpatterns = [
     ),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/messages/<int:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("inbox/alerts/<int:alert_id>/", views.alert_detail, name="alert_detail"),
+    path("my/settings/", views.my_preferences, name="my_preferences"),
 ]

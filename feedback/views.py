@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,10 +11,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
-from feedback.forms import OnBehalfStatementForm, StatementForm
-from feedback.models import Channel
-from feedback.selectors import iro_inbox, statement_get_for_user, statements_visible_to
-from feedback.services import IdempotencyConflict, statement_mark_read, statement_submit
+from accounts.services import user_set_notify_by
+from feedback.forms import AlertCloseForm, NotifyPreferenceForm, OnBehalfStatementForm, ReplyForm, StatementForm
+from feedback.models import Channel, Statement
+from feedback.selectors import (
+    alert_get_for_user,
+    iro_inbox,
+    open_alerts_for,
+    statement_get_for_user,
+    statements_visible_to,
+)
+from feedback.services import (
+    IdempotencyConflict,
+    alert_acknowledge,
+    alert_close,
+    statement_acknowledge,
+    statement_mark_read,
+    statement_reply,
+    statement_submit,
+)
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
 
@@ -31,10 +47,10 @@ def _child_of(request: AuthenticatedHttpRequest) -> Child:
     return child
 
 
-def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, child: Child) -> bool:
+def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, child: Child) -> Statement | None:
     """Send a valid form's statement through the service; put any refusal on the form."""
     try:
-        statement_submit(
+        statement, _ = statement_submit(
             author=request.user,
             child=child,
             category=form.cleaned_data["category"],
@@ -46,11 +62,22 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
-        return False
+        return None
     except IdempotencyConflict:
         form.add_error(None, "This form was already used to send a different message. Please open a new one.")
-        return False
-    return True
+        return None
+    return statement
+
+
+def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: Statement) -> None:
+    if statement.is_urgent:
+        who = statement.routed_to.display_name if statement.routed_to else "Someone from the IRO service"
+        messages.warning(
+            request,
+            f"Thank you for telling us. {who} will be in touch with you soon. {settings.HEARD_CRISIS_ADVICE}",
+        )
+    else:
+        messages.success(request, "Sent! Your IRO will read your message before your review.")
 
 
 @login_required
@@ -77,8 +104,9 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     child = _child_of(request)
     if request.method == "POST":
         form = StatementForm(request.POST)
-        if form.is_valid() and _submit_from_form(request, form, child):
-            messages.success(request, "Sent! Your IRO will read your message before your review.")
+        statement = _submit_from_form(request, form, child) if form.is_valid() else None
+        if statement is not None:
+            _tell_child_what_happens_next(request, statement)
             return redirect("feedback:my_statements")
     else:
         form = StatementForm(initial={"idempotency_key": uuid.uuid4().hex})
@@ -104,8 +132,12 @@ def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) ->
     child = child_get_for_user(request.user, child_id)
     if request.method == "POST":
         form = OnBehalfStatementForm(request.POST)
-        if form.is_valid() and _submit_from_form(request, form, child):
-            messages.success(request, f"Sent for {child.case_reference}.")
+        statement = _submit_from_form(request, form, child) if form.is_valid() else None
+        if statement is not None:
+            if statement.is_urgent:
+                messages.warning(request, f"Sent for {child.case_reference} and raised as urgent with their IRO.")
+            else:
+                messages.success(request, f"Sent for {child.case_reference}.")
             return redirect("feedback:advocacy")
     else:
         form = OnBehalfStatementForm(initial={"idempotency_key": uuid.uuid4().hex})
@@ -114,15 +146,81 @@ def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) ->
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The IRO's inbox: each child's upcoming review and the messages waiting for it."""
+    """The IRO's inbox: open alerts first, then each child's upcoming review and its messages."""
     _require_role(request, Role.IRO, Role.MANAGER)
-    return render(request, "feedback/inbox.html", {"groups": iro_inbox(request.user)})
+    return render(
+        request, "feedback/inbox.html", {"alerts": open_alerts_for(request.user), "groups": iro_inbox(request.user)}
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
-    """One statement, opened by staff; the child's own IRO opening it counts as read."""
+    """One statement, opened by staff; the child's IRO opening it counts as read, and may reply."""
     _require_role(request, Role.IRO, Role.MANAGER)
     statement = statement_get_for_user(request.user, statement_id)
-    statement = statement_mark_read(statement=statement, reader=request.user)
-    return render(request, "feedback/statement_detail.html", {"statement": statement})
+    form = ReplyForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "acknowledge":
+            statement_acknowledge(statement=statement, iro=request.user)
+            messages.success(request, "Acknowledged.")
+            return redirect("feedback:statement_detail", statement_id=statement.pk)
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                statement_reply(statement=statement, iro=request.user, text=form.cleaned_data["reply"])
+            except ValidationError as exc:
+                form.add_error("reply", exc.messages)
+            else:
+                messages.success(request, "Reply sent to the child.")
+                return redirect("feedback:statement_detail", statement_id=statement.pk)
+    else:
+        statement = statement_mark_read(statement=statement, reader=request.user)
+    return render(request, "feedback/statement_detail.html", {"statement": statement, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """A safeguarding alert: the child's words, every step so far, and acknowledging or closing it."""
+    _require_role(request, Role.IRO, Role.MANAGER)
+    alert = alert_get_for_user(request.user, alert_id)
+    form = AlertCloseForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "acknowledge":
+                alert_acknowledge(alert=alert, user=request.user)
+                messages.success(request, "You have taken charge of this alert. It will not escalate.")
+                return redirect("feedback:alert_detail", alert_id=alert.pk)
+            form = AlertCloseForm(request.POST)
+            if form.is_valid():
+                alert_close(alert=alert, user=request.user, action_taken=form.cleaned_data["action_taken"])
+                messages.success(request, "Alert closed with the action recorded.")
+                return redirect("feedback:inbox")
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        alert.refresh_from_db()
+    return render(
+        request,
+        "feedback/alert_detail.html",
+        {"alert": alert, "events": alert.events.select_related("actor", "recipient"), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A child chooses how they hear that their IRO read or answered them."""
+    _require_role(request, Role.CHILD)
+    form = NotifyPreferenceForm(initial={"notify_by": request.user.notify_by})
+    if request.method == "POST":
+        form = NotifyPreferenceForm(request.POST)
+        if form.is_valid():
+            try:
+                user_set_notify_by(user=request.user, notify_by=form.cleaned_data["notify_by"])
+            except ValidationError as exc:
+                form.add_error("notify_by", exc.messages)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("feedback:my_statements")
+    return render(request, "feedback/my_preferences.html", {"form": form, "has_phone": bool(request.user.phone)})

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import Gender, Region
+
 
 class Sex(models.TextChoices):
     # SSDA903 codes.
@@ -35,6 +37,10 @@ class Child(models.Model):
     communication_needs = models.TextField(blank=True, default="")
     uses_symbols = models.BooleanField(default=False, help_text="Give this child symbol-based forms.")
     placed_out_of_area = models.BooleanField(default=False)
+    placement_region = models.CharField(max_length=2, choices=Region.choices, blank=True, default="")
+    preferred_iro_gender = models.CharField(
+        max_length=8, choices=Gender.choices, blank=True, default="", help_text="A preference the child recorded."
+    )
     became_looked_after = models.DateField()
     left_care = models.DateField(null=True, blank=True)
 
@@ -125,6 +131,9 @@ class Review(models.Model):
     late_reason = models.TextField(blank=True, default="")
     # SSDA903 participation code PN0-PN7, recorded when the review is held (participation issue).
     participation_code = models.CharField(max_length=3, blank=True, default="")
+    # "What happened at your review", written by the IRO for the child.
+    child_summary = models.TextField(blank=True, default="")
+    summary_published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,3 +165,101 @@ class Review(models.Model):
         if self.held_on is None:
             return None
         return self.held_on <= self.due_by
+
+
+class IROAbsence(models.Model):
+    """An IRO away for some days, and who covers their children meanwhile."""
+
+    iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    cover_iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covering")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="reviews_absence_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(cover_iro=models.F("iro")), name="reviews_absence_cover_is_someone_else"
+            ),
+        ]
+        indexes = [models.Index(fields=["iro", "starts_on", "ends_on"], name="reviews_absence_when")]
+
+    def __str__(self) -> str:
+        return f"{self.iro} away {self.starts_on} to {self.ends_on}, cover {self.cover_iro}"
+
+
+class PracticeAlertCategory(models.TextChoices):
+    DRIFT = "drift", "Drift or delay in care planning"
+    VISITS = "visits", "Statutory visits not done"
+    RECORDING = "recording", "Recording"
+    EDUCATION = "education", "Education plan"
+    HEALTH = "health", "Health"
+    PLACEMENT_MOVE = "placement_move", "Placement move without consulting the IRO"
+    OTHER = "other", "Other"
+
+
+class PracticeAlertStage(models.TextChoices):
+    # The LA's dispute resolution process: informal first, then formal stages, then resolved.
+    INFORMAL = "informal", "Informal resolution"
+    FORMAL_1 = "formal_1", "Formal stage 1 (team manager)"
+    FORMAL_2 = "formal_2", "Formal stage 2 (service manager)"
+    FORMAL_3 = "formal_3", "Formal stage 3 (director)"
+    RESOLVED = "resolved", "Resolved"
+
+
+PRACTICE_ALERT_STAGE_ORDER: list[str] = [
+    PracticeAlertStage.INFORMAL,
+    PracticeAlertStage.FORMAL_1,
+    PracticeAlertStage.FORMAL_2,
+    PracticeAlertStage.FORMAL_3,
+    PracticeAlertStage.RESOLVED,
+]
+
+
+class PracticeAlert(models.Model):
+    """An IRO's challenge to the council about a child's care plan (dispute resolution)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="practice_alerts")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_on = models.DateField()
+    category = models.CharField(max_length=16, choices=PracticeAlertCategory.choices)
+    description = models.TextField()
+    # The child's words that prompted it, when it came from a statement.
+    statement = models.ForeignKey(
+        "feedback.Statement", null=True, blank=True, on_delete=models.SET_NULL, related_name="practice_alerts"
+    )
+    stage = models.CharField(max_length=10, choices=PracticeAlertStage.choices, default=PracticeAlertStage.INFORMAL)
+    outcome = models.TextField(blank=True, default="")
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage="resolved") | (Q(resolved_on__isnull=False) & ~Q(outcome="")),
+                name="reviews_practice_alert_resolved_with_outcome",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice alert {self.pk} ({self.get_category_display()})"
+
+
+class PracticeAlertStep(models.Model):
+    """A move of a practice alert from one stage to the next, with who and why."""
+
+    alert = models.ForeignKey(PracticeAlert, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=10, choices=PracticeAlertStage.choices)
+    on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alert} → {self.get_stage_display()}"

@@ -1,11 +1,15 @@
 """Reads of care records, always scoped to what the user may see."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews import statutory
-from reviews.models import Child, IROAllocation, Review
+from reviews.models import Child, IROAbsence, IROAllocation, PracticeAlert, Review
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -16,8 +20,18 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     if user.role in (Role.MANAGER, Role.ADMIN):
         return children
     if user.role == Role.IRO:
-        # Only the child's current IRO: after re-allocation the old IRO no longer sees them.
-        return children.filter(iro_allocations__iro=user, iro_allocations__ended_on__isnull=True)
+        # Only the child's current IRO, or whoever covers while that IRO is away: after
+        # re-allocation the old IRO no longer sees them.
+        today = timezone.localdate()
+        return children.filter(
+            Q(iro_allocations__iro=user, iro_allocations__ended_on__isnull=True)
+            | Q(
+                iro_allocations__ended_on__isnull=True,
+                iro_allocations__iro__absences__cover_iro=user,
+                iro_allocations__iro__absences__starts_on__lte=today,
+                iro_allocations__iro__absences__ends_on__gte=today,
+            )
+        ).distinct()
     if user.role == Role.ADVOCATE:
         return children.filter(
             advocate_assignments__advocate=user, advocate_assignments__ended_on__isnull=True
@@ -52,3 +66,148 @@ def iro_allocated_on_time(child: Child) -> bool | None:
     if allocated_on is None:
         return None
     return allocated_on <= statutory.iro_allocation_due(child.became_looked_after)
+
+
+def covering_iro(iro: User, on: date) -> User | None:
+    """Return who covers this IRO's children on the given day, if the IRO is away."""
+    absence = IROAbsence.objects.filter(iro=iro, starts_on__lte=on, ends_on__gte=on).select_related("cover_iro").first()
+    return absence.cover_iro if absence else None
+
+
+def responsible_iro(child: Child, on: date | None = None) -> User | None:
+    """Return the IRO who should receive the child's words today: their own, or the cover."""
+    allocation = current_iro_allocation(child)
+    if allocation is None:
+        return None
+    return covering_iro(allocation.iro, on or timezone.localdate()) or allocation.iro
+
+
+def managers_in_escalation_order() -> list[User]:
+    """Return active IRO managers, the duty manager first."""
+    managers = User.objects.filter(role=Role.MANAGER, is_active=True)
+    return sorted(managers, key=lambda m: (m.escalation_rank is None, m.escalation_rank or 0, m.pk))
+
+
+@dataclass
+class Caseload:
+    """One IRO's current caseload against the 50-70 per full-time equivalent guidance."""
+
+    iro: User
+    children: int
+    away_until: date | None = None
+
+    @property
+    def per_fte(self) -> float:
+        fte = float(self.iro.fte) or 1.0
+        return round(self.children / fte, 1)
+
+    @property
+    def capacity(self) -> int:
+        return int(statutory.CASELOAD_PER_FTE_HIGH * float(self.iro.fte))
+
+    @property
+    def headroom(self) -> int:
+        return self.capacity - self.children
+
+    @property
+    def band(self) -> str:
+        if self.per_fte > statutory.CASELOAD_PER_FTE_HIGH:
+            return "over"
+        if self.per_fte < statutory.CASELOAD_PER_FTE_LOW:
+            return "under"
+        return "within"
+
+
+def iro_caseloads() -> list[Caseload]:
+    """Return every active IRO with their current number of children (two queries)."""
+    today = timezone.localdate()
+    iros = (
+        User.objects.filter(role=Role.IRO, is_active=True)
+        .annotate(current=Count("iro_allocations", filter=Q(iro_allocations__ended_on__isnull=True)))
+        .order_by("first_name", "username")
+    )
+    away = dict(IROAbsence.objects.filter(starts_on__lte=today, ends_on__gte=today).values_list("iro_id", "ends_on"))
+    return [Caseload(iro=iro, children=iro.current, away_until=away.get(iro.pk)) for iro in iros]
+
+
+@dataclass
+class Suggestion:
+    """An IRO suggested for a child, with the reasons, best first."""
+
+    caseload: Caseload
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def iro_suggestions(child: Child) -> list[Suggestion]:
+    """Rank IROs for a child: caseload headroom, language, the child's preference, and travel."""
+    suggestions = []
+    language = child.first_language.strip().lower()
+    for caseload in iro_caseloads():
+        iro, score, reasons = caseload.iro, caseload.headroom, []
+        reasons.append(f"{caseload.children} children ({caseload.per_fte} per full-time), room for {caseload.headroom}")
+        if caseload.away_until:
+            score -= 50
+            reasons.append(f"away until {caseload.away_until:%d %b}")
+        if language and language != "english" and language in iro.language_list:
+            score += 30
+            reasons.append(f"speaks {child.first_language}")
+        if child.preferred_iro_gender:
+            if iro.gender == child.preferred_iro_gender:
+                score += 25
+                reasons.append("matches the gender the child asked for")
+            else:
+                score -= 25
+        if child.placed_out_of_area and child.placement_region:
+            if child.placement_region in iro.region_list:
+                score += 20
+                reasons.append(f"works in {child.get_placement_region_display()}, where the child lives")
+            else:
+                score -= 10
+        suggestions.append(Suggestion(caseload=caseload, score=score, reasons=reasons))
+    return sorted(suggestions, key=lambda s: (-s.score, s.caseload.iro.pk))
+
+
+def children_awaiting_allocation() -> QuerySet[Child]:
+    """Return looked-after children with no current IRO, the longest waiting first."""
+    return (
+        Child.objects.filter(left_care__isnull=True)
+        .exclude(pk__in=IROAllocation.objects.filter(ended_on__isnull=True).values("child_id"))
+        .order_by("became_looked_after")
+    )
+
+
+def allocation_history(child: Child) -> list[IROAllocation]:
+    """Return a child's IRO allocations, oldest first; changes of IRO are len - 1."""
+    return list(IROAllocation.objects.filter(child=child).select_related("iro").order_by("allocated_on", "pk"))
+
+
+def practice_alerts_visible_to(user: User) -> QuerySet[PracticeAlert]:
+    """Return the practice alerts this user may see: managers all, an IRO their children's."""
+    alerts = PracticeAlert.objects.select_related("child", "raised_by")
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        return alerts
+    if user.role == Role.IRO:
+        return alerts.filter(child__in=children_visible_to(user))
+    return alerts.none()
+
+
+def practice_alert_get_for_user(user: User, alert_id: int) -> PracticeAlert:
+    """Return the practice alert if this user may see it; 404 otherwise."""
+    try:
+        return practice_alerts_visible_to(user).get(pk=alert_id)
+    except (PracticeAlert.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such practice alert.") from exc
+
+
+def reviews_for_child_user(user: User) -> QuerySet[Review]:
+    """Return a child's own reviews that have a published summary, newest first."""
+    return Review.objects.filter(child__user=user, summary_published_at__isnull=False).order_by("-held_on")
+
+
+def review_get_for_user(user: User, review_id: int) -> Review:
+    """Return a review of a child this user may see; 404 otherwise."""
+    try:
+        return Review.objects.select_related("child").get(pk=review_id, child__in=children_visible_to(user))
+    except (Review.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such review.") from exc

@@ -2,13 +2,26 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews import statutory
-from reviews.models import AdvocateAssignment, Child, IROAllocation, Review
+from reviews.models import (
+    PRACTICE_ALERT_STAGE_ORDER,
+    AdvocateAssignment,
+    Child,
+    IROAbsence,
+    IROAllocation,
+    PracticeAlert,
+    PracticeAlertCategory,
+    PracticeAlertStage,
+    PracticeAlertStep,
+    Review,
+)
+
+SUMMARY_MAX_LENGTH = 3000
 
 
 @transaction.atomic
@@ -61,7 +74,13 @@ def iro_allocate(*, child: Child, iro: User, allocated_on: date) -> IROAllocatio
             raise ValidationError({"allocated_on": "A new allocation cannot start before the current one."})
         current.ended_on = allocated_on
         current.save(update_fields=["ended_on"])
-    return IROAllocation.objects.create(child=child, iro=iro, allocated_on=allocated_on)
+    allocation = IROAllocation.objects.create(child=child, iro=iro, allocated_on=allocated_on)
+    if current is not None:
+        # Nothing is left with the departed IRO: open safeguarding alerts follow the child.
+        from feedback.services import alerts_reassign_for_child
+
+        alerts_reassign_for_child(child=child, to_user=iro, reason="Child re-allocated to a new IRO")
+    return allocation
 
 
 @transaction.atomic
@@ -111,3 +130,104 @@ def review_record_held(*, review: Review, held_on: date, late_reason: str = "") 
     review.save(update_fields=["held_on", "late_reason"])
     review_schedule_next(child=review.child)
     return review
+
+
+@transaction.atomic
+def review_publish_summary(*, review: Review, iro: User, text: str) -> Review:
+    """Publish "what happened at your review", written by the IRO for the child."""
+    from reviews.selectors import responsible_iro
+
+    if review.held_on is None:
+        raise ValidationError({"child_summary": "A summary can be published once the review has been held."})
+    responsible = responsible_iro(review.child)
+    if responsible is None or responsible.pk != iro.pk:
+        raise PermissionDenied("Only the child's IRO can publish their review summary.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"child_summary": "Write what happened, in words the child will understand."})
+    if len(text) > SUMMARY_MAX_LENGTH:
+        raise ValidationError({"child_summary": f"Keep it under {SUMMARY_MAX_LENGTH} characters."})
+    review.child_summary = text
+    review.summary_published_at = timezone.now()
+    review.save(update_fields=["child_summary", "summary_published_at"])
+    return review
+
+
+@transaction.atomic
+def iro_absence_record(*, iro: User, starts_on: date, ends_on: date, cover_iro: User) -> IROAbsence:
+    """Record that an IRO will be away and who covers; new items go to the cover meanwhile."""
+    if iro.role != Role.IRO or cover_iro.role != Role.IRO or not cover_iro.is_active:
+        raise ValidationError({"cover_iro": "Both the absent IRO and the cover must be IROs."})
+    if cover_iro.pk == iro.pk:
+        raise ValidationError({"cover_iro": "Choose someone else to cover."})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The absence must end on or after the day it starts."})
+    overlapping = IROAbsence.objects.filter(iro=iro, starts_on__lte=ends_on, ends_on__gte=starts_on).exists()
+    if overlapping:
+        raise ValidationError({"starts_on": "This IRO already has an absence on some of those days."})
+    absence = IROAbsence.objects.create(iro=iro, starts_on=starts_on, ends_on=ends_on, cover_iro=cover_iro)
+    if starts_on <= timezone.localdate() <= ends_on:
+        from feedback.services import alerts_follow_cover
+
+        alerts_follow_cover()
+    return absence
+
+
+def _practice_alert_check_iro(child: Child, user: User) -> None:
+    from reviews.selectors import children_visible_to
+
+    if user.role not in (Role.IRO, Role.MANAGER) or not children_visible_to(user).filter(pk=child.pk).exists():
+        raise PermissionDenied("Only the child's IRO or a manager can do this.")
+
+
+@transaction.atomic
+def practice_alert_raise(
+    *, child: Child, user: User, category: str, description: str, raised_on: date, statement=None
+) -> PracticeAlert:
+    """Raise a practice alert (the council's dispute resolution) about a child's care plan."""
+    _practice_alert_check_iro(child, user)
+    if category not in PracticeAlertCategory.values:
+        raise ValidationError({"category": "Choose what the concern is about."})
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": "Describe the concern."})
+    if statement is not None and statement.child_id != child.pk:
+        raise ValidationError({"statement": "That statement is not this child's."})
+    alert = PracticeAlert.objects.create(
+        child=child,
+        raised_by=user,
+        raised_on=raised_on,
+        category=category,
+        description=description,
+        statement=statement,
+    )
+    PracticeAlertStep.objects.create(
+        alert=alert, stage=PracticeAlertStage.INFORMAL, on=raised_on, by=user, note="Raised"
+    )
+    return alert
+
+
+@transaction.atomic
+def practice_alert_advance(
+    *, alert: PracticeAlert, user: User, stage: str, on: date, note: str = "", outcome: str = ""
+) -> PracticeAlert:
+    """Move a practice alert on to a later stage, or resolve it with its outcome."""
+    alert = PracticeAlert.objects.select_for_update().get(pk=alert.pk)
+    _practice_alert_check_iro(alert.child, user)
+    if alert.stage == PracticeAlertStage.RESOLVED:
+        raise ValidationError({"stage": "This practice alert is already resolved."})
+    if stage not in PracticeAlertStage.values:
+        raise ValidationError({"stage": "Unknown stage."})
+    if PRACTICE_ALERT_STAGE_ORDER.index(stage) <= PRACTICE_ALERT_STAGE_ORDER.index(alert.stage):
+        raise ValidationError({"stage": "A practice alert only moves forward through the stages."})
+    if on < alert.raised_on:
+        raise ValidationError({"on": "A stage cannot start before the alert was raised."})
+    if stage == PracticeAlertStage.RESOLVED:
+        outcome = outcome.strip()
+        if not outcome:
+            raise ValidationError({"outcome": "Record the outcome to resolve the alert."})
+        alert.outcome, alert.resolved_on = outcome, on
+    alert.stage = stage
+    alert.save(update_fields=["stage", "outcome", "resolved_on"])
+    PracticeAlertStep.objects.create(alert=alert, stage=stage, on=on, by=user, note=note.strip())
+    return alert

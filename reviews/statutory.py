@@ -16,6 +16,11 @@ from functools import lru_cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
+# IRO Handbook (DCSF, 2010), para 7.15: a caseload of 50-70 looked-after children for a
+# full-time equivalent IRO is good practice.
+CASELOAD_PER_FTE_LOW = 50
+CASELOAD_PER_FTE_HIGH = 70
+
 FIRST_REVIEW_WORKING_DAYS = 20
 SECOND_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from feedback.models import Category
-from feedback.services import statement_submit
+from feedback.services import alert_acknowledge, statement_submit
 from reviews.services import iro_allocate
 from tests.conftest import client_for, make_child, make_user
 
@@ -18,8 +18,13 @@ def _grow_caseload(iro, start: int, count: int) -> None:
         user = make_user(f"child{number}", Role.CHILD)
         child = make_child(f"Q{number:05d}", user=user)
         iro_allocate(child=child, iro=iro, allocated_on=date(2025, 9, 2))
-        for words in ("first", "second"):
-            statement_submit(author=user, child=child, category=Category.SCHOOL, body=words, channel="web")
+        statement_submit(author=user, child=child, category=Category.SCHOOL, body="first", channel="web")
+        # An urgent one too, so open alerts (some acknowledged) are on the page.
+        urgent, _ = statement_submit(
+            author=user, child=child, category=Category.HEALTH, body="I don't feel safe", channel="web"
+        )
+        if number % 2:
+            alert_acknowledge(alert=urgent.alert, user=iro)
 
 
 def _inbox_queries(client) -> tuple[int, str]:
@@ -37,6 +42,8 @@ def test_the_inbox_makes_a_fixed_number_of_queries(iro):
     large, page = _inbox_queries(client)
 
     assert page.count("unread</span>") == 43
+    assert page.count('class="urgent"') + page.count('class="acknowledged"') == 43
     assert large == small
-    # Session, user, the MFA check, children, their upcoming reviews, their statements.
-    assert small <= 6
+    # Session, user, the MFA check, open alerts, children, their upcoming and held reviews,
+    # their statements.
+    assert small <= 8

@@ -1,0 +1,27 @@
+"""Run Heard's periodic jobs in a loop, for the embedded default (production uses Celery beat)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from feedback.services import alerts_escalate_due, alerts_follow_cover
+
+
+class Command(BaseCommand):
+    help = "Move alerts to cover IROs and escalate overdue ones, every minute (or once, with --once)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run the jobs once and stop.")
+        parser.add_argument("--interval", type=int, default=60, help="Seconds between runs.")
+
+    def handle(self, *args, **options) -> None:
+        while True:
+            close_old_connections()
+            alerts_follow_cover()
+            escalated = alerts_escalate_due()
+            if escalated:
+                self.stdout.write(f"Escalated {escalated} safeguarding alert(s).")
+            if options["once"]:
+                return
+            time.sleep(options["interval"])

@@ -1,0 +1,50 @@
+"""Forms for allocation, absences, review summaries and practice alerts."""
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Role, User
+from reviews.models import PracticeAlertCategory, PracticeAlertStage
+
+
+def _iros():
+    return User.objects.filter(role=Role.IRO, is_active=True).order_by("first_name", "username")
+
+
+class IROChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name} ({obj.get_iro_contract_display() or 'IRO'})"
+
+
+class AllocateForm(forms.Form):
+    iro = IROChoiceField(queryset=_iros(), label="IRO")
+    allocated_on = forms.DateField(
+        label="Allocated on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AbsenceForm(forms.Form):
+    iro = IROChoiceField(queryset=_iros(), label="IRO who is away")
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    cover_iro = IROChoiceField(queryset=_iros(), label="Covering IRO")
+
+
+class ReviewSummaryForm(forms.Form):
+    child_summary = forms.CharField(
+        label="What happened at the review, for the child",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The child reads this. Use words they will understand; say what was decided and what happens next.",
+    )
+
+
+class PracticeAlertForm(forms.Form):
+    category = forms.ChoiceField(choices=PracticeAlertCategory.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class PracticeAlertAdvanceForm(forms.Form):
+    stage = forms.ChoiceField(choices=[c for c in PracticeAlertStage.choices if c[0] != PracticeAlertStage.INFORMAL])
+    on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed to resolve.")

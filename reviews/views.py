@@ -1,0 +1,210 @@
+"""Pages for the IRO service: allocation, cover, review summaries, practice alerts, response times."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import AuthenticatedHttpRequest, Role
+from feedback.selectors import response_times, statement_get_for_user
+from reviews.forms import AbsenceForm, AllocateForm, PracticeAlertAdvanceForm, PracticeAlertForm, ReviewSummaryForm
+from reviews.models import IROAbsence
+from reviews.selectors import (
+    allocation_history,
+    child_get_for_user,
+    children_awaiting_allocation,
+    iro_allocated_on_time,
+    iro_caseloads,
+    iro_suggestions,
+    practice_alert_get_for_user,
+    practice_alerts_visible_to,
+    review_get_for_user,
+    reviews_for_child_user,
+)
+from reviews.services import (
+    iro_absence_record,
+    iro_allocate,
+    practice_alert_advance,
+    practice_alert_raise,
+    review_publish_summary,
+)
+
+
+def _require_role(request: AuthenticatedHttpRequest, *roles: str) -> None:
+    # A page for another role is "not found", like a record the user may not see.
+    if request.user.role not in roles:
+        raise Http404
+
+
+def _errors_to_form(form: Form, exc: ValidationError) -> None:
+    for field_name, errors in exc.message_dict.items():
+        form.add_error(field_name if field_name in form.fields else None, errors)
+
+
+@login_required
+def allocation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The manager's allocation page: caseloads against 50-70 per FTE, and children waiting."""
+    _require_role(request, Role.MANAGER)
+    waiting = [(child, iro_suggestions(child)[:3]) for child in children_awaiting_allocation()]
+    return render(request, "reviews/allocation.html", {"caseloads": iro_caseloads(), "waiting": waiting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_allocate(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    """Allocate (or change) a child's IRO, with suggestions and the child's history."""
+    _require_role(request, Role.MANAGER)
+    child = child_get_for_user(request.user, child_id)
+    form = AllocateForm()
+    if request.method == "POST":
+        form = AllocateForm(request.POST)
+        if form.is_valid():
+            try:
+                iro_allocate(child=child, iro=form.cleaned_data["iro"], allocated_on=form.cleaned_data["allocated_on"])
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request, f"{child.case_reference} allocated to {form.cleaned_data['iro'].display_name}."
+                )
+                return redirect("reviews:allocation")
+    history = allocation_history(child)
+    return render(
+        request,
+        "reviews/child_allocate.html",
+        {
+            "child": child,
+            "form": form,
+            "suggestions": iro_suggestions(child),
+            "history": history,
+            "changes": max(len(history) - 1, 0),
+            "on_time": iro_allocated_on_time(child),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def absences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """IRO absences and who covers; new items go to the cover while an IRO is away."""
+    _require_role(request, Role.MANAGER)
+    form = AbsenceForm()
+    if request.method == "POST":
+        form = AbsenceForm(request.POST)
+        if form.is_valid():
+            try:
+                iro_absence_record(**form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "Absence recorded.")
+                return redirect("reviews:absences")
+    upcoming = IROAbsence.objects.filter(ends_on__gte=timezone.localdate()).select_related("iro", "cover_iro")
+    return render(request, "reviews/absences.html", {"form": form, "absences": upcoming})
+
+
+@login_required
+def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Time from a child's message to first read and to acknowledgement, per IRO."""
+    _require_role(request, Role.MANAGER)
+    try:
+        days = max(1, min(int(request.GET.get("days", "90")), 3660))
+    except ValueError:
+        days = 90
+    until = timezone.now()
+    since = datetime.combine(timezone.localdate() - timedelta(days=days), time.min, tzinfo=until.tzinfo)
+    rows, overall = response_times(since=since, until=until)
+    return render(request, "reviews/response_times.html", {"rows": rows, "overall": overall, "days": days})
+
+
+@login_required
+def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A child's "what happened at your review" summaries."""
+    _require_role(request, Role.CHILD)
+    return render(request, "reviews/my_reviews.html", {"reviews": reviews_for_child_user(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_summary(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """The IRO writes and publishes what happened at a review, for the child."""
+    _require_role(request, Role.IRO)
+    review = review_get_for_user(request.user, review_id)
+    form = ReviewSummaryForm(initial={"child_summary": review.child_summary})
+    if request.method == "POST":
+        form = ReviewSummaryForm(request.POST)
+        if form.is_valid():
+            try:
+                review_publish_summary(review=review, iro=request.user, text=form.cleaned_data["child_summary"])
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "Published. The child can now read it.")
+                return redirect("feedback:inbox")
+    return render(request, "reviews/review_summary.html", {"review": review, "form": form})
+
+
+@login_required
+def practice_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Practice alerts the user may see, open ones first."""
+    _require_role(request, Role.IRO, Role.MANAGER)
+    alerts = practice_alerts_visible_to(request.user).order_by("resolved_on", "-raised_on")
+    return render(request, "reviews/practice_alerts.html", {"alerts": alerts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_alert_new(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    """The IRO raises a practice alert about a child's care plan, maybe from the child's words."""
+    _require_role(request, Role.IRO, Role.MANAGER)
+    child = child_get_for_user(request.user, child_id)
+    statement_id = request.GET.get("statement") or request.POST.get("statement")
+    statement = statement_get_for_user(request.user, statement_id) if statement_id else None
+    form = PracticeAlertForm()
+    if request.method == "POST":
+        form = PracticeAlertForm(request.POST)
+        if form.is_valid():
+            try:
+                alert = practice_alert_raise(
+                    child=child,
+                    user=request.user,
+                    raised_on=timezone.localdate(),
+                    statement=statement,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "Practice alert raised.")
+                return redirect("reviews:practice_alert_detail", alert_id=alert.pk)
+    return render(request, "reviews/practice_alert_new.html", {"child": child, "form": form, "statement": statement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """A practice alert, its stages so far, and moving it on."""
+    _require_role(request, Role.IRO, Role.MANAGER)
+    alert = practice_alert_get_for_user(request.user, alert_id)
+    form = PracticeAlertAdvanceForm()
+    if request.method == "POST":
+        form = PracticeAlertAdvanceForm(request.POST)
+        if form.is_valid():
+            try:
+                practice_alert_advance(alert=alert, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "Practice alert updated.")
+                return redirect("reviews:practice_alert_detail", alert_id=alert.pk)
+    return render(
+        request,
+        "reviews/practice_alert_detail.html",
+        {"alert": alert, "steps": alert.steps.select_related("by"), "form": form},
+    )
