@@ -37,6 +37,8 @@ def child_admit(
     communication_needs: str = "",
     uses_symbols: bool = False,
     placed_out_of_area: bool = False,
+    placement_region: str = "",
+    preferred_iro_gender: str = "",
     user: User | None = None,
 ) -> Child:
     """Record a child becoming looked after and schedule their first review."""
@@ -50,6 +52,8 @@ def child_admit(
         communication_needs=communication_needs,
         uses_symbols=uses_symbols,
         placed_out_of_area=placed_out_of_area,
+        placement_region=placement_region,
+        preferred_iro_gender=preferred_iro_gender,
         became_looked_after=became_looked_after,
         user=user,
     )

@@ -1,16 +1,33 @@
-// Live inbox: when the server says something new arrived for this IRO, reload the list.
-// Events carry only ids; the page itself is fetched through the usual access checks.
+// Live inbox: when the server says something new arrived for this IRO, fetch the inbox again and
+// swap the list in place, so the page never reloads under the IRO's hands. Events carry only
+// ids; the list itself comes through the usual access checks.
 (function () {
   "use strict";
-  if (!("WebSocket" in window)) return;
+  if (!("WebSocket" in window) || !("fetch" in window)) return;
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var note = document.getElementById("live-note");
   var retryDelay = 1000;
+  var pending = null;
+
+  function refresh() {
+    pending = null;
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("inbox-live");
+        var current = document.getElementById("inbox-live");
+        if (fresh && current) current.replaceWith(fresh);
+      })
+      .catch(function () { window.location.reload(); });
+  }
 
   function connect() {
     var socket = new WebSocket(scheme + window.location.host + "/ws/inbox/");
     socket.onopen = function () { retryDelay = 1000; if (note) note.hidden = false; };
-    socket.onmessage = function () { window.location.reload(); };
+    socket.onmessage = function () {
+      // A burst of events becomes one refresh.
+      if (pending === null) pending = setTimeout(refresh, 250);
+    };
     socket.onclose = function (event) {
       if (note) note.hidden = true;
       if (event.code === 4403) return;  // not allowed: do not keep knocking

@@ -3,7 +3,9 @@
 import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 
@@ -13,6 +15,23 @@ from feedback.models import Category
 from feedback.services import statement_submit
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+LAYERS = {
+    "memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    "redis": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [settings.REDIS_URL]}},
+}
+
+
+@pytest.fixture(params=["memory", "redis"])
+def channel_layer(request, settings):
+    """Run a test on the in-memory layer and, where Redis is configured, on channels-redis."""
+    if request.param == "redis" and not settings.REDIS_URL:
+        pytest.skip("channels-redis is tested in the run with REDIS_URL set")
+    settings.CHANNEL_LAYERS = {"default": LAYERS[request.param]}
+    channel_layers.backends.clear()
+    yield request.param
+    channel_layers.backends.clear()
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -29,14 +48,14 @@ def _communicator(user) -> WebsocketCommunicator:
     return communicator
 
 
-async def _submit(author, child, body: str) -> None:
+async def _submit(author, child, body: str, category: str = Category.SCHOOL) -> None:
     await database_sync_to_async(statement_submit)(
-        author=author, child=child, category=Category.WORRIED, body=body, channel="web"
+        author=author, child=child, category=category, body=body, channel="web"
     )
 
 
 async def test_an_iro_hears_of_a_new_statement_for_their_child_and_not_of_others(
-    child, other_child, child_user, other_child_user, iro
+    channel_layer, child, other_child, child_user, other_child_user, iro
 ):
     communicator = _communicator(iro)
     connected, _ = await communicator.connect()
@@ -63,3 +82,30 @@ async def test_the_socket_route_is_served_by_the_asgi_application_and_refuses_st
     communicator = WebsocketCommunicator(application, "/ws/inbox/", headers=[(b"origin", b"http://localhost")])
     connected, _ = await communicator.connect()
     assert connected is False
+
+
+async def test_an_urgent_statement_reaches_the_iro_and_the_duty_manager_live(
+    channel_layer, child, child_user, iro, manager
+):
+    iro_socket, manager_socket = _communicator(iro), _communicator(manager)
+    assert (await iro_socket.connect())[0]
+    assert (await manager_socket.connect())[0]
+
+    # The child's own choice makes it urgent (transactional tests empty the phrase table).
+    await _submit(child_user, child, "please call me", Category.UNSAFE)
+
+    iro_events = [await iro_socket.receive_json_from(timeout=3) for _ in range(2)]
+    assert sorted(event["kind"] for event in iro_events) == ["alert", "statement"]
+    assert (await manager_socket.receive_json_from(timeout=3))["kind"] == "alert"
+    await iro_socket.disconnect()
+    await manager_socket.disconnect()
+
+
+async def test_a_burst_of_statements_drops_no_events(channel_layer, child, child_user, iro):
+    socket = _communicator(iro)
+    assert (await socket.connect())[0]
+    for number in range(20):
+        await _submit(child_user, child, f"message {number}")
+    ids = [(await socket.receive_json_from(timeout=3))["id"] for _ in range(20)]
+    assert len(set(ids)) == 20
+    await socket.disconnect()

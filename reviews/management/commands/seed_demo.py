@@ -90,7 +90,10 @@ class Command(BaseCommand):
         return user
 
     def _seed(self, rng: random.Random, today: date) -> None:
-        self._staff("manager", "manager@heard.example", Role.MANAGER, first_name="Morgan", last_name="Hale")
+        self._staff(
+            "manager", "manager@heard.example", Role.MANAGER, first_name="Morgan", last_name="Hale", escalation_rank=1
+        )
+        self._staff("deputy", "deputy@heard.example", Role.MANAGER, first_name="Dana", escalation_rank=2)
         self._staff("admin", "admin@heard.example", Role.ADMIN, is_staff=True, is_superuser=True, first_name="Ada")
         iros = [
             self._staff(
@@ -113,6 +116,8 @@ class Command(BaseCommand):
             age = 2 + (number - 1) % 16  # ages 2 to 17, spread evenly
             born = today - relativedelta(years=age, days=rng.randint(1, 360))
             looked_after = max(born + timedelta(days=30), today - timedelta(days=rng.randint(15, 1400)))
+            if number == 30:
+                looked_after = today - timedelta(days=2)  # newly in care: waiting for an IRO
             user = None
             if age >= 8:
                 user = User.objects.create_user(username=f"child{number:02d}", password=CHILD_PASSWORD, role=Role.CHILD)
@@ -131,8 +136,11 @@ class Command(BaseCommand):
                 uses_symbols=number in (5, 17),
                 communication_needs="Uses Makaton symbols" if number in (5, 17) else "",
                 placed_out_of_area=number % 7 == 0,
+                placement_region="NW" if number % 7 == 0 else "",
                 user=user,
             )
+            if number == 30:
+                continue  # shown on the manager's allocation page with suggested IROs
             allocated = statutory.add_working_days(looked_after, rng.choice([1, 2, 3, 4, 5, 7]))
             iro_allocate(child=child, iro=iros[number % 3], allocated_on=min(allocated, today))
             self._hold_past_reviews(child, rng, today)
@@ -140,6 +148,15 @@ class Command(BaseCommand):
                 advocate_assign(child=child, advocate=advocate, started_on=looked_after)
             if user is not None and number % 2 == 0:
                 self._statements(child, user, iros[number % 3], rng)
+            if number == 16 and user is not None:
+                # An open safeguarding alert, so the inbox shows what one looks like.
+                statement_submit(
+                    author=user,
+                    child=child,
+                    category=Category.WHERE_I_LIVE,
+                    body="I don't feel safe when my carer's friend stays over.",
+                    channel=Channel.WEB,
+                )
 
     def _hold_past_reviews(self, child: Child, rng: random.Random, today: date) -> None:
         review = review_schedule_next(child=child)
@@ -154,6 +171,13 @@ class Command(BaseCommand):
             if held > today:
                 break
             review_record_held(review=review, held_on=held, late_reason=rng.choice(LATE_REASONS) if late else "")
+            if child.user is not None:
+                review.child_summary = (
+                    "Thank you for telling me what you think. We agreed you stay where you are, "
+                    "and family time with your brother goes up to every fortnight."
+                )
+                review.summary_published_at = timezone.now()
+                review.save(update_fields=["child_summary", "summary_published_at"])
             review = review_schedule_next(child=child)
         if review is not None:
             # Booked up to a week before it is due, and never in the past.

@@ -1,0 +1,216 @@
+"""Safeguarding alerts: raised at once, everyone told, escalated on the working-hours clock."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from accounts.models import Role
+from feedback.escalation import add_working_hours
+from feedback.models import AlertEvent, AlertEventKind, Category, SafeguardingAlert, Statement
+from feedback.services import alert_acknowledge, alert_close, alerts_escalate_due, statement_submit
+from sms.backends import ConsoleBackend
+from tests.conftest import client_for, make_user
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def _clear_texts():
+    ConsoleBackend.sent.clear()
+    yield
+    ConsoleBackend.sent.clear()
+
+
+@pytest.fixture
+def duty_manager(db):
+    return make_user("duty", Role.MANAGER, email="duty@heard.example", escalation_rank=1, phone="+447700900501")
+
+
+@pytest.fixture
+def next_manager(db):
+    return make_user("deputy", Role.MANAGER, email="deputy@heard.example", escalation_rank=2)
+
+
+@pytest.mark.parametrize(
+    ("raised", "escalates"),
+    [
+        (at(2026, 11, 23, 10, 0), at(2026, 11, 23, 12, 0)),  # a Monday morning
+        (at(2026, 11, 20, 16, 30), at(2026, 11, 23, 10, 30)),  # Friday evening: over the weekend
+        (at(2026, 11, 21, 14, 0), at(2026, 11, 23, 11, 0)),  # raised on a Saturday
+        (at(2026, 11, 23, 7, 15), at(2026, 11, 23, 11, 0)),  # before the working day starts
+        (at(2026, 12, 24, 16, 0), at(2026, 12, 29, 10, 0)),  # Christmas, and Boxing Day's substitute Monday
+        (at(2026, 4, 2, 16, 0), at(2026, 4, 7, 10, 0)),  # Good Friday and Easter Monday
+    ],
+)
+def test_the_escalation_clock_counts_only_working_hours(raised, escalates):
+    assert add_working_hours(raised, 2) == escalates
+
+
+def _worried(child_user, child, body="I don't feel safe at home"):
+    statement, _ = statement_submit(
+        author=child_user, child=child, category=Category.WHERE_I_LIVE, body=body, channel="web"
+    )
+    return statement
+
+
+@time_machine.travel(at(2026, 11, 20, 16, 30), tick=False)
+def test_an_urgent_statement_alerts_the_iro_and_duty_manager_at_once_and_the_child_is_told_what_to_do(
+    child, child_user, iro, duty_manager, django_capture_on_commit_callbacks
+):
+    iro.phone = "+447700900500"
+    iro.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        statement = _worried(child_user, child)
+
+    alert = SafeguardingAlert.objects.get()
+    assert statement.is_urgent
+    assert statement.urgent_reasons == ["phrase: don't feel safe"]
+    assert (alert.assigned_to, alert.level, alert.escalate_at) == (iro, 0, at(2026, 11, 23, 10, 30))
+    # IRO and duty manager by email; both by SMS where they have a phone; the child texted advice.
+    urgent_emails = {m.to[0] for m in mail.outbox if m.subject.startswith("URGENT")}
+    assert urgent_emails == {iro.email, duty_manager.email}
+    texts = dict(ConsoleBackend.sent)
+    assert "URGENT" in texts["+447700900500"]
+    assert "URGENT" in texts["+447700900501"]
+    assert "0800 1111" in texts[child_user.phone] and "999" in texts[child_user.phone]
+    # Nothing about the child in any text or email.
+    for body in [*texts.values(), *(m.body for m in mail.outbox)]:
+        assert "feel safe" not in body and child.case_reference not in body
+    kinds = list(alert.events.values_list("kind", "recipient__username"))
+    assert ("raised", "amara") in kinds
+    assert ("notified", "amara") in kinds and ("notified", "duty") in kinds
+
+
+def test_the_child_sees_what_to_do_now_and_who_will_be_in_touch(child, child_user, iro):
+    iro.first_name = "Amara"
+    iro.save()
+    response = client_for(child_user).post(
+        reverse("feedback:statement_new"),
+        {"category": Category.UNSAFE, "body": "can someone call me", "idempotency_key": "u1"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Amara will be in touch with you soon" in page
+    assert "call 999" in page and "0800 1111" in page
+    assert Statement.objects.get().is_urgent
+
+
+def test_a_statement_that_is_not_urgent_raises_no_alert(child, child_user):
+    _worried(child_user, child, body="I'm not worried, school is fine")
+    assert not SafeguardingAlert.objects.exists()
+
+
+def test_an_unacknowledged_alert_escalates_to_the_duty_manager_then_the_next(
+    child, child_user, iro, duty_manager, next_manager, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False) as clock:
+        _worried(child_user, child)
+        alert = SafeguardingAlert.objects.get()
+
+        clock.move_to(at(2026, 11, 23, 11, 59))
+        assert alerts_escalate_due() == 0
+
+        clock.move_to(at(2026, 11, 23, 12, 0))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert alerts_escalate_due() == 1
+        alert.refresh_from_db()
+        assert (alert.level, alert.assigned_to, alert.escalate_at) == (1, duty_manager, at(2026, 11, 23, 14, 0))
+        assert any(m.to == [duty_manager.email] and m.subject.startswith("URGENT") for m in mail.outbox)
+
+        clock.move_to(at(2026, 11, 23, 14, 0))
+        assert alerts_escalate_due() == 1
+        alert.refresh_from_db()
+        assert (alert.level, alert.assigned_to) == (2, next_manager)
+
+        # Nobody further up: the holder is reminded, and the clock keeps running.
+        clock.move_to(at(2026, 11, 23, 16, 0))
+        assert alerts_escalate_due() == 0
+        alert.refresh_from_db()
+        assert alert.escalate_at == at(2026, 11, 24, 10, 0)
+
+    steps = list(alert.events.filter(kind=AlertEventKind.ESCALATED).values_list("recipient__username", "at"))
+    assert steps == [("duty", at(2026, 11, 23, 12, 0)), ("deputy", at(2026, 11, 23, 14, 0))]
+
+
+def test_acknowledging_stops_the_escalation(child, child_user, iro, duty_manager):
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False) as clock:
+        _worried(child_user, child)
+        alert = SafeguardingAlert.objects.get()
+        clock.move_to(at(2026, 11, 23, 10, 20))
+        alert_acknowledge(alert=alert, user=iro)
+        clock.move_to(at(2026, 11, 24, 10, 0))
+        assert alerts_escalate_due() == 0
+    alert.refresh_from_db()
+    assert (alert.acknowledged_by, alert.acknowledged_at, alert.assigned_to) == (iro, at(2026, 11, 23, 10, 20), iro)
+    # Acknowledging an alert also reads and acknowledges the child's statement.
+    assert alert.statement.read_by == iro
+
+
+def test_an_alert_cannot_be_closed_without_a_recorded_action(child, child_user, iro):
+    _worried(child_user, child)
+    alert = SafeguardingAlert.objects.get()
+    with pytest.raises(ValidationError):
+        alert_close(alert=alert, user=iro, action_taken="   ")
+    alert.refresh_from_db()
+    assert alert.closed_at is None
+    # Nor by going round the service: the database refuses it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SafeguardingAlert.objects.filter(pk=alert.pk).update(closed_at=alert.raised_at, acknowledged_at=alert.raised_at)
+
+    alert_close(alert=alert, user=iro, action_taken="Visited the child at home; strategy discussion booked.")
+    alert.refresh_from_db()
+    assert alert.closed_by == iro
+    assert list(alert.events.values_list("kind", flat=True))[-2:] == ["acknowledged", "closed"]
+
+
+def test_the_iro_acknowledges_and_closes_from_the_alert_page(child, child_user, iro):
+    _worried(child_user, child)
+    alert = SafeguardingAlert.objects.get()
+    client = client_for(iro)
+    url = reverse("feedback:alert_detail", args=[alert.pk])
+
+    inbox = client.get(reverse("feedback:inbox")).content.decode()
+    assert url in inbox and "not yet acknowledged" in inbox
+
+    assert client.post(url, {"action": "acknowledge"}).status_code == 302
+    refused = client.post(url, {"action": "close", "action_taken": ""})
+    assert refused.status_code == 200
+    assert "Record the action taken" in refused.content.decode()
+    done = client.post(url, {"action": "close", "action_taken": "Phoned the child; safe with carer."})
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert alert.action_taken == "Phoned the child; safe with carer."
+    assert url not in client.get(reverse("feedback:inbox")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["other_iro", "advocate", "child_user", "cicc"])
+def test_people_who_may_not_see_an_alert_get_404(request, who, child, child_user):
+    _worried(child_user, child)
+    alert = SafeguardingAlert.objects.get()
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    assert client.get(reverse("feedback:alert_detail", args=[alert.pk])).status_code == 404
+    assert client.post(reverse("feedback:alert_detail", args=[alert.pk]), {"action": "acknowledge"}).status_code == 404
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+
+
+def test_a_child_with_no_iro_goes_straight_to_the_duty_manager(db, duty_manager):
+    from tests.conftest import make_child
+
+    user = make_user("newchild", Role.CHILD)
+    child = make_child("HRD0900", user=user)
+    _worried(user, child)
+    alert = SafeguardingAlert.objects.get()
+    assert (alert.level, alert.assigned_to) == (1, duty_manager)
+    assert AlertEvent.objects.filter(alert=alert, kind=AlertEventKind.RAISED, recipient=duty_manager).exists()
