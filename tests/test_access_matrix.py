@@ -1,10 +1,14 @@
 """Every role against every endpoint: what a user may not see answers 404, never someone else's data."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from feedback.models import Category
 from feedback.services import statement_submit
+from reviews.models import Review
+from reviews.services import practice_alert_raise
 from tests.conftest import client_for
 
 ROLES = [
@@ -100,6 +104,24 @@ PAGES = {
     },
 }
 
+# Pages added with the IRO's working day.
+ALL_404_BUT = dict.fromkeys(ROLES[1:], 404)  # every signed-in role; anonymous is sent to sign in
+PAGES.update(
+    {
+        "alert_detail": {**ALL_404_BUT, "anonymous": 302, "iro": 200, "manager": 200},
+        "my_preferences": {**ALL_404_BUT, "anonymous": 302, "child_user": 200, "other_child_user": 200},
+        "my_reviews": {**ALL_404_BUT, "anonymous": 302, "child_user": 200, "other_child_user": 200},
+        "review_summary": {**ALL_404_BUT, "anonymous": 302, "iro": 200},
+        "practice_alerts": {**ALL_404_BUT, "anonymous": 302, "iro": 200, "other_iro": 200, "manager": 200},
+        "practice_alert_new": {**ALL_404_BUT, "anonymous": 302, "iro": 200, "manager": 200},
+        "practice_alert_detail": {**ALL_404_BUT, "anonymous": 302, "iro": 200, "manager": 200},
+        "allocation": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+        "child_allocate": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+        "absences": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+        "response_times": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+    }
+)
+
 API = {
     "list": {
         "anonymous": 403,
@@ -135,6 +157,9 @@ def world(
     statement, _ = statement_submit(
         author=child_user, child=child, category=Category.WORRIED, body=SECRET_WORDS, channel="web"
     )
+    practice_alert = practice_alert_raise(
+        child=child, user=iro, category="drift", description="Plan review overdue", raised_on=date(2026, 11, 1)
+    )
     users = {
         "anonymous": None,
         "child_user": child_user,
@@ -146,10 +171,33 @@ def world(
         "manager": manager,
         "cicc": cicc,
     }
-    return {"users": users, "child": child, "statement": statement}
+    return {
+        "users": users,
+        "child": child,
+        "statement": statement,
+        "practice_alert": practice_alert,
+        "review": Review.objects.get(child=child),
+    }
 
 
 def _page_url(name, world):
+    child, alert = world["child"], world["statement"].alert
+    by_name = {
+        "alert_detail": ("feedback:alert_detail", [alert.pk]),
+        "my_preferences": ("feedback:my_preferences", []),
+        "my_reviews": ("reviews:my_reviews", []),
+        "review_summary": ("reviews:review_summary", [world["review"].pk]),
+        "practice_alerts": ("reviews:practice_alerts", []),
+        "practice_alert_new": ("reviews:practice_alert_new", [child.pk]),
+        "practice_alert_detail": ("reviews:practice_alert_detail", [world["practice_alert"].pk]),
+        "allocation": ("reviews:allocation", []),
+        "child_allocate": ("reviews:child_allocate", [child.pk]),
+        "absences": ("reviews:absences", []),
+        "response_times": ("reviews:response_times", []),
+    }
+    if name in by_name:
+        view, args = by_name[name]
+        return reverse(view, args=args)
     if name == "home":
         return reverse("home")
     if name == "statement_new_on_behalf":

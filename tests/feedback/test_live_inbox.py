@@ -109,3 +109,26 @@ async def test_a_burst_of_statements_drops_no_events(channel_layer, child, child
     ids = [(await socket.receive_json_from(timeout=3))["id"] for _ in range(20)]
     assert len(set(ids)) == 20
     await socket.disconnect()
+
+
+async def test_asking_to_join_another_iros_stream_changes_nothing(channel_layer, other_child, other_child_user, iro):
+    socket = _communicator(iro)
+    assert (await socket.connect())[0]
+    await socket.send_json_to({"type": "subscribe", "group": "inbox.user.999", "user": other_child_user.pk})
+    await _submit(other_child_user, other_child, "for Ben only")
+    assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()
+
+
+async def test_with_redis_down_statements_are_still_stored(settings, child, child_user, iro):
+    from feedback.models import Statement
+
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
+    }
+    channel_layers.backends.clear()
+    try:
+        await _submit(child_user, child, "Redis is down but I am here")
+    finally:
+        channel_layers.backends.clear()
+    assert await database_sync_to_async(Statement.objects.filter(body="Redis is down but I am here").count)() == 1
