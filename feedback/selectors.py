@@ -78,6 +78,8 @@ def iro_inbox(user: User) -> list[InboxGroup]:
     )
     groups = []
     for child in children:
+        if user.role == Role.MANAGER and not child.pending:
+            continue  # a manager's inbox lists only the children with messages waiting
         review = child.upcoming[0] if child.upcoming else None
         last_held = child.held[0] if child.held else None
         groups.append(InboxGroup(child=child, review=review, statements=child.pending, last_held=last_held))

@@ -51,6 +51,10 @@ class StatementOutput(serializers.ModelSerializer):
             "created_at",
             "read",
             "read_at",
+            "acknowledged_at",
+            "reply",
+            "replied_at",
+            "is_urgent",
             "review_due_by",
         ]
         read_only_fields = fields
