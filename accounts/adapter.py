@@ -6,7 +6,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
 from accounts.models import User, normalise_uk_phone
-from sms.sending import sms_send
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,8 +23,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return UKPhoneField(**kwargs)
 
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
+        from sms.models import Purpose
+        from sms.services import sms_queue
+
         # No name and nothing about care in the text: the phone may be shared or seen.
-        sms_send(to=phone, body=f"Your Heard code is {code}. It works for 5 minutes. Don't share it.")
+        sms_queue(
+            to=phone,
+            body=f"Your Heard code is {code}. It works for 5 minutes. Don't share it.",
+            purpose=Purpose.LOGIN_CODE,
+            key=f"login:{phone}:{code}",
+            user=user,
+        )
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
         # Nothing is sent to a number we do not know: we never text strangers.

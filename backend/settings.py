@@ -246,11 +246,19 @@ SPECTACULAR_SETTINGS = {
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM = env_str("TWILIO_FROM")
-SMS_BACKEND = (
-    "sms.backends.TwilioBackend"
+SMS_BACKEND = env_str("HEARD_SMS_BACKEND") or (
+    "sms.transport.TwilioTransport"
     if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM
-    else "sms.backends.ConsoleBackend"
+    else "sms.transport.ConsoleTransport"
 )
+# Limits so a loop or an attacker cannot run up a bill or flood an IRO (per hour).
+SMS_OUTBOUND_PER_NUMBER_PER_HOUR = env_int("HEARD_SMS_OUTBOUND_PER_NUMBER_PER_HOUR", 20)
+SMS_OUTBOUND_PER_HOUR = env_int("HEARD_SMS_OUTBOUND_PER_HOUR", 2000)
+SMS_INBOUND_PER_NUMBER_PER_HOUR = env_int("HEARD_SMS_INBOUND_PER_NUMBER_PER_HOUR", 30)
+# An SMS conversation left this long without a reply starts afresh.
+SMS_CONVERSATION_IDLE_MINUTES = env_int("HEARD_SMS_CONVERSATION_IDLE_MINUTES", 30)
+# A phone number people can ring to reach the IRO service, given in HELP replies.
+HEARD_IRO_SERVICE_PHONE = env_str("HEARD_IRO_SERVICE_PHONE", "your social worker")
 
 # Email: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

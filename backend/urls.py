@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/", include("mobile_api.urls")),
+    path("sms/", include("sms.urls")),
     path("admin/", admin.site.urls),
     path("", include("feedback.urls")),
     path("", include("reviews.urls")),

@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.models import NotifyBy, User
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
 from reviews.selectors import managers_in_escalation_order
-from sms.sending import sms_send
+from sms.models import Purpose
+from sms.services import sms_queue
 
 logger = logging.getLogger("heard.feedback")
 
@@ -71,14 +72,22 @@ def _alert_staff(alert: SafeguardingAlert, user: User, reason: str) -> list[str]
         )
         sent.append("email")
     if user.phone:
-        sms_send(to=user.phone, body=f"Heard: URGENT safeguarding alert needs action. Open: {link}")
+        sms_queue(
+            to=user.phone,
+            body=f"Heard: URGENT safeguarding alert needs action. Open: {link}",
+            purpose=Purpose.STAFF_ALERT,
+            key=f"alert:{alert.pk}:{reason}:{alert.level}:{user.pk}:{alert.escalate_at.timestamp():.0f}",
+            user=user,
+        )
         sent.append("sms")
     return sent
 
 
 def alert_notify(*, alert_id: int, reason: str) -> None:
     """Tell whoever holds the alert (and, when raised, the duty manager and the child)."""
-    alert = SafeguardingAlert.objects.select_related("assigned_to", "child__user").filter(pk=alert_id).first()
+    alert = (
+        SafeguardingAlert.objects.select_related("assigned_to", "child__user", "statement").filter(pk=alert_id).first()
+    )
     if alert is None or alert.closed_at is not None:
         return
     recipients = [alert.assigned_to] if alert.assigned_to else []
@@ -92,10 +101,14 @@ def alert_notify(*, alert_id: int, reason: str) -> None:
             alert=alert, at=timezone.now(), kind=AlertEventKind.NOTIFIED, recipient=user, detail=", ".join(channels)
         )
     child_user = alert.child.user
-    if reason == "raised" and child_user is not None and child_user.phone:
-        sms_send(
+    # A child who texted already has this advice in the reply to their text.
+    if reason == "raised" and child_user is not None and child_user.phone and alert.statement.channel != "sms":
+        sms_queue(
             to=child_user.phone,
             body=f"Heard: thank you for telling us. Someone will be in touch soon. {settings.HEARD_CRISIS_ADVICE}",
+            purpose=Purpose.CHILD_CRISIS,
+            key=f"alert:{alert.pk}:child",
+            user=child_user,
         )
 
 
@@ -108,7 +121,7 @@ def child_told_about_statement(*, statement_id: int, what: str) -> None:
     if user.notify_by != NotifyBy.SMS or not user.phone:
         return
     if what == "replied":
-        body = "Heard: your IRO has replied to your message. Sign in to Heard to read it."
+        body, purpose = "Heard: your IRO has replied to your message. Sign in to Heard to read it.", Purpose.CHILD_REPLY
     else:
-        body = "Heard: your IRO has read your message."
-    sms_send(to=user.phone, body=body)
+        body, purpose = "Heard: your IRO has read your message.", Purpose.CHILD_READ
+    sms_queue(to=user.phone, body=body, purpose=purpose, key=f"statement:{statement.pk}:{what}", user=user)

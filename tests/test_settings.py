@@ -46,7 +46,7 @@ def test_the_embedded_default_is_not_in_debug_and_uses_sqlite_and_in_process_par
         "django.db.backends.sqlite3",
         "channels.layers.InMemoryChannelLayer",
         "True",
-        "sms.backends.ConsoleBackend",
+        "sms.transport.ConsoleTransport",
         "django.core.mail.backends.console.EmailBackend",
     ]
 
@@ -74,5 +74,5 @@ def test_real_parts_switch_on_from_the_environment(tmp_path):
         "django.db.backends.postgresql",
         "channels_redis.core.RedisChannelLayer",
         "False",
-        "sms.backends.TwilioBackend",
+        "sms.transport.TwilioTransport",
     ]

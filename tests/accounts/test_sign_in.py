@@ -10,19 +10,22 @@ from django.urls import reverse
 
 from accounts.demo import current_totp_code
 from accounts.models import Role
-from sms.backends import ConsoleBackend
+from sms.transport import ConsoleTransport
 from tests.conftest import TOTP_SECRET, client_for, make_user
+
+# Codes are texted after commit, as in production, so these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _clear_texts():
-    ConsoleBackend.sent.clear()
+    ConsoleTransport.sent.clear()
     yield
-    ConsoleBackend.sent.clear()
+    ConsoleTransport.sent.clear()
 
 
 def _code_from_last_text(phone: str) -> str:
-    to, body = ConsoleBackend.sent[-1]
+    to, body = ConsoleTransport.sent[-1]
     assert to == phone
     return re.search(r"\b(\d{6})\b", body).group(1)
 
@@ -33,7 +36,7 @@ def test_a_child_signs_in_with_a_code_texted_to_their_phone(child, child_user, t
     response = client.post(reverse("account_request_login_code"), {"phone": typed})
     assert response.status_code == 302
 
-    to, body = ConsoleBackend.sent[-1]
+    to, body = ConsoleTransport.sent[-1]
     assert to == "+447700900123"
     # No name and nothing about care in the text.
     assert "alice" not in body.lower()
@@ -56,13 +59,13 @@ def test_a_wrong_code_does_not_sign_in(child, child_user):
 def test_an_unknown_number_gets_no_text_and_learns_nothing(db):
     response = Client().post(reverse("account_request_login_code"), {"phone": "+447700900999"})
     assert response.status_code == 302
-    assert ConsoleBackend.sent == []
+    assert ConsoleTransport.sent == []
 
 
 def test_a_nonsense_phone_number_gets_a_clear_message(db):
     response = Client().post(reverse("account_request_login_code"), {"phone": "not a number"})
     assert response.status_code == 200
-    assert ConsoleBackend.sent == []
+    assert ConsoleTransport.sent == []
 
 
 def test_a_child_signs_in_with_username_and_password(child, child_user):

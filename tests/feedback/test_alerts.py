@@ -14,7 +14,7 @@ from accounts.models import Role
 from feedback.escalation import add_working_hours
 from feedback.models import AlertEvent, AlertEventKind, Category, SafeguardingAlert, Statement
 from feedback.services import alert_acknowledge, alert_close, alerts_escalate_due, statement_submit
-from sms.backends import ConsoleBackend
+from sms.transport import ConsoleTransport
 from tests.conftest import client_for, make_user
 
 LONDON = ZoneInfo("Europe/London")
@@ -26,9 +26,9 @@ def at(*args) -> datetime:
 
 @pytest.fixture(autouse=True)
 def _clear_texts():
-    ConsoleBackend.sent.clear()
+    ConsoleTransport.sent.clear()
     yield
-    ConsoleBackend.sent.clear()
+    ConsoleTransport.sent.clear()
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_an_urgent_statement_alerts_the_iro_and_duty_manager_at_once_and_the_chi
     # IRO and duty manager by email; both by SMS where they have a phone; the child texted advice.
     urgent_emails = {m.to[0] for m in mail.outbox if m.subject.startswith("URGENT")}
     assert urgent_emails == {iro.email, duty_manager.email}
-    texts = dict(ConsoleBackend.sent)
+    texts = dict(ConsoleTransport.sent)
     assert "URGENT" in texts["+447700900500"]
     assert "URGENT" in texts["+447700900501"]
     assert "0800 1111" in texts[child_user.phone] and "999" in texts[child_user.phone]

@@ -11,15 +11,15 @@ from feedback.models import Category, Statement
 from feedback.services import statement_submit
 from reviews.models import Review
 from reviews.services import review_record_held
-from sms.backends import ConsoleBackend
+from sms.transport import ConsoleTransport
 from tests.conftest import client_for
 
 
 @pytest.fixture(autouse=True)
 def _clear_texts():
-    ConsoleBackend.sent.clear()
+    ConsoleTransport.sent.clear()
     yield
-    ConsoleBackend.sent.clear()
+    ConsoleTransport.sent.clear()
 
 
 def _send(child_user, child):
@@ -73,7 +73,7 @@ def test_a_child_who_asked_for_texts_is_texted_when_read_and_replied_and_no_one_
         client_for(iro).get(url)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(iro).post(url, {"action": "reply", "reply": "Thanks"})
-    sent = [body for to, body in ConsoleBackend.sent if to == child_user.phone]
+    sent = [body for to, body in ConsoleTransport.sent if to == child_user.phone]
     assert len(sent) == texts
     assert all("Maths" not in body and "Thanks" not in body for body in sent)
 

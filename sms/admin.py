@@ -1,0 +1,20 @@
+"""Admin for texts: delivery states and opt-outs, for support staff."""
+
+from django.contrib import admin
+
+from sms.models import OptOut, OutboundMessage
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ("id", "purpose", "to", "status", "error_code", "segments", "created_at")
+    list_filter = ("purpose", "status")
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
+    list_display = ("phone", "opted_out_at")

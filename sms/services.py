@@ -1,0 +1,299 @@
+"""SMS writes: queue a text once, deliver it, track its status, honour opt-outs, take texts in."""
+
+import re
+from datetime import timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from feedback.models import Category, Channel
+from feedback.services import statement_submit
+from reviews.selectors import children_visible_to
+from sms import limits
+from sms.models import (
+    FAILED_STATES,
+    STATUS_RANK,
+    Conversation,
+    ConversationStep,
+    InboundMessage,
+    OptOut,
+    OutboundMessage,
+    Status,
+)
+from sms.segments import encoding, segment_count
+from sms.transport import PermanentSmsError, TemporarySmsError, get_transport
+
+# Twilio's standard opt-out, opt-in and help keywords.
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
+START_WORDS = frozenset({"START", "YES", "UNSTOP", "OPTIN"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+
+# The numbered menu, kept to one GSM-7 segment.
+MENU = [
+    Category.NEXT_REVIEW,
+    Category.WORRIED,
+    Category.UNSAFE,
+    Category.GOOD_NEWS,
+    Category.WHERE_I_LIVE,
+    Category.FAMILY_TIME,
+    Category.SCHOOL,
+    Category.HEALTH,
+    Category.SOMETHING_ELSE,
+]
+MENU_TEXT = (
+    "Heard: what's it about? Reply with a number: 1 my review 2 worried 3 not safe 4 good news "
+    "5 where I live 6 family 7 school 8 health 9 other"
+)
+ASK_WORDS = "Thanks. Now text what you want your IRO to know."
+UNKNOWN_NUMBER_REPLY = (
+    "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it. "
+    "In danger now? Call 999."
+)
+
+
+class RateLimited(Exception):
+    """Too many texts for now; try again later."""
+
+
+def phone_normalise(raw: str) -> str | None:
+    """Return the number in E.164 form, or None when it is not a phone number."""
+    try:
+        parsed = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_opted_out(phone: str) -> bool:
+    """Return True when this number said STOP and has not said START since."""
+    return OptOut.objects.filter(phone=phone).exists()
+
+
+# --- Outbound ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sms_queue(*, to: str, body: str, purpose: str, key: str, user: User | None = None) -> OutboundMessage:
+    """Queue one text for sending after commit; the same key never sends twice."""
+    message, created = OutboundMessage.objects.get_or_create(
+        idempotency_key=key[:200],
+        defaults={
+            "purpose": purpose,
+            "to": to,
+            "body": body,
+            "encoding": encoding(body),
+            "segments": segment_count(body),
+            "user": user,
+        },
+    )
+    if not created:
+        return message
+    if is_opted_out(to):
+        message.status = Status.SUPPRESSED
+        message.save(update_fields=["status", "updated_at"])
+        return message
+
+    from sms.tasks import deliver_sms
+
+    def deliver() -> None:
+        deliver_sms.delay(message.pk)
+
+    transaction.on_commit(deliver, robust=True)
+    return message
+
+
+def _claim(message_id: int) -> OutboundMessage | None:
+    """Mark a pending message as being sent, or return None if it is not ours to send."""
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != Status.PENDING:
+            return None
+        if is_opted_out(message.to):
+            message.status = Status.SUPPRESSED
+            message.save(update_fields=["status", "updated_at"])
+            return None
+        if not limits.take(f"out:{limits.number_key(message.to)}", settings.SMS_OUTBOUND_PER_NUMBER_PER_HOUR):
+            raise RateLimited(f"too many texts to one number ({message.pk})")
+        if not limits.take("out:all", settings.SMS_OUTBOUND_PER_HOUR):
+            raise RateLimited(f"too many texts overall ({message.pk})")
+        message.status = Status.SENDING
+        message.attempts += 1
+        message.save(update_fields=["status", "attempts", "updated_at"])
+        return message
+
+
+def sms_deliver(*, message_id: int) -> None:
+    """Send one queued text. Temporary failures are raised for the task to retry later.
+
+    The message is claimed (SENDING) before the provider is called, so a second worker, or a
+    retry after a crash, never sends it again: never twice is preferred to at least once.
+    """
+    message = _claim(message_id)
+    if message is None:
+        return
+    callback = ""
+    if settings.TWILIO_AUTH_TOKEN:
+        callback = f"{settings.PUBLIC_BASE_URL}{reverse('sms:status')}"
+    try:
+        sent = get_transport().send(to=message.to, body=message.body, status_callback=callback)
+    except TemporarySmsError as exc:
+        # The provider did not take it: it is safe to try again.
+        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.PENDING, error_code=exc.code)
+        raise
+    except PermanentSmsError as exc:
+        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, error_code=exc.code)
+        return
+    status = Status.SENT if sent.status == "sent" else Status.QUEUED
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=status, provider_sid=sent.sid, updated_at=timezone.now()
+    )
+
+
+def sms_give_up(*, message_id: int, error_code: str = "") -> None:
+    """Record that a text could not be sent after every retry."""
+    OutboundMessage.objects.filter(pk=message_id, status=Status.PENDING).update(
+        status=Status.FAILED, error_code=error_code or "retries-exhausted"
+    )
+
+
+_TWILIO_STATUS = {
+    "accepted": Status.QUEUED,
+    "scheduled": Status.QUEUED,
+    "queued": Status.QUEUED,
+    "sending": Status.QUEUED,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+    "canceled": Status.FAILED,
+}
+
+
+@transaction.atomic
+def sms_status_update(*, provider_sid: str, provider_status: str, error_code: str = "") -> bool:
+    """Apply a delivery status callback; states only move forward. Return whether it applied."""
+    status = _TWILIO_STATUS.get(provider_status.strip().lower())
+    if status is None:
+        raise ValidationError({"MessageStatus": f"Unknown message status {provider_status[:30]!r}."})
+    message = OutboundMessage.objects.select_for_update().filter(provider_sid=provider_sid).first()
+    if message is None or STATUS_RANK[status] <= STATUS_RANK[Status(message.status)]:
+        return False
+    message.status = status
+    if status in FAILED_STATES:
+        message.error_code = error_code[:16]
+    message.save(update_fields=["status", "error_code", "updated_at"])
+    return True
+
+
+# --- Inbound -------------------------------------------------------------------------------
+
+
+def _keyword(body: str) -> str:
+    return re.sub(r"[^A-Z]", "", body.strip().upper()) if len(body.strip()) <= 12 else ""
+
+
+def _menu_choice(text: str) -> str | None:
+    match = re.fullmatch(r"\s*(\d{1,2})\s*[.)]?\s*", text)
+    if match and 1 <= int(match.group(1)) <= len(MENU):
+        return MENU[int(match.group(1)) - 1]
+    return None
+
+
+def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str:
+    """Take in one text and return the reply to send back (empty for none).
+
+    The text is stored before anything else happens, so a failure later loses nothing, and a
+    retried MessageSid gets the same reply without doing anything twice.
+    """
+    phone = phone_normalise(from_number)
+    word = _keyword(body)
+    if phone and word in STOP_WORDS:
+        OptOut.objects.get_or_create(phone=phone, defaults={"opted_out_at": timezone.now()})
+        return ""  # nothing more is sent, not even a confirmation beyond the carrier's own
+    if phone and word in START_WORDS:
+        OptOut.objects.filter(phone=phone).delete()
+        return "Heard: you'll get our texts again. Text HELP for help, STOP to stop."
+    if word in HELP_WORDS:
+        return (
+            f"Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
+            f"or ask {settings.HEARD_IRO_SERVICE_PHONE}. Text STOP to stop."
+        )
+
+    user = User.objects.filter(phone=phone, is_active=True, role=Role.CHILD).first() if phone else None
+    if phone is None or user is None:
+        # Nothing about an unknown number is stored: only a hashed counter, for abuse control.
+        answered = limits.take(f"unknown:{limits.number_key(phone or from_number)}", 1, window_seconds=86400)
+        return UNKNOWN_NUMBER_REPLY if answered else ""
+
+    existing = InboundMessage.objects.filter(message_sid=message_sid).first()
+    if existing is not None:
+        return existing.reply
+    inbound = InboundMessage.objects.create(message_sid=message_sid, from_number=phone, user=user, body=body)
+    if not limits.take(f"in:{limits.number_key(phone)}", settings.SMS_INBOUND_PER_NUMBER_PER_HOUR):
+        return ""  # kept, but no reply and no statement: a loop must not flood the IRO
+    reply, statement = _converse(user=user, text=body, message_sid=message_sid)
+    InboundMessage.objects.filter(pk=inbound.pk).update(reply=reply, processed_at=timezone.now(), statement=statement)
+    return reply
+
+
+@transaction.atomic
+def _converse(*, user: User, text: str, message_sid: str):
+    now = timezone.now()
+    conversation = Conversation.objects.select_for_update().filter(user=user).first()
+    if conversation is not None and conversation.expires_at <= now:
+        conversation.delete()
+        conversation = None
+    expires = now + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
+    choice = _menu_choice(text)
+
+    if conversation is None:
+        if choice:
+            Conversation.objects.create(user=user, step=ConversationStep.WORDS, category=choice, expires_at=expires)
+            return ASK_WORDS, None
+        Conversation.objects.create(user=user, step=ConversationStep.CATEGORY, draft=text.strip(), expires_at=expires)
+        return MENU_TEXT, None
+
+    if conversation.step == ConversationStep.CATEGORY:
+        if not choice:
+            conversation.draft = f"{conversation.draft}\n{text.strip()}".strip()
+            conversation.expires_at = expires
+            conversation.save(update_fields=["draft", "expires_at"])
+            return MENU_TEXT, None
+        if not conversation.draft:
+            conversation.step, conversation.category, conversation.expires_at = ConversationStep.WORDS, choice, expires
+            conversation.save(update_fields=["step", "category", "expires_at"])
+            return ASK_WORDS, None
+        return _submit(user=user, conversation=conversation, category=choice, words=conversation.draft, key=message_sid)
+
+    return _submit(user=user, conversation=conversation, category=conversation.category, words=text, key=message_sid)
+
+
+def _submit(*, user: User, conversation: Conversation, category: str, words: str, key: str):
+    child = children_visible_to(user).first()
+    if child is None:
+        conversation.delete()
+        return UNKNOWN_NUMBER_REPLY, None
+    try:
+        statement, _ = statement_submit(
+            author=user, child=child, category=category, body=words, channel=Channel.SMS, idempotency_key=f"sms:{key}"
+        )
+    except ValidationError as exc:
+        return f"Heard: {' '.join(exc.messages)}", None
+    except PermissionDenied:
+        conversation.delete()
+        return UNKNOWN_NUMBER_REPLY, None
+    conversation.delete()
+    if statement.is_urgent:
+        return (
+            f"Heard: thank you for telling us. Someone will be in touch soon. {settings.HEARD_CRISIS_ADVICE}",
+            statement,
+        )
+    return "Heard: thanks, your IRO will read this before your review. Text again any time.", statement
