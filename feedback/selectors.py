@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from feedback.models import SafeguardingAlert, Statement
 from reviews.models import Child, Review
 from reviews.selectors import children_visible_to
+from sms.models import FAILED_STATES, OutboundMessage
 
 
 def statements_visible_to(user: User) -> QuerySet[Statement]:
@@ -52,6 +53,13 @@ class InboxGroup:
     last_held: Review | None = None
 
     @property
+    def failed_text(self) -> OutboundMessage | None:
+        """The latest text to this child that could not be delivered, if any."""
+        user = self.child.user
+        failed = getattr(user, "failed_texts", []) if user else []
+        return failed[0] if failed else None
+
+    @property
     def unread_count(self) -> int:
         return sum(1 for statement in self.statements if not statement.is_read)
 
@@ -65,10 +73,13 @@ def iro_inbox(user: User) -> list[InboxGroup]:
     pending = Statement.objects.filter(Q(review__held_on__isnull=True) | Q(read_at__isnull=True)).select_related(
         "author", "read_by"
     )
+    failed_texts = OutboundMessage.objects.filter(status__in=FAILED_STATES).order_by("-created_at")
     children = (
         children_visible_to(user)
         .filter(left_care__isnull=True)
+        .select_related("user")
         .prefetch_related(
+            Prefetch("user__sms_messages", queryset=failed_texts, to_attr="failed_texts"),
             Prefetch("reviews", queryset=Review.objects.filter(held_on__isnull=True), to_attr="upcoming"),
             Prefetch(
                 "reviews", queryset=Review.objects.filter(held_on__isnull=False).order_by("-held_on"), to_attr="held"

@@ -51,11 +51,11 @@ class OutboundMessage(models.Model):
     segments = models.PositiveSmallIntegerField()
     # Whose record shows a permanent failure (never printed in the text itself).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_messages"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     provider_sid = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    error_code = models.CharField(max_length=16, blank=True, default="")
+    error_code = models.CharField(max_length=32, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -145,10 +145,10 @@ def sms_deliver(*, message_id: int) -> None:
         sent = get_transport().send(to=message.to, body=message.body, status_callback=callback)
     except TemporarySmsError as exc:
         # The provider did not take it: it is safe to try again.
-        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.PENDING, error_code=exc.code)
+        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.PENDING, error_code=exc.code[:32])
         raise
     except PermanentSmsError as exc:
-        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, error_code=exc.code)
+        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, error_code=exc.code[:32])
         return
     status = Status.SENT if sent.status == "sent" else Status.QUEUED
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
@@ -188,7 +188,7 @@ def sms_status_update(*, provider_sid: str, provider_status: str, error_code: st
         return False
     message.status = status
     if status in FAILED_STATES:
-        message.error_code = error_code[:16]
+        message.error_code = error_code[:32]
     message.save(update_fields=["status", "error_code", "updated_at"])
     return True
 
@@ -286,6 +286,7 @@ def _submit(*, user: User, conversation: Conversation, category: str, words: str
             author=user, child=child, category=category, body=words, channel=Channel.SMS, idempotency_key=f"sms:{key}"
         )
     except ValidationError as exc:
+        conversation.delete()  # start again rather than loop on words that cannot be sent
         return f"Heard: {' '.join(exc.messages)}", None
     except PermissionDenied:
         conversation.delete()
