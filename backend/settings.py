@@ -104,7 +104,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
-ROOT_URLCONF = "backend.urls"
+# The benchmarks serve backend.urls plus a bare baseline view (bench/urls.py).
+ROOT_URLCONF = env_str("HEARD_ROOT_URLCONF", "backend.urls")
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"
 

@@ -246,6 +246,9 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
 
 @transaction.atomic
 def _converse(*, user: User, text: str, message_sid: str):
+    # Texts from one child are taken one at a time: two arriving together (Twilio does not
+    # promise order) must not both start a conversation.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     now = timezone.now()
     conversation = Conversation.objects.select_for_update().filter(user=user).first()
     if conversation is not None and conversation.expires_at <= now:

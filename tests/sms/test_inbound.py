@@ -203,3 +203,22 @@ def test_a_flood_from_one_number_is_kept_but_does_not_reach_the_iro(client, chil
     assert (status, "<Message>" in reply) == (200, False)
     assert InboundMessage.objects.count() == 3
     assert Statement.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_texts_from_one_child_at_the_same_moment_do_not_collide(child):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from django.test import Client
+
+    def send(body):
+        try:
+            return text(Client(), body)[0]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = list(pool.map(send, ["7", "my words"]))
+    assert statuses == [200, 200]
+    assert InboundMessage.objects.count() == 2
