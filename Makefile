@@ -17,6 +17,7 @@ install: $(STAMP)
 # The embedded default: SQLite, in-memory channel layer, tasks in process, console SMS and email.
 run: install
 	HEARD_DEBUG=1 $(PY) manage.py migrate --noinput
+	HEARD_DEBUG=1 $(PY) manage.py consultation_forms_sync
 	HEARD_DEBUG=1 $(PY) manage.py seed_demo
 	HEARD_DEBUG=1 $(PY) manage.py heard_scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler' EXIT INT TERM; \

@@ -176,6 +176,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
     "escalate-safeguarding-alerts": {"task": "feedback.tasks.escalate_due_alerts", "schedule": 60.0},
+    "consultation-invitations": {"task": "consultations.tasks.send_due_invitations", "schedule": 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -315,6 +316,8 @@ if not HEARD_SECURE:
 
 # Statutory and council settings (see reviews/statutory.py for the rules they feed).
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)
+# Working days before a review that consultation invitations go out (the council's setting).
+HEARD_CONSULTATION_LEAD_WORKING_DAYS = env_int("HEARD_CONSULTATION_LEAD_WORKING_DAYS", 10)
 # The council's working hours, for the safeguarding escalation clock.
 HEARD_WORKING_HOURS = tuple(env_str("HEARD_WORKING_HOURS", "09:00-17:00").split("-", 1))
 # Working hours an urgent statement may wait unacknowledged before it escalates.

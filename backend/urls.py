@@ -20,4 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("feedback.urls")),
     path("", include("reviews.urls")),
+    path("", include("consultations.urls")),
 ]

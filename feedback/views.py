@@ -148,8 +148,16 @@ def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) ->
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO's inbox: open alerts first, then each child's upcoming review and its messages."""
     _require_role(request, Role.IRO, Role.MANAGER)
+    from consultations.selectors import packs_needing_attention
+
     return render(
-        request, "feedback/inbox.html", {"alerts": open_alerts_for(request.user), "groups": iro_inbox(request.user)}
+        request,
+        "feedback/inbox.html",
+        {
+            "alerts": open_alerts_for(request.user),
+            "packs": packs_needing_attention(request.user),
+            "groups": iro_inbox(request.user),
+        },
     )
 
 

@@ -50,6 +50,17 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def subtract_working_days(end: date, days: int) -> date:
+    """Return the date that is this many working days before end."""
+    current = end
+    remaining = days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
 def working_days_between(start: date, end: date) -> int:
     """Return how many working days fall after start, up to and including end."""
     if end <= start:

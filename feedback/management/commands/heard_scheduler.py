@@ -5,11 +5,12 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from consultations.services import invitations_due
 from feedback.services import alerts_escalate_due, alerts_follow_cover
 
 
 class Command(BaseCommand):
-    help = "Move alerts to cover IROs and escalate overdue ones, every minute (or once, with --once)."
+    help = "Send due consultation invitations, move alerts to cover and escalate overdue ones, every minute."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run the jobs once and stop.")
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         while True:
             close_old_connections()
+            invitations_due()
             alerts_follow_cover()
             escalated = alerts_escalate_due()
             if escalated:

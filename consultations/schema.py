@@ -1,0 +1,144 @@
+"""The consultation form schema: its question types, and checking answers against a version.
+
+A form version's schema is JSON: {"title", "intro", "read_aloud", "questions": [...]}. Each
+question has an "id", a "type", its "text", optional "help", "required" and, for choices,
+"choices": [{"value", "label", "picture"}]. The meeting questions are types of their own, so the
+pre-review pack finds the child's wishes about the meeting whichever form they answered.
+"""
+
+from typing import Any
+
+FEELINGS = [
+    {"value": "very_happy", "label": "Very happy", "picture": "😄"},
+    {"value": "happy", "label": "Happy", "picture": "🙂"},
+    {"value": "ok", "label": "OK", "picture": "😐"},
+    {"value": "sad", "label": "Sad", "picture": "🙁"},
+    {"value": "very_sad", "label": "Very sad", "picture": "😢"},
+]
+YES_NO_UNSURE = [
+    {"value": "yes", "label": "Yes", "picture": "👍"},
+    {"value": "no", "label": "No", "picture": "👎"},
+    {"value": "not_sure", "label": "Not sure", "picture": "🤷"},
+]
+MEETING_PEOPLE = [
+    {"value": "me", "label": "Me", "picture": "🙋"},
+    {"value": "carer", "label": "My carer", "picture": "🏠"},
+    {"value": "mum", "label": "Mum", "picture": "👩"},
+    {"value": "dad", "label": "Dad", "picture": "👨"},
+    {"value": "brothers_sisters", "label": "Brothers or sisters", "picture": "👫"},
+    {"value": "social_worker", "label": "My social worker", "picture": "📋"},
+    {"value": "teacher", "label": "Someone from school", "picture": "🏫"},
+    {"value": "advocate", "label": "My advocate", "picture": "🗣️"},
+    {"value": "someone_else", "label": "Someone else", "picture": "🧑"},
+]
+CHAIRING = [
+    {"value": "chair", "label": "I'd like to chair my meeting", "picture": "🪑"},
+    {"value": "co_chair", "label": "I'd like to help chair it", "picture": "🤝"},
+    {"value": "no", "label": "No thanks", "picture": "👎"},
+    {"value": "not_sure", "label": "Not sure", "picture": "🤷"},
+]
+
+# Question types whose choices are fixed, and what they are.
+FIXED_CHOICES: dict[str, list[dict]] = {
+    "feelings": FEELINGS,
+    "yes_no_unsure": YES_NO_UNSURE,
+    "meeting_people": MEETING_PEOPLE,
+    "chairing": CHAIRING,
+    "advocate_wanted": YES_NO_UNSURE,
+    "see_iro_alone": YES_NO_UNSURE,
+}
+SINGLE_CHOICE_TYPES = frozenset(
+    {"single_choice", "feelings", "yes_no_unsure", "chairing", "advocate_wanted", "see_iro_alone"}
+)
+MULTI_CHOICE_TYPES = frozenset({"multi_choice", "meeting_people"})
+TEXT_TYPES = {"short_text": 200, "long_text": 3000, "meeting_place_time": 300, "not_shared": 3000}
+QUESTION_TYPES = SINGLE_CHOICE_TYPES | MULTI_CHOICE_TYPES | frozenset(TEXT_TYPES)
+
+
+class SchemaError(ValueError):
+    """The form schema itself is wrong (a mistake in a form file or the admin)."""
+
+
+def choices_for(question: dict) -> list[dict]:
+    """Return the choices a question offers."""
+    return FIXED_CHOICES.get(question["type"]) or question.get("choices", [])
+
+
+def max_length_for(question: dict) -> int:
+    return int(question.get("max_length") or TEXT_TYPES.get(question["type"], 200))
+
+
+def check_schema(schema: Any) -> None:
+    """Raise SchemaError unless the schema is a well-formed form."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("questions"), list) or not schema["questions"]:
+        raise SchemaError("A form needs a list of questions.")
+    if not isinstance(schema.get("title"), str) or not schema["title"].strip():
+        raise SchemaError("A form needs a title.")
+    seen = set()
+    for position, question in enumerate(schema["questions"], start=1):
+        if not isinstance(question, dict):
+            raise SchemaError(f"Question {position} is not an object.")
+        qid, qtype = question.get("id"), question.get("type")
+        if not isinstance(qid, str) or not qid.isidentifier():
+            raise SchemaError(f"Question {position} needs an id made of letters, digits and _.")
+        if qid in seen:
+            raise SchemaError(f"Two questions have the id {qid!r}.")
+        seen.add(qid)
+        if qtype not in QUESTION_TYPES:
+            raise SchemaError(f"Question {qid!r} has an unknown type {qtype!r}.")
+        if not isinstance(question.get("text"), str) or not question["text"].strip():
+            raise SchemaError(f"Question {qid!r} needs its text.")
+        if qtype in ("single_choice", "multi_choice"):
+            choices = question.get("choices")
+            if not isinstance(choices, list) or len(choices) < 2:
+                raise SchemaError(f"Question {qid!r} needs at least two choices.")
+            values = [c.get("value") for c in choices if isinstance(c, dict)]
+            if len(values) != len(choices) or len(set(values)) != len(values) or not all(values):
+                raise SchemaError(f"Question {qid!r} has choices without a unique value.")
+
+
+def clean_answers(schema: dict, raw: Any, *, complete: bool) -> tuple[dict, dict[str, str]]:
+    """Check answers against the schema; return (clean answers, errors by question id).
+
+    A draft (complete=False) may leave questions out; a submission must answer the required ones.
+    Answers to questions the form does not ask are dropped.
+    """
+    if not isinstance(raw, dict):
+        return {}, {"answers": "Answers must be an object keyed by question id."}
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in schema["questions"]:
+        qid, qtype = question["id"], question["type"]
+        value = raw.get(qid)
+        empty = value is None or value == "" or value == []
+        if empty:
+            if complete and question.get("required"):
+                errors[qid] = "Please answer this question."
+            continue
+        allowed = {c["value"] for c in choices_for(question)}
+        if qtype in SINGLE_CHOICE_TYPES:
+            if not isinstance(value, str) or value not in allowed:
+                errors[qid] = "Choose one of the answers shown."
+                continue
+        elif qtype in MULTI_CHOICE_TYPES:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed for v in value):
+                errors[qid] = "Choose from the answers shown."
+                continue
+            value = sorted(set(value), key=[c["value"] for c in choices_for(question)].index)
+        else:
+            if not isinstance(value, str):
+                errors[qid] = "Write your answer as text."
+                continue
+            value = value.replace("\x00", "").strip()
+            limit = max_length_for(question)
+            if len(value) > limit:
+                errors[qid] = f"Please keep this under {limit} characters."
+                continue
+            if not value:
+                if complete and question.get("required"):
+                    errors[qid] = "Please answer this question."
+                continue
+        answers[qid] = value
+    return answers, errors

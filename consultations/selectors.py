@@ -1,0 +1,172 @@
+"""Reads for consultations: a child's open forms, who may open which, and the pre-review pack."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role, User
+from consultations.models import Invitation, Response
+from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for
+from feedback.models import Statement
+from reviews import statutory
+from reviews.models import Review
+from reviews.selectors import children_visible_to
+
+MEETING_TYPES = ("meeting_people", "meeting_place_time", "chairing", "advocate_wanted", "see_iro_alone")
+
+
+def _open(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    return invitations.filter(expires_at__gt=timezone.now(), review__held_on__isnull=True).exclude(
+        response__submitted_at__isnull=False
+    )
+
+
+def consultations_open_for_child(user: User) -> QuerySet[Invitation]:
+    """Return the forms waiting for this child to fill in, soonest review first."""
+    if user.role != Role.CHILD:
+        return Invitation.objects.none()
+    invitations = Invitation.objects.filter(contact__isnull=True, review__child__user=user)
+    return _open(invitations).select_related("review", "version", "response").order_by("expires_at")
+
+
+def invitation_get_for_user(user: User, invitation_id: int | str) -> Invitation:
+    """Return a child's invitation that this user may fill in (the child, or their advocate or IRO)."""
+    if user.role not in (Role.CHILD, Role.ADVOCATE, Role.IRO):
+        raise Http404("No such consultation.")
+    invitations = Invitation.objects.filter(contact__isnull=True, review__child__in=children_visible_to(user))
+    try:
+        return invitations.select_related("review__child", "version").get(pk=invitation_id)
+    except (Invitation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such consultation.") from exc
+
+
+@dataclass
+class AnswerRow:
+    question: str
+    answer: str
+    kind: str
+    not_shared: bool = False
+
+
+def answer_rows(schema: dict, answers: dict) -> list[AnswerRow]:
+    """Return each answered question with its answer in words, in the form's order."""
+    rows = []
+    for question in schema["questions"]:
+        value = answers.get(question["id"])
+        if value is None or value in ("", []):
+            continue
+        labels = {c["value"]: f"{c.get('picture', '')} {c['label']}".strip() for c in choices_for(question)}
+        if question["type"] in SINGLE_CHOICE_TYPES:
+            shown = labels.get(str(value), str(value))
+        elif question["type"] in MULTI_CHOICE_TYPES:
+            shown = ", ".join(labels.get(v, v) for v in list(value))
+        else:
+            shown = str(value)
+        rows.append(AnswerRow(question["text"], shown, question["type"], question["type"] == "not_shared"))
+    return rows
+
+
+@dataclass
+class PackEntry:
+    invitation: Invitation
+    response: Response | None
+    rows: list[AnswerRow] = field(default_factory=list)
+
+    @property
+    def not_shared(self) -> list[AnswerRow]:
+        return [row for row in self.rows if row.not_shared]
+
+
+@dataclass
+class ReviewPack:
+    review: Review
+    entries: list[PackEntry]
+    statements: list[Statement]
+
+    @property
+    def child_age(self) -> int:
+        return self.review.child.age_on(self.review.date)
+
+    @property
+    def answered(self) -> list[PackEntry]:
+        return [entry for entry in self.entries if entry.response is not None]
+
+    @property
+    def waiting(self) -> list[PackEntry]:
+        return [entry for entry in self.entries if entry.response is None]
+
+    @property
+    def meeting_wishes(self) -> list[AnswerRow]:
+        child = next((e for e in self.answered if e.invitation.is_for_child), None)
+        return [row for row in child.rows if row.kind in MEETING_TYPES] if child else []
+
+    @property
+    def not_shared(self) -> list[tuple[PackEntry, AnswerRow]]:
+        return [(entry, row) for entry in self.answered for row in entry.not_shared]
+
+
+def review_get_for_pack(user: User, review_id: int) -> Review:
+    """Return an upcoming or past review of a child this staff member may see; 404 otherwise."""
+    if user.role not in (Role.IRO, Role.MANAGER):
+        raise Http404("No such review.")
+    try:
+        return Review.objects.select_related("child").get(pk=review_id, child__in=children_visible_to(user))
+    except (Review.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such review.") from exc
+
+
+def review_pack(review: Review) -> ReviewPack:
+    """Everything the IRO should read before this review, in a fixed number of queries."""
+    submitted = Response.objects.filter(submitted_at__isnull=False).select_related("version", "entered_by")
+    invitations = (
+        Invitation.objects.filter(review=review)
+        .select_related("contact")
+        .prefetch_related(Prefetch("response", queryset=submitted))
+        .order_by("contact_id", "pk")
+    )
+    entries = []
+    for invitation in invitations:
+        response = getattr(invitation, "response", None)
+        if response is not None and response.submitted_at is None:
+            response = None
+        rows = answer_rows(response.version.schema, response.answers) if response else []
+        entries.append(PackEntry(invitation=invitation, response=response, rows=rows))
+    previous = (
+        Review.objects.filter(child=review.child, held_on__isnull=False, sequence__lt=review.sequence)
+        .order_by("-sequence")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    statements = Statement.objects.filter(child=review.child).select_related("author").order_by("created_at")
+    if previous is not None:
+        statements = statements.filter(created_at__date__gt=previous)
+    return ReviewPack(review=review, entries=entries, statements=list(statements))
+
+
+@dataclass
+class PackFlag:
+    review: Review
+    waiting: int
+
+
+def packs_needing_attention(user: User, today: date | None = None) -> list[PackFlag]:
+    """Reviews in the next 10 working days whose packs still miss returns."""
+    today = today or timezone.localdate()
+    horizon = statutory.add_working_days(today, 10)
+    reviews = list(
+        Review.objects.filter(child__in=children_visible_to(user), held_on__isnull=True)
+        .filter(
+            Q(scheduled_for__range=(today, horizon)) | Q(scheduled_for__isnull=True, due_by__range=(today, horizon))
+        )
+        .select_related("child")
+    )
+    missing: dict[int, int] = {}
+    for invitation in Invitation.objects.filter(review__in=reviews).select_related("response"):
+        response = getattr(invitation, "response", None)
+        if response is None or response.submitted_at is None:
+            missing[invitation.review_id] = missing.get(invitation.review_id, 0) + 1
+    flags = [PackFlag(review=review, waiting=missing[review.pk]) for review in reviews if review.pk in missing]
+    return sorted(flags, key=lambda flag: flag.review.date)

@@ -1,0 +1,385 @@
+"""Writes for consultations: forms from files, choosing the form, inviting, and answering."""
+
+import hashlib
+import json
+import secrets
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from consultations.models import (
+    Audience,
+    ChildContact,
+    ContactChannel,
+    EntryMode,
+    FormOverride,
+    FormTemplate,
+    FormTemplateVersion,
+    Invitation,
+    InvitationChannel,
+    Response,
+)
+from consultations.schema import check_schema, clean_answers
+from reviews import statutory
+from reviews.models import Child, Review
+
+FORMS_DIR = Path(__file__).resolve().parent / "forms"
+_TOKEN_SALT = "heard.consultation-link"  # noqa: S105 (a signing salt, not a secret)
+
+
+class InvalidLink(Exception):
+    """A consultation link that cannot be used: `reason` is "invalid", "expired" or "used"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def forms_sync_from_files(directory: Path = FORMS_DIR) -> list[FormTemplateVersion]:
+    """Load the form files; publish a new version of any form whose questions changed."""
+    published = []
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text())
+        check_schema(data["schema"])
+        template, _ = FormTemplate.objects.update_or_create(
+            audience=data["audience"], defaults={"slug": data["slug"], "title": data["title"]}
+        )
+        latest = template.latest_published()
+        if latest is not None and latest.schema == data["schema"]:
+            continue
+        number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        published.append(
+            FormTemplateVersion.objects.create(
+                template=template, number=number, schema=data["schema"], published_at=timezone.now()
+            )
+        )
+    return published
+
+
+@transaction.atomic
+def version_publish(*, version: FormTemplateVersion) -> FormTemplateVersion:
+    """Publish a draft version; from then on it never changes."""
+    version = FormTemplateVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is not None:
+        raise ValidationError({"published_at": "This version is already published."})
+    try:
+        check_schema(version.schema)
+    except ValueError as exc:
+        raise ValidationError({"schema": str(exc)}) from exc
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
+
+
+def audience_for_child(child: Child, on: date) -> str | None:
+    """Return which child form fits: an IRO's override, symbols, or by age on the review date.
+
+    None under 4: such a child is not asked to fill in a form (their review is coded PN0).
+    """
+    override = FormOverride.objects.filter(child=child).select_related("template").first()
+    if override is not None:
+        return override.template.audience
+    if child.uses_symbols:
+        return Audience.SYMBOLS
+    age = child.age_on(on)
+    if age < 4:
+        return None
+    if age <= 7:
+        return Audience.CHILD_4_7
+    if age <= 11:
+        return Audience.CHILD_8_11
+    if age <= 15:
+        return Audience.YOUNG_12_15
+    return Audience.YOUNG_16_PLUS
+
+
+@transaction.atomic
+def form_override_set(*, child: Child, template: FormTemplate, iro: User) -> FormOverride:
+    """The IRO chooses a different form for this child."""
+    from reviews.selectors import responsible_iro
+
+    responsible = responsible_iro(child)
+    if iro.role != Role.MANAGER and (responsible is None or responsible.pk != iro.pk):
+        raise PermissionDenied("Only the child's IRO can choose their form.")
+    if template.audience not in {a for a in Audience.values if a not in ("carer", "parent", "professional")}:
+        raise ValidationError({"template": "Choose one of the children's forms."})
+    override, _ = FormOverride.objects.update_or_create(child=child, defaults={"template": template, "set_by": iro})
+    return override
+
+
+def _published_version(audience: str) -> FormTemplateVersion:
+    template = FormTemplate.objects.filter(audience=audience).first()
+    version = template.latest_published() if template else None
+    if version is None:
+        raise ValidationError({"template": f"No published form for {audience}: run consultation_forms_sync."})
+    return version
+
+
+# --- Links ---------------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(invitation_id: int) -> str:
+    # Signed, so a link cannot be made up; random, so it cannot be guessed; only its hash is kept.
+    return signing.dumps({"i": invitation_id, "n": secrets.token_urlsafe(16)}, salt=_TOKEN_SALT, compress=True)
+
+
+def invitation_link(token: str) -> str:
+    """Return the public link for a token: no name and nothing about the child in it."""
+    return f"{settings.PUBLIC_BASE_URL}{reverse('consultations:by_link', args=[token])}"
+
+
+def invitation_open(token: str) -> Invitation:
+    """Return the invitation a link opens, or raise InvalidLink saying why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=_TOKEN_SALT)
+    except signing.BadSignature as exc:
+        raise InvalidLink("invalid") from exc
+    invitation = (
+        Invitation.objects.select_related("review__child", "version", "contact")
+        .filter(pk=data.get("i"), token_hash=_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvalidLink("invalid")
+    if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
+        raise InvalidLink("used")
+    if invitation.expires_at <= timezone.now():
+        raise InvalidLink("expired")
+    return invitation
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
+    from sms.models import Purpose
+    from sms.services import sms_queue
+
+    link = invitation_link(token)
+    contact = invitation.contact
+    child_user = invitation.review.child.user
+    opening = "Reminder: " if reminder else ""
+    if invitation.channel == InvitationChannel.SMS:
+        phone = contact.phone if contact else child_user.phone if child_user else ""
+        # Nothing about the child's care in a text: just that views are wanted, and the link.
+        sms_queue(
+            to=phone,
+            body=f"Heard: {opening}we'd like your views. Open: {link}",
+            purpose=Purpose.REMINDER if reminder else Purpose.INVITATION,
+            key=f"invitation:{invitation.pk}:{'reminder' if reminder else 'invite'}",
+            user=child_user if contact is None else None,
+        )
+    elif invitation.channel == InvitationChannel.EMAIL and contact is not None:
+        subject = f"{opening}Your views before a looked-after review"
+
+        def email() -> None:
+            send_mail(
+                subject=subject,
+                message=(
+                    "The Independent Reviewing Officer would like your views before a review you are involved in.\n\n"
+                    f"Please answer here: {link}\n\nThe link works once and expires on the day of the review."
+                ),
+                from_email=None,
+                recipient_list=[contact.email],
+            )
+
+        transaction.on_commit(email, robust=True)
+
+
+def _child_channel(child: Child) -> str:
+    from sms.services import is_opted_out
+
+    user = child.user
+    if user is not None and user.phone and not is_opted_out(user.phone):
+        return InvitationChannel.SMS
+    if user is not None:
+        return InvitationChannel.APP
+    return InvitationChannel.IN_PERSON
+
+
+@transaction.atomic
+def invitations_create_for_review(*, review: Review) -> list[Invitation]:
+    """Invite the child (with the form for their age) and each adult recorded for them; send links."""
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    if Invitation.objects.filter(review=review).exists() or review.held_on is not None:
+        return []
+    child = review.child
+    expires = _end_of(review.date)
+    created = []
+    audience = audience_for_child(child, review.date)
+    wanted: list[tuple[str, ChildContact | None, str]] = []
+    if audience is not None:
+        wanted.append((audience, None, _child_channel(child)))
+    for adult in ChildContact.objects.filter(child=child, active=True):
+        by = InvitationChannel.SMS if adult.channel == ContactChannel.SMS else InvitationChannel.EMAIL
+        wanted.append((adult.role, adult, str(by)))
+    for audience_value, contact, channel in wanted:
+        invitation = Invitation.objects.create(
+            review=review,
+            audience=audience_value,
+            contact=contact,
+            version=_published_version(audience_value),
+            channel=channel,
+            token_hash=secrets.token_hex(32),  # replaced below, once the id is known
+            expires_at=expires,
+        )
+        token = _new_token(invitation.pk)
+        invitation.token_hash = _hash(token)
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["token_hash", "sent_at"])
+        _send(invitation, token, reminder=False)
+        created.append(invitation)
+    return created
+
+
+@transaction.atomic
+def invitation_remind(*, invitation: Invitation) -> bool:
+    """Send the one reminder, with a fresh link (the old one stops working). Return whether sent."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("review__child__user", "contact").get(pk=invitation.pk)
+    )
+    if invitation.reminded_at is not None or invitation.channel in (InvitationChannel.APP, InvitationChannel.IN_PERSON):
+        return False
+    if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
+        return False
+    token = _new_token(invitation.pk)
+    invitation.token_hash = _hash(token)
+    invitation.reminded_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "reminded_at"])
+    _send(invitation, token, reminder=True)
+    return True
+
+
+def invitations_due(*, today: date | None = None) -> tuple[int, int]:
+    """Invite for every review the lead time away, and remind half-way; return (invited, reminded).
+
+    Runs daily. The lead time is the council's setting (default 10 working days before the
+    review); the one reminder goes when half of it has passed.
+    """
+    today = today or timezone.localdate()
+    lead = settings.HEARD_CONSULTATION_LEAD_WORKING_DAYS
+    invited = reminded = 0
+    upcoming = Review.objects.filter(held_on__isnull=True, child__left_care__isnull=True, invitations__isnull=True)
+    for review in upcoming.select_related("child").iterator():
+        if statutory.subtract_working_days(review.date, lead) <= today <= review.date:
+            invited += len(invitations_create_for_review(review=review))
+    open_invitations = Invitation.objects.filter(
+        reminded_at__isnull=True, review__held_on__isnull=True, expires_at__gt=timezone.now()
+    ).exclude(response__submitted_at__isnull=False)
+    for invitation in open_invitations.select_related("review"):
+        if statutory.subtract_working_days(invitation.review.date, lead // 2) <= today:
+            reminded += invitation_remind(invitation=invitation)
+    return invited, reminded
+
+
+# --- Answers -------------------------------------------------------------------------------
+
+
+def _check_on_behalf(*, invitation: Invitation, entered_by: User | None, entry_mode: str, consent_given: bool) -> None:
+    if entry_mode not in EntryMode.values:
+        raise ValidationError({"entry_mode": "Say how the answers were given."})
+    if entered_by is None or entered_by.role == Role.CHILD:
+        if entry_mode != EntryMode.OWN_WORDS:
+            raise ValidationError({"entry_mode": "Answers you give yourself are in your own words."})
+        return
+    if not invitation.is_for_child:
+        raise PermissionDenied("Staff cannot answer an adult's consultation for them.")
+    from reviews.selectors import children_visible_to
+
+    if (
+        entered_by.role not in (Role.ADVOCATE, Role.IRO)
+        or not children_visible_to(entered_by).filter(pk=invitation.review.child_id).exists()
+    ):
+        raise PermissionDenied("Only the child's advocate or IRO can fill this in with them.")
+    if not consent_given:
+        raise ValidationError({"consent_given": "Record that the child agreed to these answers being sent."})
+
+
+def _response_for(invitation: Invitation) -> Response:
+    response, _ = Response.objects.select_for_update().get_or_create(
+        invitation=invitation, defaults={"version": invitation.version}
+    )
+    return response
+
+
+@transaction.atomic
+def response_save_draft(
+    *,
+    invitation: Invitation,
+    answers: dict,
+    entered_by: User | None = None,
+    entry_mode: str = EntryMode.OWN_WORDS,
+    consent_given: bool = False,
+) -> Response:
+    """Keep answers so far; nothing is checked for completeness until it is sent."""
+    _check_on_behalf(invitation=invitation, entered_by=entered_by, entry_mode=entry_mode, consent_given=consent_given)
+    response = _response_for(invitation)
+    if response.is_submitted:
+        raise ValidationError({"answers": "These answers have already been sent."})
+    clean, errors = clean_answers(response.version.schema, answers, complete=False)
+    if errors:
+        raise ValidationError(errors)
+    response.answers = {**response.answers, **clean}
+    response.entered_by = entered_by
+    response.entry_mode = entry_mode
+    response.consent_given = consent_given
+    response.save()
+    return response
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    invitation: Invitation,
+    answers: dict,
+    entered_by: User | None = None,
+    entry_mode: str = EntryMode.OWN_WORDS,
+    consent_given: bool = False,
+) -> tuple[Response, bool]:
+    """Send the answers to the IRO; return the response and whether it was sent now.
+
+    Sending twice stores once: a second submission returns the first, unchanged.
+    """
+    _check_on_behalf(invitation=invitation, entered_by=entered_by, entry_mode=entry_mode, consent_given=consent_given)
+    response = _response_for(invitation)
+    if response.is_submitted:
+        return response, False
+    clean, errors = clean_answers(response.version.schema, {**response.answers, **answers}, complete=True)
+    if errors:
+        raise ValidationError(errors)
+    response.answers = clean
+    response.entered_by = entered_by
+    response.entry_mode = entry_mode
+    response.consent_given = consent_given
+    response.submitted_at = timezone.now()
+    response.save()
+
+    from feedback.notifications import push_inbox_event
+    from reviews.selectors import responsible_iro
+
+    iro = responsible_iro(invitation.review.child)
+    if iro is not None:
+        iro_id, response_id = iro.pk, response.pk
+        transaction.on_commit(lambda: push_inbox_event(iro_id, "consultation", response_id), robust=True)
+    return response, True
