@@ -142,7 +142,8 @@ def review_pack(review: Review) -> ReviewPack:
     )
     statements = Statement.objects.filter(child=review.child).select_related("author").order_by("created_at")
     if previous is not None:
-        statements = statements.filter(created_at__date__gt=previous)
+        # From the day of the last review: better to show a message twice than to miss one.
+        statements = statements.filter(created_at__date__gte=previous)
     return ReviewPack(review=review, entries=entries, statements=list(statements))
 
 
