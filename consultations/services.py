@@ -316,6 +316,11 @@ def _check_on_behalf(*, invitation: Invitation, entered_by: User | None, entry_m
         raise ValidationError({"consent_given": "Record that the child agreed to these answers being sent."})
 
 
+def _check_open(invitation: Invitation) -> None:
+    if invitation.expires_at <= timezone.now() or invitation.review.held_on is not None:
+        raise ValidationError({"invitation": "This form closed when the review took place."})
+
+
 def _response_for(invitation: Invitation) -> Response:
     response, _ = Response.objects.select_for_update().get_or_create(
         invitation=invitation, defaults={"version": invitation.version}
@@ -337,6 +342,7 @@ def response_save_draft(
     response = _response_for(invitation)
     if response.is_submitted:
         raise ValidationError({"answers": "These answers have already been sent."})
+    _check_open(invitation)
     clean, errors = clean_answers(response.version.schema, answers, complete=False)
     if errors:
         raise ValidationError(errors)
@@ -365,6 +371,7 @@ def response_submit(
     response = _response_for(invitation)
     if response.is_submitted:
         return response, False
+    _check_open(invitation)
     clean, errors = clean_answers(response.version.schema, {**response.answers, **answers}, complete=True)
     if errors:
         raise ValidationError(errors)

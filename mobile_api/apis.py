@@ -12,6 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from consultations.models import EntryMode, Invitation
+from consultations.selectors import consultations_open_for_child, invitation_get_for_user
+from consultations.services import response_save_draft, response_submit
 from feedback.models import Category, Channel, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
 from feedback.services import statement_mark_read, statement_submit
@@ -143,3 +146,91 @@ class StatementMarkReadApi(APIView):
             raise PermissionDenied("Only the child's IRO can mark a statement read.")
         statement = statement_mark_read(statement=statement, reader=caller(request))
         return Response(StatementOutput(statement).data)
+
+
+class ConsultationOutput(serializers.ModelSerializer):
+    title = serializers.CharField(source="version.schema.title")
+    review_date = serializers.DateField(source="review.date")
+    schema = serializers.JSONField(source="version.schema")
+    form_version = serializers.IntegerField(source="version.number")
+    draft_answers = serializers.SerializerMethodField()
+    submitted_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "title", "review_date", "expires_at", "form_version", "schema", "draft_answers", "submitted_at"]
+        read_only_fields = fields
+
+    def _response(self, invitation):
+        return getattr(invitation, "response", None)
+
+    def get_draft_answers(self, invitation) -> dict:
+        response = self._response(invitation)
+        return response.answers if response else {}
+
+    def get_submitted_at(self, invitation) -> str | None:
+        response = self._response(invitation)
+        return response.submitted_at.isoformat() if response and response.submitted_at else None
+
+
+class _AnswersInput(serializers.Serializer):
+    answers = serializers.DictField(help_text="Answers keyed by question id, as the form's schema describes.")
+    entry_mode = serializers.ChoiceField(choices=EntryMode.choices, required=False, default=EntryMode.OWN_WORDS)
+    consent_given = serializers.BooleanField(required=False, default=False)
+
+
+class ConsultationListApi(APIView):
+    """The consultation forms waiting for the signed-in child, with their questions and any draft."""
+
+    @extend_schema(responses=ConsultationOutput(many=True), operation_id="consultations_list")
+    def get(self, request: Request) -> Response:
+        invitations = consultations_open_for_child(caller(request))
+        return Response(ConsultationOutput(invitations, many=True).data)
+
+
+class ConsultationDraftApi(APIView):
+    """Save answers so far; nothing is checked for completeness until the form is sent."""
+
+    @extend_schema(request=_AnswersInput, responses={200: ConsultationOutput}, operation_id="consultations_save_draft")
+    def put(self, request: Request, invitation_id: int) -> Response:
+        invitation = invitation_get_for_user(caller(request), invitation_id)
+        data = _AnswersInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        response_save_draft(
+            invitation=invitation,
+            answers=data.validated_data["answers"],
+            entered_by=caller(request),
+            entry_mode=data.validated_data["entry_mode"],
+            consent_given=data.validated_data["consent_given"],
+        )
+        invitation = invitation_get_for_user(caller(request), invitation_id)
+        return Response(ConsultationOutput(invitation).data)
+
+
+class ConsultationSubmitApi(APIView):
+    """Send the answers to the child's IRO. Sending again returns the first answers, unchanged."""
+
+    @extend_schema(
+        request=_AnswersInput,
+        responses={
+            201: ConsultationOutput,
+            200: OpenApiResponse(ConsultationOutput, description="Already sent: the answers stored first."),
+            400: OpenApiResponse(description="An answer is missing or not allowed; each is named by question id."),
+        },
+        operation_id="consultations_submit",
+    )
+    def post(self, request: Request, invitation_id: int) -> Response:
+        invitation = invitation_get_for_user(caller(request), invitation_id)
+        data = _AnswersInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _, created = response_submit(
+            invitation=invitation,
+            answers=data.validated_data["answers"],
+            entered_by=caller(request),
+            entry_mode=data.validated_data["entry_mode"],
+            consent_given=data.validated_data["consent_given"],
+        )
+        invitation = invitation_get_for_user(caller(request), invitation_id)
+        return Response(
+            ConsultationOutput(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

@@ -23,6 +23,9 @@ LONDON = ZoneInfo("Europe/London")
 
 def _setup(child, child_user, advocate, *, with_statements=1):
     review = Review.objects.get(child=child, held_on__isnull=True)
+    if review.due_by < timezone.localdate():
+        review.scheduled_for = timezone.localdate() + timezone.timedelta(days=14)
+        review.save()
     ChildContact.objects.create(child=child, role="carer", name="Pat Carer", email="pat@example.org")
     ChildContact.objects.create(child=child, role="parent", name="Sam Parent", email="sam@example.org")
     invitations_create_for_review(review=review)

@@ -89,6 +89,45 @@ class Command(BaseCommand):
             TOTP.activate(user, STAFF_TOTP_SECRET)
         return user
 
+    def _consultations(self, rng: random.Random, today: date) -> None:
+        """Adults around each child, and the forms sent for reviews in the next two weeks."""
+        from consultations.models import ChildContact, Invitation
+        from consultations.services import forms_sync_from_files, invitations_due, response_submit
+
+        forms_sync_from_files()
+        for child in Child.objects.filter(left_care__isnull=True):
+            number = int(child.case_reference[3:])
+            ChildContact.objects.create(
+                child=child, role="carer", name=f"Carer of {child.case_reference}", email=f"carer{number}@heard.example"
+            )
+            ChildContact.objects.create(
+                child=child,
+                role="professional",
+                name="Social worker",
+                relationship="social worker",
+                email=f"sw{number}@heard.example",
+            )
+            if number % 3 == 0:
+                ChildContact.objects.create(
+                    child=child,
+                    role="parent",
+                    name=f"Parent of {child.case_reference}",
+                    phone=f"+447700900{500 + number}",
+                    channel="sms",
+                )
+            if number in (5, 12, 13, 14, 20):
+                # Reviews next week, so the demo has forms to fill in and packs to read.
+                review = review_schedule_next(child=child)
+                if review is not None:
+                    review.scheduled_for = statutory.add_working_days(today, 6)
+                    review.save(update_fields=["scheduled_for"])
+        invitations_due(today=today)
+        carer = Invitation.objects.filter(review__child__case_reference="HRD0012", audience="carer").first()
+        if carer is not None:
+            response_submit(
+                invitation=carer, answers={"progress": "Settled and doing well at school.", "attending": "yes"}
+            )
+
     def _seed(self, rng: random.Random, today: date) -> None:
         self._staff(
             "manager", "manager@heard.example", Role.MANAGER, first_name="Morgan", last_name="Hale", escalation_rank=1
@@ -157,6 +196,8 @@ class Command(BaseCommand):
                     body="I don't feel safe when my carer's friend stays over.",
                     channel=Channel.WEB,
                 )
+
+        self._consultations(rng, today)
 
     def _hold_past_reviews(self, child: Child, rng: random.Random, today: date) -> None:
         review = review_schedule_next(child=child)
