@@ -2,14 +2,16 @@
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
 
 .PHONY: install run test lint
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# axe-core for the accessibility tests, when Node is here (the tests say so when it is not).
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)

@@ -1,0 +1,86 @@
+"""axe-core in Debian's Chromium finds no WCAG 2.2 AA violations on the child-facing pages."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import Invitation
+from consultations.services import forms_sync_from_files, invitations_create_for_review
+from reviews.models import Review
+from tests.conftest import client_for, make_child, make_user
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CSS = (ROOT / "static" / "heard" / "heard.css").read_text()
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def axe(browser):
+    """Return a function that loads a page's HTML in Chromium and runs axe-core on it."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make install runs npm ci)")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+
+    def check(html: str) -> list[dict]:
+        page.set_content(html, wait_until="load")
+        page.add_style_tag(content=CSS)  # the page's own stylesheet, for colour contrast
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})")
+        return [{"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]} for v in result["violations"]]
+
+    yield check
+    page.close()
+
+
+@pytest.fixture
+def forms_for_every_age(db, iro):
+    forms_sync_from_files()
+    invitations = []
+    for number, (born_years, symbols) in enumerate([(5, False), (9, False), (13, False), (17, False), (10, True)]):
+        user = make_user(f"kid{number}", "child")
+        child = make_child(f"AX{number:04d}", user=user, born=timezone.localdate() - timedelta(days=365 * born_years + 30))
+        child.uses_symbols = symbols
+        child.save()
+        review = Review.objects.get(child=child)
+        review.scheduled_for = timezone.localdate() + timedelta(days=10)
+        review.save()
+        invitations_create_for_review(review=review)
+        invitations.append(Invitation.objects.get(review=review, contact__isnull=True))
+    return invitations
+
+
+def test_every_childs_form_has_no_violations_empty_and_with_errors(axe, forms_for_every_age):
+    for invitation in forms_for_every_age:
+        client = client_for(invitation.review.child.user)
+        url = reverse("consultations:mine_detail", args=[invitation.pk])
+        for response in (client.get(url), client.post(url, {"action": "submit"})):
+            assert axe(response.content.decode()) == [], invitation.audience
+
+
+def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_for_every_age):
+    client = client_for(child_user)
+    pages = [
+        client.get(reverse("feedback:statement_new")),
+        client.post(reverse("feedback:statement_new"), {"body": "", "idempotency_key": "a"}),
+        client.get(reverse("feedback:my_statements")),
+        client.get(reverse("feedback:my_preferences")),
+        client.get(reverse("consultations:mine")),
+        client.get(reverse("reviews:my_reviews")),
+        Client().get(reverse("account_login")),
+        Client().get(reverse("consultations:by_link", args=["not-a-real-link"])),
+    ]
+    for response in pages:
+        assert axe(response.content.decode()) == [], response.request["PATH_INFO"]
+
+
+def test_the_checker_itself_catches_a_known_violation(axe):
+    html = '<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
+    assert [violation["id"] for violation in axe(html)] == ["image-alt"]
