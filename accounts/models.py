@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 def normalise_uk_phone(raw: str) -> str:
@@ -36,8 +37,8 @@ class IROContract(models.TextChoices):
 
 
 class NotifyBy(models.TextChoices):
-    SMS = "sms", "By text message"
-    APP = "app", "In the app only"
+    SMS = "sms", _("By text message")
+    APP = "app", _("In the app only")
 
 
 class Gender(models.TextChoices):

@@ -6,36 +6,39 @@ question has an "id", a "type", its "text", optional "help", "required" and, for
 pre-review pack finds the child's wishes about the meeting whichever form they answered.
 """
 
+import copy
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 FEELINGS = [
-    {"value": "very_happy", "label": "Very happy", "picture": "😄"},
-    {"value": "happy", "label": "Happy", "picture": "🙂"},
-    {"value": "ok", "label": "OK", "picture": "😐"},
-    {"value": "sad", "label": "Sad", "picture": "🙁"},
-    {"value": "very_sad", "label": "Very sad", "picture": "😢"},
+    {"value": "very_happy", "label": _("Very happy"), "picture": "😄"},
+    {"value": "happy", "label": _("Happy"), "picture": "🙂"},
+    {"value": "ok", "label": _("OK"), "picture": "😐"},
+    {"value": "sad", "label": _("Sad"), "picture": "🙁"},
+    {"value": "very_sad", "label": _("Very sad"), "picture": "😢"},
 ]
 YES_NO_UNSURE = [
-    {"value": "yes", "label": "Yes", "picture": "👍"},
-    {"value": "no", "label": "No", "picture": "👎"},
-    {"value": "not_sure", "label": "Not sure", "picture": "🤷"},
+    {"value": "yes", "label": _("Yes"), "picture": "👍"},
+    {"value": "no", "label": _("No"), "picture": "👎"},
+    {"value": "not_sure", "label": _("Not sure"), "picture": "🤷"},
 ]
 MEETING_PEOPLE = [
-    {"value": "me", "label": "Me", "picture": "🙋"},
-    {"value": "carer", "label": "My carer", "picture": "🏠"},
-    {"value": "mum", "label": "Mum", "picture": "👩"},
-    {"value": "dad", "label": "Dad", "picture": "👨"},
-    {"value": "brothers_sisters", "label": "Brothers or sisters", "picture": "👫"},
-    {"value": "social_worker", "label": "My social worker", "picture": "📋"},
-    {"value": "teacher", "label": "Someone from school", "picture": "🏫"},
-    {"value": "advocate", "label": "My advocate", "picture": "🗣️"},
-    {"value": "someone_else", "label": "Someone else", "picture": "🧑"},
+    {"value": "me", "label": _("Me"), "picture": "🙋"},
+    {"value": "carer", "label": _("My carer"), "picture": "🏠"},
+    {"value": "mum", "label": _("Mum"), "picture": "👩"},
+    {"value": "dad", "label": _("Dad"), "picture": "👨"},
+    {"value": "brothers_sisters", "label": _("Brothers or sisters"), "picture": "👫"},
+    {"value": "social_worker", "label": _("My social worker"), "picture": "📋"},
+    {"value": "teacher", "label": _("Someone from school"), "picture": "🏫"},
+    {"value": "advocate", "label": _("My advocate"), "picture": "🗣️"},
+    {"value": "someone_else", "label": _("Someone else"), "picture": "🧑"},
 ]
 CHAIRING = [
-    {"value": "chair", "label": "I'd like to chair my meeting", "picture": "🪑"},
-    {"value": "co_chair", "label": "I'd like to help chair it", "picture": "🤝"},
-    {"value": "no", "label": "No thanks", "picture": "👎"},
-    {"value": "not_sure", "label": "Not sure", "picture": "🤷"},
+    {"value": "chair", "label": _("I'd like to chair my meeting"), "picture": "🪑"},
+    {"value": "co_chair", "label": _("I'd like to help chair it"), "picture": "🤝"},
+    {"value": "no", "label": _("No thanks"), "picture": "👎"},
+    {"value": "not_sure", "label": _("Not sure"), "picture": "🤷"},
 ]
 
 # Question types whose choices are fixed, and what they are.
@@ -57,6 +60,25 @@ QUESTION_TYPES = SINGLE_CHOICE_TYPES | MULTI_CHOICE_TYPES | frozenset(TEXT_TYPES
 
 class SchemaError(ValueError):
     """The form schema itself is wrong (a mistake in a form file or the admin)."""
+
+
+def localise(schema: dict, language: str) -> dict:
+    """Return the schema with its words in the given language, where the form has them."""
+    translation = schema.get("translations", {}).get(language.split("-")[0].lower())
+    if not translation:
+        return schema
+    shown = copy.deepcopy(schema)
+    for key in ("title", "intro"):
+        if translation.get(key):
+            shown[key] = translation[key]
+    for question in shown["questions"]:
+        words = translation.get("questions", {}).get(question["id"], {})
+        for key in ("text", "help"):
+            if words.get(key):
+                question[key] = words[key]
+        for choice in question.get("choices", []):
+            choice["label"] = words.get("choices", {}).get(choice["value"], choice["label"])
+    return shown
 
 
 def choices_for(question: dict) -> list[dict]:
@@ -104,7 +126,7 @@ def clean_answers(schema: dict, raw: Any, *, complete: bool) -> tuple[dict, dict
     Answers to questions the form does not ask are dropped.
     """
     if not isinstance(raw, dict):
-        return {}, {"answers": "Answers must be an object keyed by question id."}
+        return {}, {"answers": str(_("Answers must be an object keyed by question id."))}
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for question in schema["questions"]:
@@ -113,32 +135,32 @@ def clean_answers(schema: dict, raw: Any, *, complete: bool) -> tuple[dict, dict
         empty = value is None or value == "" or value == []
         if empty:
             if complete and question.get("required"):
-                errors[qid] = "Please answer this question."
+                errors[qid] = str(_("Please answer this question."))
             continue
         allowed = {c["value"] for c in choices_for(question)}
         if qtype in SINGLE_CHOICE_TYPES:
             if not isinstance(value, str) or value not in allowed:
-                errors[qid] = "Choose one of the answers shown."
+                errors[qid] = str(_("Choose one of the answers shown."))
                 continue
         elif qtype in MULTI_CHOICE_TYPES:
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed for v in value):
-                errors[qid] = "Choose from the answers shown."
+                errors[qid] = str(_("Choose from the answers shown."))
                 continue
             value = sorted(set(value), key=[c["value"] for c in choices_for(question)].index)
         else:
             if not isinstance(value, str):
-                errors[qid] = "Write your answer as text."
+                errors[qid] = str(_("Write your answer as text."))
                 continue
             value = value.replace("\x00", "").strip()
             limit = max_length_for(question)
             if len(value) > limit:
-                errors[qid] = f"Please keep this under {limit} characters."
+                errors[qid] = str(_("Please keep this under %(limit)s characters.") % {"limit": limit})
                 continue
             if not value:
                 if complete and question.get("required"):
-                    errors[qid] = "Please answer this question."
+                    errors[qid] = str(_("Please answer this question."))
                 continue
         answers[qid] = value
     return answers, errors

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
 from consultations.models import CHILD_AUDIENCES, EntryMode, FormTemplate, FormTemplateVersion, Invitation
-from consultations.schema import MULTI_CHOICE_TYPES, choices_for, max_length_for
+from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
     consultations_open_for_child,
     invitation_get_for_user,
@@ -64,7 +66,7 @@ def _handle_form(
     on_behalf: bool = False,
 ) -> HttpResponse:
     """Show the form, save a draft, or send it; the same for every way a form is reached."""
-    schema = invitation.version.schema
+    schema = localise(invitation.version.schema, get_language())
     draft = getattr(invitation, "response", None)
     answers = dict(draft.answers) if draft else {}
     errors: dict[str, str] = {}
@@ -87,7 +89,7 @@ def _handle_form(
                 )
                 if request.headers.get("X-Requested-With") == "fetch":
                     return JsonResponse({"saved": True})
-                messages.success(request, "Saved. You can come back and finish later.")
+                messages.success(request, _("Saved. You can come back and finish later."))
                 return redirect(request.get_full_path())
             response_submit(
                 invitation=invitation,
@@ -200,8 +202,9 @@ def preview(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     version = FormTemplateVersion.objects.filter(pk=version_id).select_related("template").first()
     if version is None:
         raise Http404
+    schema = localise(version.schema, get_language())
     return render(
         request,
         "consultations/form.html",
-        {"schema": version.schema, "questions": _questions(version.schema, {}, {}), "preview": True, "errors": {}},
+        {"schema": schema, "questions": _questions(schema, {}, {}), "preview": True, "errors": {}},
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
 from feedback.models import Category
@@ -14,13 +15,13 @@ class StatementForm(forms.Form):
     category = forms.ChoiceField(
         choices=Category.choices,
         widget=forms.RadioSelect,
-        label="What is it about?",
-        error_messages={"required": "Choose what your message is about."},
+        label=_("What is it about?"),
+        error_messages={"required": _("Choose what your message is about.")},
     )
     body = forms.CharField(
-        label="What do you want your IRO to know?",
+        label=_("What do you want your IRO to know?"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Please write something before you send it."},
+        error_messages={"required": _("Please write something before you send it.")},
     )
     # Sent with the form so a double tap or a resubmitted page stores the message once.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)

@@ -3,19 +3,20 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
     # Written for a child: these are the words they choose from.
-    NEXT_REVIEW = "next_review", "My next review"
-    WORRIED = "worried", "I'm worried about something"
-    UNSAFE = "unsafe", "I don't feel safe"
-    GOOD_NEWS = "good_news", "Good news"
-    WHERE_I_LIVE = "where_i_live", "Where I live"
-    FAMILY_TIME = "family_time", "Family time"
-    SCHOOL = "school", "School"
-    HEALTH = "health", "Health"
-    SOMETHING_ELSE = "something_else", "Something else"
+    NEXT_REVIEW = "next_review", _("My next review")
+    WORRIED = "worried", _("I'm worried about something")
+    UNSAFE = "unsafe", _("I don't feel safe")
+    GOOD_NEWS = "good_news", _("Good news")
+    WHERE_I_LIVE = "where_i_live", _("Where I live")
+    FAMILY_TIME = "family_time", _("Family time")
+    SCHOOL = "school", _("School")
+    HEALTH = "health", _("Health")
+    SOMETHING_ELSE = "something_else", _("Something else")
 
 
 # Categories in which the child themselves tells us it is urgent.

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from feedback.escalation import add_working_hours
@@ -41,11 +42,14 @@ def statement_clean_body(body: str) -> str:
     """Return the statement text tidied and checked, or raise a ValidationError for the child."""
     body = _CONTROL_CHARACTERS.sub("", body.replace("\r\n", "\n")).strip()
     if not body:
-        raise ValidationError({"body": "Please write something before you send it."})
+        raise ValidationError({"body": _("Please write something before you send it.")})
     limit = settings.HEARD_STATEMENT_MAX_LENGTH
     if len(body) > limit:
         raise ValidationError(
-            {"body": f"That's a lot to say! Please keep it under {limit} characters, or send it in parts."}
+            {
+                "body": _("That's a lot to say! Please keep it under %(limit)s characters, or send it in parts.")
+                % {"limit": limit}
+            }
         )
     return body
 

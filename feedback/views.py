@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
@@ -71,13 +72,14 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
 
 def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: Statement) -> None:
     if statement.is_urgent:
-        who = statement.routed_to.display_name if statement.routed_to else "Someone from the IRO service"
+        who = statement.routed_to.display_name if statement.routed_to else _("Someone from the IRO service")
         messages.warning(
             request,
-            f"Thank you for telling us. {who} will be in touch with you soon. {settings.HEARD_CRISIS_ADVICE}",
+            _("Thank you for telling us. %(who)s will be in touch with you soon.") % {"who": who}
+            + f" {settings.HEARD_CRISIS_ADVICE}",
         )
     else:
-        messages.success(request, "Sent! Your IRO will read your message before your review.")
+        messages.success(request, _("Sent! Your IRO will read your message before your review."))
 
 
 @login_required

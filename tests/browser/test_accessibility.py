@@ -34,7 +34,9 @@ def axe(browser):
         page.add_style_tag(content=CSS)  # the page's own stylesheet, for colour contrast
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})")
-        return [{"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]} for v in result["violations"]]
+        return [
+            {"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]} for v in result["violations"]
+        ]
 
     yield check
     page.close()
@@ -46,7 +48,9 @@ def forms_for_every_age(db, iro):
     invitations = []
     for number, (born_years, symbols) in enumerate([(5, False), (9, False), (13, False), (17, False), (10, True)]):
         user = make_user(f"kid{number}", "child")
-        child = make_child(f"AX{number:04d}", user=user, born=timezone.localdate() - timedelta(days=365 * born_years + 30))
+        child = make_child(
+            f"AX{number:04d}", user=user, born=timezone.localdate() - timedelta(days=365 * born_years + 30)
+        )
         child.uses_symbols = symbols
         child.save()
         review = Review.objects.get(child=child)
@@ -82,5 +86,7 @@ def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_
 
 
 def test_the_checker_itself_catches_a_known_violation(axe):
-    html = '<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
+    html = (
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
+    )
     assert [violation["id"] for violation in axe(html)] == ["image-alt"]
