@@ -288,7 +288,11 @@ def invitations_due(*, today: date | None = None) -> tuple[int, int]:
         reminded_at__isnull=True, review__held_on__isnull=True, expires_at__gt=timezone.now()
     ).exclude(response__submitted_at__isnull=False)
     for invitation in open_invitations.select_related("review"):
-        if statutory.subtract_working_days(invitation.review.date, lead // 2) <= today:
+        reminder_day = statutory.subtract_working_days(invitation.review.date, lead // 2)
+        # An invitation that went out after the reminder point (a review booked at short notice)
+        # gets no reminder on top of it.
+        sent_before = invitation.sent_at is not None and timezone.localdate(invitation.sent_at) < reminder_day
+        if reminder_day <= today and sent_before:
             reminded += invitation_remind(invitation=invitation)
     return invited, reminded
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from feedback.models import Statement
+from feedback.models import SafeguardingPhrase, Statement
 
 
 @admin.register(Statement)
@@ -17,3 +17,12 @@ class StatementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SafeguardingPhrase)
+class SafeguardingPhraseAdmin(admin.ModelAdmin):
+    """The council's list of words that make a statement urgent."""
+
+    list_display = ("phrase", "kind", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("phrase",)

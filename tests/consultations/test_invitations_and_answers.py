@@ -235,3 +235,11 @@ def test_a_late_review_date_moves_nothing_already_sent(review, adults, django_ca
     review.scheduled_for = review.scheduled_for + timedelta(days=7)
     review.save()
     assert invitations_create_for_review(review=review) == []
+
+
+def test_a_review_booked_at_short_notice_gets_its_invitations_but_no_reminder_on_top(
+    review, adults, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=LONDON)):
+        invited, reminded = invitations_due(today=date(2027, 1, 4))
+    assert (invited, reminded) == (4, 0)

@@ -129,8 +129,30 @@ class Command(BaseCommand):
             )
 
     def _seed(self, rng: random.Random, today: date) -> None:
-        self._staff(
+        manager = self._staff(
             "manager", "manager@heard.example", Role.MANAGER, first_name="Morgan", last_name="Hale", escalation_rank=1
+        )
+        # Managers edit consultation forms and the safeguarding phrase list in the admin.
+        from django.contrib.auth.models import Permission
+
+        manager.is_staff = True
+        manager.save(update_fields=["is_staff"])
+        manager.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=["consultations", "feedback"],
+                codename__in=[
+                    "view_formtemplate",
+                    "view_formtemplateversion",
+                    "add_formtemplateversion",
+                    "change_formtemplateversion",
+                    "view_childcontact",
+                    "add_childcontact",
+                    "change_childcontact",
+                    "view_safeguardingphrase",
+                    "add_safeguardingphrase",
+                    "change_safeguardingphrase",
+                ],
+            )
         )
         self._staff("deputy", "deputy@heard.example", Role.MANAGER, first_name="Dana", escalation_rank=2)
         self._staff("admin", "admin@heard.example", Role.ADMIN, is_staff=True, is_superuser=True, first_name="Ada")
