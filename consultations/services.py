@@ -33,6 +33,7 @@ from reviews import statutory
 from reviews.models import Child, Review
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
+SMS_FORM_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
 _TOKEN_SALT = "heard.consultation-link"  # noqa: S105 (a signing salt, not a secret)
 
 
@@ -183,9 +184,11 @@ def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
     if invitation.channel == InvitationChannel.SMS:
         phone = contact.phone if contact else child_user.phone if child_user else ""
         # Nothing about the child's care in a text: just that views are wanted, and the link.
+        # Young people may answer by text instead: they reply FORM.
+        by_text = " or reply FORM" if contact is None and invitation.audience in SMS_FORM_AUDIENCES else ""
         sms_queue(
             to=phone,
-            body=f"Heard: {opening}we'd like your views. Open: {link}",
+            body=f"Heard: {opening}we'd like your views. Open: {link}{by_text}",
             purpose=Purpose.REMINDER if reminder else Purpose.INVITATION,
             key=f"invitation:{invitation.pk}:{'reminder' if reminder else 'invite'}",
             user=child_user if contact is None else None,

@@ -103,6 +103,7 @@ class OptOut(models.Model):
 class ConversationStep(models.TextChoices):
     CATEGORY = "category", "Waiting for what it is about"
     WORDS = "words", "Waiting for the child's words"
+    CONSULTATION = "form", "Answering a consultation, one question at a time"
 
 
 class Conversation(models.Model):
@@ -113,6 +114,11 @@ class Conversation(models.Model):
     category = models.CharField(max_length=20, blank=True, default="")
     # Words sent before choosing a category are kept, so the child need not type them again.
     draft = models.TextField(blank=True, default="")
+    # For a consultation by text: which form, and which question is being asked.
+    invitation = models.ForeignKey(
+        "consultations.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    question_index = models.PositiveSmallIntegerField(default=0)
     expires_at = models.DateTimeField()
 
     class Meta:

@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from feedback.models import Category, Channel
 from feedback.services import statement_submit
 from reviews.selectors import children_visible_to
-from sms import limits
+from sms import consultation, limits
 from sms.models import (
     FAILED_STATES,
     STATUS_RANK,
@@ -239,13 +239,13 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
     inbound = InboundMessage.objects.create(message_sid=message_sid, from_number=phone, user=user, body=body)
     if not limits.take(f"in:{limits.number_key(phone)}", settings.SMS_INBOUND_PER_NUMBER_PER_HOUR):
         return ""  # kept, but no reply and no statement: a loop must not flood the IRO
-    reply, statement = _converse(user=user, text=body, message_sid=message_sid)
+    reply, statement = _converse(user=user, text=body, message_sid=message_sid, word=word)
     InboundMessage.objects.filter(pk=inbound.pk).update(reply=reply, processed_at=timezone.now(), statement=statement)
     return reply
 
 
 @transaction.atomic
-def _converse(*, user: User, text: str, message_sid: str):
+def _converse(*, user: User, text: str, message_sid: str, word: str = ""):
     # Texts from one child are taken one at a time: two arriving together (Twilio does not
     # promise order) must not both start a conversation.
     User.objects.select_for_update().filter(pk=user.pk).first()
@@ -254,6 +254,10 @@ def _converse(*, user: User, text: str, message_sid: str):
     if conversation is not None and conversation.expires_at <= now:
         conversation.delete()
         conversation = None
+    if word == consultation.FORM_WORD:
+        return consultation.consultation_start(user=user), None
+    if conversation is not None and conversation.step == ConversationStep.CONSULTATION:
+        return consultation.consultation_answer(user=user, conversation=conversation, text=text), None
     expires = now + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
     choice = _menu_choice(text)
 
