@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews.models import PracticeAlertCategory, PracticeAlertStage
+from reviews.participation import ParticipationCode, ViewsConveyed
 
 
 def _iros():
@@ -48,3 +49,31 @@ class PracticeAlertAdvanceForm(forms.Form):
     on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed to resolve.")
+
+
+class RecordReviewForm(forms.Form):
+    """What the IRO records once the review has been held."""
+
+    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
+    late_reason = forms.CharField(label="If it was late, why", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attended = forms.TypedChoiceField(
+        label="Did the child attend?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    views = forms.ChoiceField(
+        label="How were the child's views given?", choices=ViewsConveyed.choices, widget=forms.RadioSelect
+    )
+    met_alone = forms.TypedChoiceField(
+        label="Did you meet the child on their own before the review?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    code = forms.ChoiceField(
+        label="Participation code",
+        required=False,
+        choices=[("", "Use Heard's proposal"), *ParticipationCode.choices],
+        help_text="Heard proposes the code from what you record; PN0 follows the child's age and cannot be changed.",
+    )

@@ -129,8 +129,12 @@ class Review(models.Model):
     scheduled_for = models.DateField(null=True, blank=True, help_text="The day the meeting is booked for.")
     held_on = models.DateField(null=True, blank=True)
     late_reason = models.TextField(blank=True, default="")
-    # SSDA903 participation code PN0-PN7, recorded when the review is held (participation issue).
+    # How the child took part, recorded with the held review (see reviews/participation.py).
+    child_attended = models.BooleanField(null=True, blank=True)
+    views_conveyed = models.CharField(max_length=20, blank=True, default="")
+    met_child_alone_before = models.BooleanField(null=True, blank=True)
     participation_code = models.CharField(max_length=3, blank=True, default="")
+    proposed_code = models.CharField(max_length=3, blank=True, default="", help_text="What Heard proposed.")
     # "What happened at your review", written by the IRO for the child.
     child_summary = models.TextField(blank=True, default="")
     summary_published_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +144,13 @@ class Review(models.Model):
         ordering = ["child", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["child", "sequence"], name="reviews_review_sequence_unique"),
+            # A held review always has a participation code, and only a held review has one
+            # (DfE rule 167).
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=True, participation_code="")
+                | (Q(held_on__isnull=False) & ~Q(participation_code="")),
+                name="reviews_review_code_when_held",
+            ),
             # Only one review per child is waiting to be held at a time.
             models.UniqueConstraint(
                 fields=["child"], condition=Q(held_on__isnull=True), name="reviews_one_upcoming_review_per_child"
@@ -263,3 +274,18 @@ class PracticeAlertStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} → {self.get_stage_display()}"
+
+
+class ReviewParent(models.Model):
+    """Whether one parent was consulted before a review, and took part in it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="parents")
+    contact = models.ForeignKey("consultations.ChildContact", on_delete=models.PROTECT, related_name="+")
+    consulted = models.BooleanField()
+    took_part = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "contact"], name="reviews_review_parent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} at {self.review}"

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews import statutory
+from reviews import participation, statutory
 from reviews.models import (
     PRACTICE_ALERT_STAGE_ORDER,
     AdvocateAssignment,
@@ -19,6 +19,7 @@ from reviews.models import (
     PracticeAlertStage,
     PracticeAlertStep,
     Review,
+    ReviewParent,
 )
 
 SUMMARY_MAX_LENGTH = 3000
@@ -116,10 +117,45 @@ def review_schedule_next(*, child: Child) -> Review | None:
     return Review.objects.create(child=child, sequence=len(held) + 1, due_by=due_by)
 
 
+def _child_said_beforehand(review: Review) -> bool:
+    """Did the child send a consultation response or a statement for this review?"""
+    from consultations.models import Response
+    from feedback.models import Statement
+
+    answered = Response.objects.filter(
+        invitation__review=review, invitation__contact__isnull=True, submitted_at__isnull=False
+    ).exists()
+    return answered or Statement.objects.filter(review=review).exists()
+
+
+def review_proposed_code(*, review: Review, held_on: date, attended: bool | None, views: str) -> str:
+    """Return the participation code Heard proposes for a review held on this date."""
+    return participation.propose_code(
+        age_on_review=review.child.age_on(held_on),
+        attended=bool(attended),
+        views=views,
+        had_said_beforehand=_child_said_beforehand(review),
+    )
+
+
 @transaction.atomic
-def review_record_held(*, review: Review, held_on: date, late_reason: str = "") -> Review:
-    """Record that a review was held, with the reason if it was late, and schedule the next."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
+def review_record_held(
+    *,
+    review: Review,
+    held_on: date,
+    late_reason: str = "",
+    attended: bool | None = None,
+    views: str = "",
+    met_alone: bool | None = None,
+    code: str = "",
+    parents: list[tuple[int, bool, bool]] | None = None,
+) -> Review:
+    """Record a held review: when, why late, how the child took part and its code; schedule the next.
+
+    The code is Heard's proposal unless the IRO gives another; PN0 follows the child's age on the
+    review date and can never be overridden either way (DfE rules 440/441).
+    """
+    review = Review.objects.select_for_update().select_related("child").get(pk=review.pk)
     if review.held_on is not None:
         raise ValidationError({"held_on": "This review has already been recorded as held."})
     if held_on > timezone.localdate():
@@ -129,9 +165,23 @@ def review_record_held(*, review: Review, held_on: date, late_reason: str = "") 
     late_reason = late_reason.strip()
     if held_on > review.due_by and not late_reason:
         raise ValidationError({"late_reason": "This review was late: say why."})
+    if views and views not in participation.ViewsConveyed.values:
+        raise ValidationError({"views": "Choose how the child's views were given."})
+    proposed = review_proposed_code(review=review, held_on=held_on, attended=attended, views=views)
+    code = (code or proposed).strip().upper()
+    problems = participation.code_problems(code=code, age_on_review=review.child.age_on(held_on))
+    if problems:
+        raise ValidationError({"code": problems})
     review.held_on = held_on
     review.late_reason = late_reason
-    review.save(update_fields=["held_on", "late_reason"])
+    review.child_attended = attended
+    review.views_conveyed = views
+    review.met_child_alone_before = met_alone
+    review.participation_code = code
+    review.proposed_code = proposed
+    review.save()
+    for contact_id, consulted, took_part in parents or []:
+        ReviewParent.objects.create(review=review, contact_id=contact_id, consulted=consulted, took_part=took_part)
     review_schedule_next(child=review.child)
     return review
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/response-times/", views.response_time_report, name="response_times"),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
     path("inbox/reviews/<int:review_id>/summary/", views.review_summary, name="review_summary"),
+    path("inbox/reviews/<int:review_id>/record/", views.review_record, name="review_record"),
     path("practice-alerts/", views.practice_alerts, name="practice_alerts"),
     path("practice-alerts/children/<int:child_id>/new/", views.practice_alert_new, name="practice_alert_new"),
     path("practice-alerts/<int:alert_id>/", views.practice_alert_detail, name="practice_alert_detail"),

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
 from feedback.selectors import response_times, statement_get_for_user
-from reviews.forms import AbsenceForm, AllocateForm, PracticeAlertAdvanceForm, PracticeAlertForm, ReviewSummaryForm
+from reviews.forms import (
+    AbsenceForm,
+    AllocateForm,
+    PracticeAlertAdvanceForm,
+    PracticeAlertForm,
+    RecordReviewForm,
+    ReviewSummaryForm,
+)
 from reviews.models import IROAbsence
 from reviews.selectors import (
     allocation_history,
@@ -32,7 +39,9 @@ from reviews.services import (
     iro_allocate,
     practice_alert_advance,
     practice_alert_raise,
+    review_proposed_code,
     review_publish_summary,
+    review_record_held,
 )
 
 
@@ -148,6 +157,56 @@ def review_summary(request: AuthenticatedHttpRequest, review_id: int) -> HttpRes
                 messages.success(request, "Published. The child can now read it.")
                 return redirect("feedback:inbox")
     return render(request, "reviews/review_summary.html", {"review": review, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """The IRO records a held review: how the child took part, each parent, and the code."""
+    _require_role(request, Role.IRO)
+    review = review_get_for_user(request.user, review_id)
+    if review.held_on is not None:
+        messages.info(request, "This review has already been recorded.")
+        return redirect("feedback:inbox")
+    from consultations.models import ChildContact
+
+    parents = list(ChildContact.objects.filter(child=review.child, role="parent", active=True))
+    form = RecordReviewForm(initial={"held_on": review.scheduled_for or timezone.localdate()})
+    proposal = ""
+    if request.method == "POST":
+        form = RecordReviewForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            proposal = review_proposed_code(
+                review=review, held_on=data["held_on"], attended=data["attended"], views=data["views"]
+            )
+            parent_rows = [
+                (p.pk, request.POST.get(f"consulted_{p.pk}") == "on", request.POST.get(f"took_part_{p.pk}") == "on")
+                for p in parents
+            ]
+            try:
+                recorded = review_record_held(
+                    review=review,
+                    held_on=data["held_on"],
+                    late_reason=data["late_reason"],
+                    attended=data["attended"],
+                    views=data["views"],
+                    met_alone=data["met_alone"],
+                    code=data["code"],
+                    parents=parent_rows,
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request, f"Review recorded with code {recorded.participation_code}. Now write the child's summary."
+                )
+                return redirect("reviews:review_summary", review_id=recorded.pk)
+    return render(
+        request,
+        "reviews/review_record.html",
+        {"review": review, "form": form, "parents": parents, "proposal": proposal},
+    )
 
 
 @login_required

@@ -83,7 +83,7 @@ def test_an_advocate_submits_with_the_child_recording_how_and_consent(invitation
 
 
 def test_a_form_closes_when_the_review_takes_place(invitation, child_user):
-    Review.objects.filter(pk=invitation.review_id).update(held_on=timezone.localdate())
+    Review.objects.filter(pk=invitation.review_id).update(held_on=timezone.localdate(), participation_code="PN7")
     response = _send(client_for(child_user), "post", f"/api/v1/consultations/{invitation.pk}/submit/", {"answers": {}})
     assert response.status_code == 400
     assert "closed when the review took place" in response.json()["invitation"][0]

@@ -233,7 +233,20 @@ class Command(BaseCommand):
             held = max(held, child.became_looked_after)
             if held > today:
                 break
-            review_record_held(review=review, held_on=held, late_reason=rng.choice(LATE_REASONS) if late else "")
+            attended = rng.random() < 0.6
+            views = rng.choice(
+                ["spoke", "spoke", "advocate_spoke", "symbols", ""]
+                if attended
+                else ["briefed_advocate", "facilitative", "facilitative", "not_conveyed"]
+            )
+            review_record_held(
+                review=review,
+                held_on=held,
+                late_reason=rng.choice(LATE_REASONS) if late else "",
+                attended=attended,
+                views=views,
+                met_alone=rng.random() < 0.7,
+            )
             if child.user is not None:
                 review.child_summary = (
                     "Thank you for telling me what you think. We agreed you stay where you are, "
