@@ -42,6 +42,8 @@ class Child(models.Model):
         max_length=8, choices=Gender.choices, blank=True, default="", help_text="A preference the child recorded."
     )
     became_looked_after = models.DateField()
+    # The last day an IRO may be allocated (5 working days on), kept so reports can count in SQL.
+    iro_allocation_due = models.DateField(null=True, blank=True)
     left_care = models.DateField(null=True, blank=True)
 
     class Meta:

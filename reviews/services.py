@@ -56,6 +56,7 @@ def child_admit(
         placement_region=placement_region,
         preferred_iro_gender=preferred_iro_gender,
         became_looked_after=became_looked_after,
+        iro_allocation_due=statutory.iro_allocation_due(became_looked_after),
         user=user,
     )
     child.full_clean()

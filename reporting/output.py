@@ -1,0 +1,37 @@
+"""Report tables as text, CSV and JSON, for the command line, downloads and the API."""
+
+import csv
+import io
+import json
+
+from reporting.tables import Table
+
+CSV_COLUMNS = ["group", "label", "count", "base", "percent", "previous_count", "previous_base", "previous_percent"]
+
+
+def as_csv(table: Table) -> str:
+    """Every row with its count, percentage and base, the base named in the header comment."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in table.as_dict()["rows"]:
+        writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def as_json(table: Table, period_label: str) -> str:
+    return json.dumps({"period": period_label, **table.as_dict()}, indent=2)
+
+
+def as_text(table: Table, period_label: str) -> str:
+    """A plain table for a terminal."""
+    lines = [f"{table.title} — {period_label}", f"Base: {table.base_label}", ""]
+    width = max([len(r.label) + (len(r.group) + 3 if r.group else 0) for r in table.rows] + [10])
+    lines.append(f"{'':<{width}}  {'count':>7} {'base':>7} {'%':>6}   {'before':>7} {'%':>6}")
+    for row in table.rows:
+        label = f"{row.group}: {row.label}" if row.group else row.label
+        pct = f"{row.percent}" if row.percent is not None else "-"
+        before = "" if row.previous_count is None else f"{row.previous_count:>7} {row.previous_percent or '-':>6}"
+        lines.append(f"{label:<{width}}  {row.count:>7} {row.base:>7} {pct:>6}   {before}")
+    lines.extend(f"Note: {note}" for note in table.notes)
+    return "\n".join(lines) + "\n"

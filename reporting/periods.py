@@ -1,0 +1,60 @@
+"""Reporting periods: the council's reporting year (April to March) unless another is asked for."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of days."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError({"to": "The period must end on or after the day it starts."})
+        if (self.end - self.start).days > 366 * 10:
+            raise ValidationError({"to": "A report covers at most ten years."})
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+    def previous(self) -> "Period":
+        """The period just before this one: the year before for a whole year, else the same length."""
+        if self.start.month == 4 and self.start.day == 1 and self.end == date(self.start.year + 1, 3, 31):
+            return Period(date(self.start.year - 1, 4, 1), date(self.start.year, 3, 31))
+        length = self.end - self.start
+        end = self.start - timedelta(days=1)
+        return Period(end - length, end)
+
+
+def reporting_year(containing: date) -> Period:
+    """Return the April-to-March year that contains the day (the IRO annual report's year)."""
+    first = containing.year if containing.month >= 4 else containing.year - 1
+    return Period(date(first, 4, 1), date(first + 1, 3, 31))
+
+
+def collection_year(year: int) -> Period:
+    """Return the DfE SSDA903 collection year ending on 31 March of `year`."""
+    return Period(date(year - 1, 4, 1), date(year, 3, 31))
+
+
+def parse_day(value: str, field: str) -> date:
+    """Read a YYYY-MM-DD date, or raise a ValidationError naming the field."""
+    try:
+        return date.fromisoformat(value.strip())
+    except (ValueError, AttributeError) as exc:
+        raise ValidationError({field: f"{value!r} is not a date: use YYYY-MM-DD, like 2025-04-01."}) from exc
+
+
+def period_from(start: str | None, end: str | None, *, today: date) -> Period:
+    """Return the asked-for period, or the current reporting year when none is given."""
+    if not start and not end:
+        return reporting_year(today)
+    if not start or not end:
+        raise ValidationError({"from": "Give both --from and --to, or neither for this reporting year."})
+    return Period(parse_day(start, "from"), parse_day(end, "to"))

@@ -1,0 +1,280 @@
+"""The figures for audit and the IRO annual report, each computed by the database.
+
+Every table states its base; percentages are to one decimal place, rounded half up; each row
+also carries the same figure for the period before, for comparison.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+
+from consultations.models import Audience, Invitation
+from feedback.models import Category, Channel, Statement
+from reporting.periods import Period
+from reporting.tables import Row, Table
+from reviews.models import Child, PracticeAlert, PracticeAlertCategory, PracticeAlertStage, Review
+from reviews.participation import ParticipationCode
+from reviews.selectors import iro_caseloads
+
+AGE_BANDS = [("4 to 7", 4, 7), ("8 to 11", 8, 11), ("12 to 15", 12, 15), ("16 and over", 16, 200)]
+ETHNIC_GROUPS = {"W": "White", "M": "Mixed", "A": "Asian or Asian British", "B": "Black or Black British", "O": "Other"}
+CHILD_CODES = [code for code in ParticipationCode.values if code != ParticipationCode.PN0]
+
+
+def _age_at(date_field: str, born_field: str):
+    """An expression for whole years between two date fields (birthday not yet reached: one less)."""
+    day_of_year = ExtractMonth(date_field) * 100 + ExtractDay(date_field)
+    birthday = ExtractMonth(born_field) * 100 + ExtractDay(born_field)
+    return (
+        (
+            ExtractYear(date_field)
+            - ExtractYear(born_field)
+            - Case(When(Q(_day__lt=F("_birthday")), then=Value(1)), default=Value(0), output_field=IntegerField())
+        ),
+        day_of_year,
+        birthday,
+    )
+
+
+def _with_age(reviews: QuerySet[Review]) -> QuerySet:
+    age, day, birthday = _age_at("held_on", "child__date_of_birth")
+    return reviews.annotate(_day=day, _birthday=birthday).annotate(age=age)
+
+
+def held_reviews(period: Period) -> QuerySet[Review]:
+    """Reviews held in the period."""
+    return Review.objects.filter(held_on__range=(period.start, period.end))
+
+
+def _counts(queryset: QuerySet, *fields: str) -> dict[tuple, int]:
+    return {tuple(row[f] for f in fields): row["n"] for row in queryset.values(*fields).annotate(n=Count("pk"))}
+
+
+def participation(period: Period, previous: Period) -> Table:
+    """How children took part in their reviews: PN1-PN7 for those aged 4 and over, PN0 apart."""
+    table = Table(
+        "participation",
+        "Participation in reviews",
+        "Reviews held in the period of children aged 4 and over (PN0: all reviews held)",
+    )
+    now, before = (
+        _counts(held_reviews(period), "participation_code"),
+        _counts(held_reviews(previous), "participation_code"),
+    )
+    base_now = sum(n for (code,), n in now.items() if code != ParticipationCode.PN0)
+    base_before = sum(n for (code,), n in before.items() if code != ParticipationCode.PN0)
+    for code in CHILD_CODES:
+        table.rows.append(
+            Row(str(ParticipationCode(code).label), now.get((code,), 0), base_now, before.get((code,), 0), base_before)
+        )
+    table.rows.append(
+        Row(
+            str(ParticipationCode.PN0.label),
+            now.get((ParticipationCode.PN0,), 0),
+            sum(now.values()),
+            before.get((ParticipationCode.PN0,), 0),
+            sum(before.values()),
+            group="under 4",
+        )
+    )
+    return table
+
+
+def _breakdown(name: str, title: str, period: Period, previous: Period, group_expression, groups: list[str]) -> Table:
+    table = Table(name, title, "Reviews held in the period of children aged 4 and over, in each group")
+
+    def counted(p: Period) -> dict[tuple, int]:
+        reviews = _with_age(held_reviews(p)).filter(age__gte=4).annotate(group=group_expression)
+        return _counts(reviews, "group", "participation_code")
+
+    now, before = counted(period), counted(previous)
+    for group in groups:
+        base_now = sum(n for (g, _), n in now.items() if g == group)
+        base_before = sum(n for (g, _), n in before.items() if g == group)
+        for code in CHILD_CODES:
+            table.rows.append(
+                Row(code, now.get((group, code), 0), base_now, before.get((group, code), 0), base_before, group=group)
+            )
+    return table
+
+
+def _age_band_expression():
+    return Case(
+        *[When(age__gte=low, age__lte=high, then=Value(label)) for label, low, high in AGE_BANDS],
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+
+
+def participation_by_age(period: Period, previous: Period) -> Table:
+    return _breakdown(
+        "participation-by-age", "Participation by age band", period, previous, _age_band_expression(),
+        [label for label, _, _ in AGE_BANDS],
+    )  # fmt: skip
+
+
+def participation_by_sex(period: Period, previous: Period) -> Table:
+    expression = Case(When(child__sex="1", then=Value("Male")), default=Value("Female"), output_field=CharField())
+    return _breakdown("participation-by-sex", "Participation by sex", period, previous, expression, ["Female", "Male"])
+
+
+def participation_by_ethnicity(period: Period, previous: Period) -> Table:
+    expression = Case(
+        When(child__ethnicity__in=["REFU", "NOBT"], then=Value("Not given")),
+        *[When(child__ethnicity__startswith=letter, then=Value(name)) for letter, name in ETHNIC_GROUPS.items()],
+        default=Value("Not given"),
+        output_field=CharField(),
+    )
+    groups = [*ETHNIC_GROUPS.values(), "Not given"]
+    return _breakdown(
+        "participation-by-ethnicity", "Participation by ethnic group", period, previous, expression, groups
+    )
+
+
+def participation_by_placement(period: Period, previous: Period) -> Table:
+    expression = Case(
+        When(child__placed_out_of_area=True, then=Value("Placed out of area")),
+        default=Value("Placed in area"),
+        output_field=CharField(),
+    )
+    return _breakdown(
+        "participation-by-placement", "Participation by placement", period, previous, expression,
+        ["Placed in area", "Placed out of area"],
+    )  # fmt: skip
+
+
+def participation_by_communication(period: Period, previous: Period) -> Table:
+    expression = Case(
+        When(~Q(child__communication_needs="") | Q(child__uses_symbols=True), then=Value("Communication needs")),
+        default=Value("No recorded communication needs"),
+        output_field=CharField(),
+    )
+    return _breakdown(
+        "participation-by-communication", "Participation by communication needs", period, previous, expression,
+        ["Communication needs", "No recorded communication needs"],
+    )  # fmt: skip
+
+
+def timeliness(period: Period, previous: Period) -> Table:
+    """Reviews on time and late (with reasons), first reviews in 20 working days, IROs allocated in 5."""
+    table = Table("timeliness", "Timeliness", "As stated for each row")
+
+    def figures(p: Period) -> dict[str, tuple[int, int]]:
+        held = held_reviews(p)
+        on_time = held.filter(held_on__lte=F("due_by")).count()
+        total = held.count()
+        first = held.filter(sequence=1)
+        first_on_time = first.filter(held_on__lte=F("due_by")).count()
+        arrived = Child.objects.filter(became_looked_after__range=(p.start, p.end)).annotate(
+            first_allocated=Min("iro_allocations__allocated_on")
+        )
+        allocated_in_time = arrived.filter(first_allocated__lte=F("iro_allocation_due")).count()
+        return {
+            "Reviews held on time": (on_time, total),
+            "Reviews held late": (total - on_time, total),
+            "First reviews held within 20 working days": (first_on_time, first.count()),
+            "Children given an IRO within 5 working days of coming into care": (allocated_in_time, arrived.count()),
+        }
+
+    now, before = figures(period), figures(previous)
+    for label, (count, base) in now.items():
+        table.rows.append(Row(label, count, base, *before[label]))
+    reasons = _counts(held_reviews(period).filter(held_on__gt=F("due_by")), "late_reason")
+    late = sum(reasons.values())
+    for (reason,), count in sorted(reasons.items(), key=lambda item: (-item[1], item[0][0])):
+        table.rows.append(Row(reason or "No reason recorded", count, late, group="late reason"))
+    return table
+
+
+def caseloads(period: Period, previous: Period) -> Table:
+    """Each IRO's current caseload per full-time equivalent, against the 50-70 guidance."""
+    table = Table("caseloads", "IRO caseloads (now)", "Children allocated per IRO; the percentage is of 70 per FTE")
+    for load in iro_caseloads():
+        table.rows.append(Row(f"{load.iro.display_name} ({load.iro.fte} FTE)", load.children, load.capacity))
+    table.notes.append("IRO Handbook para 7.15: 50-70 children per full-time IRO is good practice.")
+    return table
+
+
+def consultation_returns(period: Period, previous: Period) -> Table:
+    """Consultation forms returned, by audience, for reviews in the period."""
+    table = Table("consultation-returns", "Consultation returns", "Invitations for reviews held or due in the period")
+
+    def counted(p: Period) -> tuple[dict[tuple, int], dict[tuple, int]]:
+        invitations = Invitation.objects.annotate(
+            day=Coalesce("review__held_on", "review__scheduled_for", "review__due_by")
+        ).filter(day__range=(p.start, p.end))
+        returned = invitations.filter(response__submitted_at__isnull=False)
+        return _counts(invitations, "audience"), _counts(returned, "audience")
+
+    (invited, returned), (invited_before, returned_before) = counted(period), counted(previous)
+    for audience in Audience.values:
+        if (audience,) in invited or (audience,) in invited_before:
+            table.rows.append(
+                Row(
+                    Audience(audience).label,
+                    returned.get((audience,), 0),
+                    invited.get((audience,), 0),
+                    returned_before.get((audience,), 0),
+                    invited_before.get((audience,), 0),
+                )
+            )
+    return table
+
+
+def statements(period: Period, previous: Period) -> Table:
+    """Children's messages by channel and by category."""
+    table = Table("statements", "Children's messages", "Messages received in the period")
+
+    def counted(p: Period, field: str) -> dict[tuple, int]:
+        return _counts(Statement.objects.filter(created_at__date__range=(p.start, p.end)), field)
+
+    for field, choices, group in (("channel", Channel, "channel"), ("category", Category, "category")):
+        now, before = counted(period, field), counted(previous, field)
+        for value in choices.values:
+            table.rows.append(
+                Row(
+                    str(choices(value).label), now.get((value,), 0), sum(now.values()),
+                    before.get((value,), 0), sum(before.values()), group=group,
+                )
+            )  # fmt: skip
+    return table
+
+
+def practice_alerts(period: Period, previous: Period) -> Table:
+    """Practice alerts raised in the period, by category and by where they have got to."""
+    table = Table("practice-alerts", "Practice alerts (dispute resolution)", "Practice alerts raised in the period")
+
+    def counted(p: Period, field: str) -> dict[tuple, int]:
+        return _counts(PracticeAlert.objects.filter(raised_on__range=(p.start, p.end)), field)
+
+    for field, choices in (("category", PracticeAlertCategory), ("stage", PracticeAlertStage)):
+        now, before = counted(period, field), counted(previous, field)
+        for value in choices.values:
+            table.rows.append(
+                Row(
+                    str(choices(value).label), now.get((value,), 0), sum(now.values()),
+                    before.get((value,), 0), sum(before.values()), group=field,
+                )
+            )  # fmt: skip
+    return table
+
+
+REPORTS: dict[str, Callable[[Period, Period], Table]] = {
+    "participation": participation,
+    "participation-by-age": participation_by_age,
+    "participation-by-sex": participation_by_sex,
+    "participation-by-ethnicity": participation_by_ethnicity,
+    "participation-by-placement": participation_by_placement,
+    "participation-by-communication": participation_by_communication,
+    "timeliness": timeliness,
+    "caseloads": caseloads,
+    "consultation-returns": consultation_returns,
+    "statements": statements,
+    "practice-alerts": practice_alerts,
+}
+
+
+def report(name: str, period: Period) -> Table:
+    """Return the named report for the period, compared with the period before."""
+    return REPORTS[name](period, period.previous())

@@ -1,0 +1,158 @@
+"""Reports from known populations: exact counts, percentages and bases."""
+
+import json
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from feedback.models import Category
+from feedback.services import statement_submit
+from reporting.periods import Period, collection_year, period_from, reporting_year
+from reporting.reports import report
+from reporting.tables import percent
+from reviews.models import Review
+from reviews.services import iro_allocate, practice_alert_raise
+from tests.conftest import make_child
+
+YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
+
+
+def held(child, code: str, held_on: date, sequence: int = 1, late: bool = False) -> Review:
+    """Put a held review straight into the record (the service's own rules are tested elsewhere)."""
+    Review.objects.filter(child=child, held_on__isnull=True).delete()
+    due = held_on if not late else date(held_on.year, held_on.month, 1)
+    return Review.objects.create(
+        child=child, sequence=sequence, due_by=due, held_on=held_on, participation_code=code,
+        late_reason="Child unwell" if late else "",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def population(db):
+    """Ten reviews in 2025-26: codes PN1 x3, PN6 x3, PN7 x1, PN4 x1 for 4+, and PN0 x2; one the year before."""
+    codes = ["PN1", "PN1", "PN1", "PN6", "PN6", "PN6", "PN7", "PN4"]
+    for number, code in enumerate(codes):
+        child = make_child(f"R{number:04d}", born=date(2012, 1, 1), looked_after=date(2024, 1, 8))
+        held(child, code, date(2025, 6, 2 + number), late=number == 7)
+    for number in range(2):
+        baby = make_child(f"B{number:04d}", born=date(2024, 1, 1), looked_after=date(2024, 6, 3))
+        held(baby, "PN0", date(2025, 7, 1 + number))
+    old = make_child("OLD0001", born=date(2010, 1, 1), looked_after=date(2020, 1, 6))
+    held(old, "PN1", date(2025, 3, 31))
+
+
+def _rows(table):
+    return {(row.group, row.label[:3]): (row.count, row.base, row.percent) for row in table.rows}
+
+
+def test_participation_counts_children_aged_four_and_over_and_pn0_apart(population):
+    table = report("participation", YEAR)
+    rows = _rows(table)
+    assert rows[("", "PN1")] == (3, 8, Decimal("37.5"))
+    assert rows[("", "PN6")] == (3, 8, Decimal("37.5"))
+    assert rows[("", "PN7")] == (1, 8, Decimal("12.5"))
+    assert rows[("", "PN4")] == (1, 8, Decimal("12.5"))
+    assert rows[("", "PN2")] == (0, 8, Decimal("0.0"))
+    assert rows[("under 4", "PN0")] == (2, 10, Decimal("20.0"))
+    assert "aged 4 and over" in table.base_label
+    # The year before (April 2024 to March 2025) had one PN1.
+    pn1 = next(row for row in table.rows if row.label.startswith("PN1"))
+    assert (pn1.previous_count, pn1.previous_base, pn1.previous_percent) == (1, 1, Decimal("100.0"))
+
+
+def test_percentages_round_half_up_to_one_place():
+    assert percent(1, 8) == Decimal("12.5")
+    assert percent(1, 3) == Decimal("33.3")
+    assert percent(2, 3) == Decimal("66.7")
+    assert percent(1, 16) == Decimal("6.3")  # 6.25 rounds up, as councils' tables do
+    assert percent(0, 0) is None
+
+
+def test_participation_by_age_uses_age_on_the_review_date(population):
+    rows = _rows(report("participation-by-age", YEAR))
+    assert rows[("12 to 15", "PN1")] == (3, 8, Decimal("37.5"))
+    assert rows[("4 to 7", "PN1")] == (0, 0, None)  # no one in this band: no base, no percentage
+
+
+def test_timeliness_on_time_late_with_reasons_first_reviews_and_allocation(population, iro):
+    child = make_child("T0001", looked_after=date(2025, 9, 1))
+    iro_allocate(child=child, iro=iro, allocated_on=date(2025, 9, 5))  # 4th working day
+    late = make_child("T0002", looked_after=date(2025, 9, 1))
+    iro_allocate(child=late, iro=iro, allocated_on=date(2025, 9, 12))  # 9th working day
+    rows = {row.label: (row.count, row.base) for row in report("timeliness", YEAR).rows}
+    assert rows["Reviews held on time"] == (9, 10)
+    assert rows["Reviews held late"] == (1, 10)
+    assert rows["First reviews held within 20 working days"] == (9, 10)
+    assert rows["Children given an IRO within 5 working days of coming into care"] == (1, 2)
+    assert rows["Child unwell"] == (1, 1)
+
+
+def test_statements_by_channel_and_category(child, child_user):
+    for channel, category in (("web", Category.SCHOOL), ("sms", Category.SCHOOL), ("sms", Category.HEALTH)):
+        statement_submit(author=child_user, child=child, category=category, body="x", channel=channel)
+    today = date.today()  # noqa: DTZ011 (statements are stamped with today's date)
+    rows = _rows(report("statements", reporting_year(today)))
+    assert rows[("channel", "SMS")] == (2, 3, Decimal("66.7"))
+    assert rows[("category", "Sch")] == (2, 3, Decimal("66.7"))
+
+
+def test_practice_alerts_by_category_and_stage(child, iro):
+    for category in ("drift", "drift", "health"):
+        practice_alert_raise(child=child, user=iro, category=category, description="x", raised_on=date(2025, 5, 1))
+    rows = {(row.group, row.label): row.count for row in report("practice-alerts", YEAR).rows}
+    assert rows[("category", "Drift or delay in care planning")] == 2
+    assert rows[("stage", "Informal resolution")] == 3
+
+
+def test_the_command_prints_json_with_count_percentage_and_base_for_every_row(population):
+    out = StringIO()
+    call_command(
+        "heard_report", "participation", "--from", "2025-04-01", "--to", "2026-03-31", "--format", "json", stdout=out
+    )
+    data = json.loads(out.getvalue())
+    assert data["period"] == "01 Apr 2025 to 31 Mar 2026"
+    first = data["rows"][0]
+    assert {"label", "count", "percent", "base"} <= set(first)
+    assert (first["count"], first["base"], first["percent"]) == (3, 8, 37.5)
+
+
+def test_the_command_prints_csv_and_a_table(population):
+    out = StringIO()
+    call_command(
+        "heard_report", "participation", "--from", "2025-04-01", "--to", "2026-03-31", "--format", "csv", stdout=out
+    )
+    assert (
+        out.getvalue().splitlines()[0] == "group,label,count,base,percent,previous_count,previous_base,previous_percent"
+    )
+    out = StringIO()
+    call_command("heard_report", "timeliness", "--from", "2025-04-01", "--to", "2026-03-31", stdout=out)
+    assert "Reviews held on time" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2025-13-01", "--to", "2026-03-31"], "is not a date"),
+        (["--from", "2026-04-01", "--to", "2025-03-31"], "must end on or after"),
+        (["--from", "2025-04-01"], "Give both --from and --to"),
+    ],
+)
+def test_a_wrong_period_gets_a_clear_error(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("heard_report", "participation", *args, stdout=StringIO())
+
+
+def test_an_unknown_report_gets_a_clear_error(db):
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("heard_report", "everything", stdout=StringIO())
+
+
+def test_periods():
+    assert reporting_year(date(2026, 3, 31)) == Period(date(2025, 4, 1), date(2026, 3, 31))
+    assert reporting_year(date(2026, 4, 1)) == Period(date(2026, 4, 1), date(2027, 3, 31))
+    assert collection_year(2025) == Period(date(2024, 4, 1), date(2025, 3, 31))
+    assert YEAR.previous() == Period(date(2024, 4, 1), date(2025, 3, 31))
+    assert period_from(None, None, today=date(2026, 11, 23)) == Period(date(2026, 4, 1), date(2027, 3, 31))
