@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint
+.PHONY: install run test lint validator-903
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The DfE's SSDA903 validator pins an old pandas, so it lives in a virtualenv of its own.
+validator-903: .venv-903/bin/python
+
+.venv-903/bin/python:
+	$(PYTHON) -m venv .venv-903
+	.venv-903/bin/python -m pip install --quiet csc-validator-be-903==0.1.17

@@ -1,0 +1,21 @@
+"""Write the SSDA903 reviews file for a DfE collection year."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.ssda903 import write_reviews_csv
+
+
+class Command(BaseCommand):
+    help = "Write reviews.csv (CHILD,DOB,REVIEW,REVIEW_CODE) for the collection year ending 31 March YEAR."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--year", type=int, required=True, help="The collection year, e.g. 2025 for 2024-25.")
+        parser.add_argument("--out", required=True, help="The folder to write into.")
+
+    def handle(self, *args, **options) -> None:
+        if not 2000 <= options["year"] <= 2100:
+            raise CommandError("--year is the year the collection ends in, like 2025.")
+        path = write_reviews_csv(options["year"], Path(options["out"]))
+        self.stdout.write(f"Wrote {path}")
