@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("reviews.urls")),
     path("", include("consultations.urls")),
+    path("", include("reporting.urls")),
 ]

@@ -3,6 +3,7 @@
 from typing import cast
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,8 @@ from consultations.services import response_save_draft, response_submit
 from feedback.models import Category, Channel, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
 from feedback.services import statement_mark_read, statement_submit
+from reporting.periods import period_from
+from reporting.selectors import report_for_user
 from reviews.selectors import child_get_for_user, children_visible_to
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -234,3 +237,22 @@ class ConsultationSubmitApi(APIView):
         return Response(
             ConsultationOutput(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+
+class ReportApi(APIView):
+    """One report as JSON: every row with its count, percentage and base. Managers; an IRO their caseload."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: this reporting year)"),
+            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD, inclusive"),
+        ],
+        responses={200: OpenApiResponse(description="The table."), 404: OpenApiResponse(description="No such report.")},
+        operation_id="reports_get",
+    )
+    def get(self, request: Request, name: str) -> Response:
+        period = period_from(
+            request.query_params.get("from"), request.query_params.get("to"), today=timezone.localdate()
+        )
+        table = report_for_user(caller(request), name, period)
+        return Response({"period": period.label, **table.as_dict()})

@@ -17,6 +17,7 @@ urlpatterns = [
         apis.ConsultationSubmitApi.as_view(),
         name="v1-consultation-submit",
     ),
+    path("v1/reports/<slug:name>/", apis.ReportApi.as_view(), name="v1-report"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

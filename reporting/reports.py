@@ -42,16 +42,17 @@ def _with_age(reviews: QuerySet[Review]) -> QuerySet:
     return reviews.annotate(_day=day, _birthday=birthday).annotate(age=age)
 
 
-def held_reviews(period: Period) -> QuerySet[Review]:
-    """Reviews held in the period."""
-    return Review.objects.filter(held_on__range=(period.start, period.end))
+def held_reviews(period: Period, scope: QuerySet[Child] | None = None) -> QuerySet[Review]:
+    """Reviews held in the period (of the children in scope, when one is given)."""
+    reviews = Review.objects.filter(held_on__range=(period.start, period.end))
+    return reviews if scope is None else reviews.filter(child__in=scope)
 
 
 def _counts(queryset: QuerySet, *fields: str) -> dict[tuple, int]:
     return {tuple(row[f] for f in fields): row["n"] for row in queryset.values(*fields).annotate(n=Count("pk"))}
 
 
-def participation(period: Period, previous: Period) -> Table:
+def participation(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """How children took part in their reviews: PN1-PN7 for those aged 4 and over, PN0 apart."""
     table = Table(
         "participation",
@@ -59,8 +60,8 @@ def participation(period: Period, previous: Period) -> Table:
         "Reviews held in the period of children aged 4 and over (PN0: all reviews held)",
     )
     now, before = (
-        _counts(held_reviews(period), "participation_code"),
-        _counts(held_reviews(previous), "participation_code"),
+        _counts(held_reviews(period, scope), "participation_code"),
+        _counts(held_reviews(previous, scope), "participation_code"),
     )
     base_now = sum(n for (code,), n in now.items() if code != ParticipationCode.PN0)
     base_before = sum(n for (code,), n in before.items() if code != ParticipationCode.PN0)
@@ -81,11 +82,13 @@ def participation(period: Period, previous: Period) -> Table:
     return table
 
 
-def _breakdown(name: str, title: str, period: Period, previous: Period, group_expression, groups: list[str]) -> Table:
+def _breakdown(
+    name: str, title: str, period: Period, previous: Period, group_expression, groups: list[str], scope=None
+) -> Table:
     table = Table(name, title, "Reviews held in the period of children aged 4 and over, in each group")
 
     def counted(p: Period) -> dict[tuple, int]:
-        reviews = _with_age(held_reviews(p)).filter(age__gte=4).annotate(group=group_expression)
+        reviews = _with_age(held_reviews(p, scope)).filter(age__gte=4).annotate(group=group_expression)
         return _counts(reviews, "group", "participation_code")
 
     now, before = counted(period), counted(previous)
@@ -107,19 +110,21 @@ def _age_band_expression():
     )
 
 
-def participation_by_age(period: Period, previous: Period) -> Table:
+def participation_by_age(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     return _breakdown(
         "participation-by-age", "Participation by age band", period, previous, _age_band_expression(),
-        [label for label, _, _ in AGE_BANDS],
+        [label for label, _, _ in AGE_BANDS], scope,
     )  # fmt: skip
 
 
-def participation_by_sex(period: Period, previous: Period) -> Table:
+def participation_by_sex(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(When(child__sex="1", then=Value("Male")), default=Value("Female"), output_field=CharField())
-    return _breakdown("participation-by-sex", "Participation by sex", period, previous, expression, ["Female", "Male"])
+    return _breakdown(
+        "participation-by-sex", "Participation by sex", period, previous, expression, ["Female", "Male"], scope
+    )
 
 
-def participation_by_ethnicity(period: Period, previous: Period) -> Table:
+def participation_by_ethnicity(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(
         When(child__ethnicity__in=["REFU", "NOBT"], then=Value("Not given")),
         *[When(child__ethnicity__startswith=letter, then=Value(name)) for letter, name in ETHNIC_GROUPS.items()],
@@ -128,11 +133,11 @@ def participation_by_ethnicity(period: Period, previous: Period) -> Table:
     )
     groups = [*ETHNIC_GROUPS.values(), "Not given"]
     return _breakdown(
-        "participation-by-ethnicity", "Participation by ethnic group", period, previous, expression, groups
+        "participation-by-ethnicity", "Participation by ethnic group", period, previous, expression, groups, scope
     )
 
 
-def participation_by_placement(period: Period, previous: Period) -> Table:
+def participation_by_placement(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(
         When(child__placed_out_of_area=True, then=Value("Placed out of area")),
         default=Value("Placed in area"),
@@ -140,11 +145,11 @@ def participation_by_placement(period: Period, previous: Period) -> Table:
     )
     return _breakdown(
         "participation-by-placement", "Participation by placement", period, previous, expression,
-        ["Placed in area", "Placed out of area"],
+        ["Placed in area", "Placed out of area"], scope,
     )  # fmt: skip
 
 
-def participation_by_communication(period: Period, previous: Period) -> Table:
+def participation_by_communication(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(
         When(~Q(child__communication_needs="") | Q(child__uses_symbols=True), then=Value("Communication needs")),
         default=Value("No recorded communication needs"),
@@ -152,21 +157,22 @@ def participation_by_communication(period: Period, previous: Period) -> Table:
     )
     return _breakdown(
         "participation-by-communication", "Participation by communication needs", period, previous, expression,
-        ["Communication needs", "No recorded communication needs"],
+        ["Communication needs", "No recorded communication needs"], scope,
     )  # fmt: skip
 
 
-def timeliness(period: Period, previous: Period) -> Table:
+def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Reviews on time and late (with reasons), first reviews in 20 working days, IROs allocated in 5."""
     table = Table("timeliness", "Timeliness", "As stated for each row")
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
-        held = held_reviews(p)
+        held = held_reviews(p, scope)
         on_time = held.filter(held_on__lte=F("due_by")).count()
         total = held.count()
         first = held.filter(sequence=1)
         first_on_time = first.filter(held_on__lte=F("due_by")).count()
-        arrived = Child.objects.filter(became_looked_after__range=(p.start, p.end)).annotate(
+        children = Child.objects.all() if scope is None else scope
+        arrived = children.filter(became_looked_after__range=(p.start, p.end)).annotate(
             first_allocated=Min("iro_allocations__allocated_on")
         )
         allocated_in_time = arrived.filter(first_allocated__lte=F("iro_allocation_due")).count()
@@ -180,14 +186,14 @@ def timeliness(period: Period, previous: Period) -> Table:
     now, before = figures(period), figures(previous)
     for label, (count, base) in now.items():
         table.rows.append(Row(label, count, base, *before[label]))
-    reasons = _counts(held_reviews(period).filter(held_on__gt=F("due_by")), "late_reason")
+    reasons = _counts(held_reviews(period, scope).filter(held_on__gt=F("due_by")), "late_reason")
     late = sum(reasons.values())
     for (reason,), count in sorted(reasons.items(), key=lambda item: (-item[1], item[0][0])):
         table.rows.append(Row(reason or "No reason recorded", count, late, group="late reason"))
     return table
 
 
-def caseloads(period: Period, previous: Period) -> Table:
+def caseloads(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Each IRO's current caseload per full-time equivalent, against the 50-70 guidance."""
     table = Table("caseloads", "IRO caseloads (now)", "Children allocated per IRO; the percentage is of 70 per FTE")
     for load in iro_caseloads():
@@ -196,7 +202,7 @@ def caseloads(period: Period, previous: Period) -> Table:
     return table
 
 
-def consultation_returns(period: Period, previous: Period) -> Table:
+def consultation_returns(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Consultation forms returned, by audience, for reviews in the period."""
     table = Table("consultation-returns", "Consultation returns", "Invitations for reviews held or due in the period")
 
@@ -204,6 +210,8 @@ def consultation_returns(period: Period, previous: Period) -> Table:
         invitations = Invitation.objects.annotate(
             day=Coalesce("review__held_on", "review__scheduled_for", "review__due_by")
         ).filter(day__range=(p.start, p.end))
+        if scope is not None:
+            invitations = invitations.filter(review__child__in=scope)
         returned = invitations.filter(response__submitted_at__isnull=False)
         return _counts(invitations, "audience"), _counts(returned, "audience")
 
@@ -222,12 +230,13 @@ def consultation_returns(period: Period, previous: Period) -> Table:
     return table
 
 
-def statements(period: Period, previous: Period) -> Table:
+def statements(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Children's messages by channel and by category."""
     table = Table("statements", "Children's messages", "Messages received in the period")
 
     def counted(p: Period, field: str) -> dict[tuple, int]:
-        return _counts(Statement.objects.filter(created_at__date__range=(p.start, p.end)), field)
+        statements = Statement.objects.filter(created_at__date__range=(p.start, p.end))
+        return _counts(statements if scope is None else statements.filter(child__in=scope), field)
 
     for field, choices, group in (("channel", Channel, "channel"), ("category", Category, "category")):
         now, before = counted(period, field), counted(previous, field)
@@ -241,12 +250,13 @@ def statements(period: Period, previous: Period) -> Table:
     return table
 
 
-def practice_alerts(period: Period, previous: Period) -> Table:
+def practice_alerts(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Practice alerts raised in the period, by category and by where they have got to."""
     table = Table("practice-alerts", "Practice alerts (dispute resolution)", "Practice alerts raised in the period")
 
     def counted(p: Period, field: str) -> dict[tuple, int]:
-        return _counts(PracticeAlert.objects.filter(raised_on__range=(p.start, p.end)), field)
+        alerts = PracticeAlert.objects.filter(raised_on__range=(p.start, p.end))
+        return _counts(alerts if scope is None else alerts.filter(child__in=scope), field)
 
     for field, choices in (("category", PracticeAlertCategory), ("stage", PracticeAlertStage)):
         now, before = counted(period, field), counted(previous, field)
@@ -260,7 +270,7 @@ def practice_alerts(period: Period, previous: Period) -> Table:
     return table
 
 
-REPORTS: dict[str, Callable[[Period, Period], Table]] = {
+REPORTS: dict[str, Callable[..., Table]] = {
     "participation": participation,
     "participation-by-age": participation_by_age,
     "participation-by-sex": participation_by_sex,
@@ -275,6 +285,13 @@ REPORTS: dict[str, Callable[[Period, Period], Table]] = {
 }
 
 
-def report(name: str, period: Period) -> Table:
-    """Return the named report for the period, compared with the period before."""
-    return REPORTS[name](period, period.previous())
+# Figures only a manager may see: for an IRO these answer 404.
+MANAGER_ONLY = frozenset({"caseloads"})
+
+
+def report(name: str, period: Period, scope: QuerySet[Child] | None = None) -> Table:
+    """Return the named report for the period, compared with the period before.
+
+    With a scope (an IRO's own caseload), only those children's figures are counted.
+    """
+    return REPORTS[name](period, period.previous(), scope)

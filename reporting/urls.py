@@ -1,0 +1,13 @@
+"""Report pages and downloads."""
+
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("reports/", views.reports, name="reports"),
+    path("reports/<slug:name>.csv", views.report_csv, name="report_csv"),
+    path("reports/ssda903/reviews.csv", views.ssda903_reviews, name="ssda903_reviews"),
+]
