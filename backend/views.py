@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from accounts.models import AuthenticatedHttpRequest, Role
@@ -25,7 +25,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(target)
     if request.user.role == Role.ADMIN:
         return redirect("admin:index")
-    return render(request, "home_cicc.html")
+    return redirect("reporting:cicc")
 
 
 def _database_ok() -> bool:

@@ -23,6 +23,10 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Please write something before you send it.")},
     )
+    quote_consent = forms.BooleanField(
+        required=False,
+        label=_("You can share my words with the Children in Care Council, with my name and any details taken out"),
+    )
     # Sent with the form so a double tap or a resubmitted page stores the message once.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 

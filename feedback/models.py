@@ -62,6 +62,9 @@ class Statement(models.Model):
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The child agreed that their words, with names and details taken out, may be shared with the
+    # Children in Care Council (ICO Children's code: high privacy by default, so off unless asked).
+    quote_consent = models.BooleanField(default=False)
     is_urgent = models.BooleanField(default=False)
     # Why it was urgent: the child's own choice, and/or the safeguarding phrases it matched.
     urgent_reasons = models.JSONField(default=list, blank=True)

@@ -85,6 +85,7 @@ def statement_submit(
     channel: str,
     consent_given: bool = False,
     idempotency_key: str = "",
+    quote_consent: bool = False,
 ) -> tuple[Statement, bool]:
     """Store a statement and route it to the child's IRO and next review.
 
@@ -118,6 +119,7 @@ def statement_submit(
         routed_to=responsible_iro(child),
         review=upcoming_review(child),
         is_urgent=bool(urgent_reasons),
+        quote_consent=quote_consent and not on_behalf,
         urgent_reasons=urgent_reasons,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint if idempotency_key else "",
@@ -131,6 +133,10 @@ def statement_submit(
         if existing is None:
             raise
         return existing, False
+
+    from reporting.services import themes_assign
+
+    themes_assign(statement=statement)
 
     from feedback.tasks import notify_iro_of_statement
 

@@ -59,6 +59,7 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
             channel=Channel.WEB,
             consent_given=form.cleaned_data.get("consent_given", False),
             idempotency_key=form.cleaned_data.get("idempotency_key", ""),
+            quote_consent=form.cleaned_data.get("quote_consent", False),
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
@@ -175,6 +176,16 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
             statement_acknowledge(statement=statement, iro=request.user)
             messages.success(request, "Acknowledged.")
             return redirect("feedback:statement_detail", statement_id=statement.pk)
+        if request.POST.get("action") == "tag":
+            from reporting.services import statement_tag
+
+            try:
+                statement_tag(statement=statement, iro=request.user, slugs=request.POST.getlist("themes"))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, "Themes saved.")
+            return redirect("feedback:statement_detail", statement_id=statement.pk)
         form = ReplyForm(request.POST)
         if form.is_valid():
             try:
@@ -186,7 +197,18 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
                 return redirect("feedback:statement_detail", statement_id=statement.pk)
     else:
         statement = statement_mark_read(statement=statement, reader=request.user)
-    return render(request, "feedback/statement_detail.html", {"statement": statement, "form": form})
+    from reporting.models import Theme
+
+    return render(
+        request,
+        "feedback/statement_detail.html",
+        {
+            "statement": statement,
+            "form": form,
+            "themes": Theme.objects.all(),
+            "tagged": set(statement.themes.values_list("theme__slug", flat=True)),
+        },
+    )
 
 
 @login_required

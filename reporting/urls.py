@@ -10,4 +10,7 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:name>.csv", views.report_csv, name="report_csv"),
     path("reports/ssda903/reviews.csv", views.ssda903_reviews, name="ssda903_reviews"),
+    path("cicc/", views.cicc, name="cicc"),
+    path("my/you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
+    path("manage/quotes/", views.quotes, name="quotes"),
 ]

@@ -34,7 +34,7 @@ PAGES = {
         "iro": 302,
         "other_iro": 302,
         "manager": 302,
-        "cicc": 200,
+        "cicc": 302,
     },
     "my_statements": {
         "anonymous": 302,
@@ -119,6 +119,10 @@ PAGES.update(
         "child_allocate": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
         "absences": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
         "response_times": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+        "reports": {**ALL_404_BUT, "anonymous": 302, "iro": 200, "other_iro": 200, "manager": 200},
+        "cicc": {**ALL_404_BUT, "anonymous": 302, "cicc": 200},
+        "quotes": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+        "you_said_we_did": {**ALL_404_BUT, "anonymous": 302, "child_user": 200, "other_child_user": 200},
     }
 )
 
@@ -194,6 +198,10 @@ def _page_url(name, world):
         "child_allocate": ("reviews:child_allocate", [child.pk]),
         "absences": ("reviews:absences", []),
         "response_times": ("reviews:response_times", []),
+        "reports": ("reporting:reports", []),
+        "cicc": ("reporting:cicc", []),
+        "quotes": ("reporting:quotes", []),
+        "you_said_we_did": ("reporting:you_said_we_did", []),
     }
     if name in by_name:
         view, args = by_name[name]

@@ -1,0 +1,81 @@
+"""Themes from children's words, and what the Children in Care Council sees and publishes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Theme(models.Model):
+    """A topic children raise, counted for the Children in Care Council (never a child)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeSource(models.TextChoices):
+    CATEGORY = "category", "The child's chosen category"
+    PHRASE = "phrase", "The council's phrase rules"
+    IRO = "iro", "Tagged by the IRO"
+
+
+class StatementTheme(models.Model):
+    """A theme a statement carries, and where it came from."""
+
+    statement = models.ForeignKey("feedback.Statement", on_delete=models.CASCADE, related_name="themes")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=ThemeSource.choices)
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["statement", "theme"], name="reporting_statement_theme_once")]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.get_source_display()})"
+
+
+class Quote(models.Model):
+    """A child's words for the CiCC: only with their consent, redacted, and approved by an officer."""
+
+    statement = models.OneToOneField("feedback.Statement", on_delete=models.CASCADE, related_name="quote")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="quotes")
+    text = models.TextField(help_text="The redacted words: no names, numbers, emails, postcodes or schools.")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(approved_by__isnull=False), name="reporting_quote_approved_by"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Quote on {self.theme}"
+
+
+class YouSaidWeDid(models.Model):
+    """What the council did about a theme, published by the CiCC for children to read."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="responses")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    you_said = models.TextField()
+    we_did = models.TextField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"You said, we did: {self.theme}"

@@ -1,0 +1,116 @@
+"""Writes for themes, quotes and "you said, we did"."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from feedback.models import Category, Statement
+from reporting.models import Quote, StatementTheme, Theme, ThemeSource, YouSaidWeDid
+from reporting.redaction import redact
+
+CATEGORY_THEMES: dict[str, str] = {
+    Category.NEXT_REVIEW: "reviews-and-meetings",
+    Category.WORRIED: "feeling-safe",
+    Category.UNSAFE: "feeling-safe",
+    Category.GOOD_NEWS: "good-news",
+    Category.WHERE_I_LIVE: "where-i-live",
+    Category.FAMILY_TIME: "family-time",
+    Category.SCHOOL: "education",
+    Category.HEALTH: "health",
+    Category.SOMETHING_ELSE: "other",
+}
+PHRASE_KIND_THEMES = {
+    "self_harm": "emotional-wellbeing",
+    "abuse": "feeling-safe",
+    "running_away": "feeling-safe",
+    "unsafe": "feeling-safe",
+}
+
+
+def _theme(slug: str) -> Theme | None:
+    return Theme.objects.filter(slug=slug).first()
+
+
+def themes_assign(*, statement: Statement) -> list[StatementTheme]:
+    """Give a new statement its themes from its category and the phrase rules; propose a quote."""
+    from feedback.models import SafeguardingPhrase
+
+    wanted = [(CATEGORY_THEMES.get(statement.category, "other"), ThemeSource.CATEGORY)]
+    phrases = [reason.removeprefix("phrase: ") for reason in statement.urgent_reasons if reason.startswith("phrase: ")]
+    for kind in SafeguardingPhrase.objects.filter(phrase__in=phrases).values_list("kind", flat=True).distinct():
+        if kind in PHRASE_KIND_THEMES:
+            wanted.append((PHRASE_KIND_THEMES[kind], ThemeSource.PHRASE))
+    made = []
+    for slug, source in wanted:
+        theme = _theme(slug)
+        if theme is not None:
+            made.append(
+                StatementTheme.objects.get_or_create(statement=statement, theme=theme, defaults={"source": source})[0]
+            )
+    if statement.quote_consent and made and not statement.on_behalf:
+        names = [statement.child.known_as]
+        Quote.objects.get_or_create(
+            statement=statement, defaults={"theme": made[0].theme, "text": redact(statement.body, names=names)}
+        )
+    return made
+
+
+@transaction.atomic
+def statement_tag(*, statement: Statement, iro: User, slugs: list[str]) -> list[StatementTheme]:
+    """The IRO adds themes to a statement they can read."""
+    from feedback.selectors import statements_visible_to
+
+    if iro.role != Role.IRO or not statements_visible_to(iro).filter(pk=statement.pk).exists():
+        raise PermissionDenied("Only the child's IRO can tag their message.")
+    themes = list(Theme.objects.filter(slug__in=slugs))
+    if len(themes) != len(set(slugs)):
+        raise ValidationError({"themes": "Choose from the council's themes."})
+    return [
+        StatementTheme.objects.get_or_create(
+            statement=statement, theme=theme, defaults={"source": ThemeSource.IRO, "tagged_by": iro}
+        )[0]
+        for theme in themes
+    ]
+
+
+@transaction.atomic
+def quote_approve(*, quote: Quote, officer: User, text: str) -> Quote:
+    """A participation officer (an IRO manager) checks the redaction and approves the quote."""
+    if officer.role != Role.MANAGER:
+        raise PermissionDenied("Only a participation officer can approve a quote.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "A quote needs its words."})
+    quote.text = text
+    quote.approved_by = officer
+    quote.approved_at = timezone.now()
+    quote.save(update_fields=["text", "approved_by", "approved_at"])
+    return quote
+
+
+@transaction.atomic
+def quote_reject(*, quote: Quote, officer: User) -> None:
+    """Withdraw a proposed quote: it is never shown."""
+    if officer.role != Role.MANAGER:
+        raise PermissionDenied("Only a participation officer can reject a quote.")
+    quote.delete()
+
+
+@transaction.atomic
+def you_said_we_did_publish(
+    *, member: User, theme: Theme, period_start: date, period_end: date, you_said: str, we_did: str
+) -> YouSaidWeDid:
+    """The CiCC publishes what the council did about a theme; children see it."""
+    if member.role != Role.CICC:
+        raise PermissionDenied("Only a Children in Care Council member can publish this.")
+    if not you_said.strip() or not we_did.strip():
+        raise ValidationError({"we_did": "Say what children said and what was done."})
+    if period_end < period_start:
+        raise ValidationError({"period_end": "The period must end after it starts."})
+    return YouSaidWeDid.objects.create(
+        theme=theme, period_start=period_start, period_end=period_end, you_said=you_said.strip(),
+        we_did=we_did.strip(), published_by=member,
+    )  # fmt: skip
