@@ -1,6 +1,5 @@
 """Writes for consultations: forms from files, choosing the form, inviting, and answering."""
 
-import hashlib
 import json
 import secrets
 from datetime import date, datetime, time
@@ -8,7 +7,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from backend.signed_links import token_hash, token_make, token_read
 from consultations.models import (
     Audience,
     ChildContact,
@@ -34,7 +33,7 @@ from reviews.models import Child, Review
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
 SMS_FORM_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
-_TOKEN_SALT = "heard.consultation-link"  # noqa: S105 (a signing salt, not a secret)
+_LINK_KIND = "consultation-link"
 
 
 class InvalidLink(Exception):
@@ -133,12 +132,11 @@ def _published_version(audience: str) -> FormTemplateVersion:
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token_hash(token)
 
 
 def _new_token(invitation_id: int) -> str:
-    # Signed, so a link cannot be made up; random, so it cannot be guessed; only its hash is kept.
-    return signing.dumps({"i": invitation_id, "n": secrets.token_urlsafe(16)}, salt=_TOKEN_SALT, compress=True)
+    return token_make(_LINK_KIND, invitation_id)
 
 
 def invitation_link(token: str) -> str:
@@ -148,14 +146,13 @@ def invitation_link(token: str) -> str:
 
 def invitation_open(token: str) -> Invitation:
     """Return the invitation a link opens, or raise InvalidLink saying why it cannot be used."""
-    try:
-        data = signing.loads(token, salt=_TOKEN_SALT)
-    except signing.BadSignature as exc:
-        raise InvalidLink("invalid") from exc
+    invitation_id = token_read(_LINK_KIND, token)
     invitation = (
         Invitation.objects.select_related("review__child", "version", "contact")
-        .filter(pk=data.get("i"), token_hash=_hash(token))
+        .filter(pk=invitation_id, token_hash=_hash(token))
         .first()
+        if invitation_id is not None
+        else None
     )
     if invitation is None:
         raise InvalidLink("invalid")
@@ -259,8 +256,11 @@ def invitations_create_for_review(*, review: Review) -> list[Invitation]:
 @transaction.atomic
 def invitation_remind(*, invitation: Invitation) -> bool:
     """Send the one reminder, with a fresh link (the old one stops working). Return whether sent."""
+    # Lock only the invitation row: PostgreSQL cannot lock the empty side of an outer join.
     invitation = (
-        Invitation.objects.select_for_update().select_related("review__child__user", "contact").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("review__child__user", "contact")
+        .get(pk=invitation.pk)
     )
     if invitation.reminded_at is not None or invitation.channel in (InvitationChannel.APP, InvitationChannel.IN_PERSON):
         return False

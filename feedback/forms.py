@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
-from feedback.models import Category
+from feedback.models import Category, Rating
 from feedback.services import REPLY_MAX_LENGTH
 
 
@@ -72,4 +72,19 @@ class NotifyPreferenceForm(forms.Form):
         choices=NotifyBy.choices,
         widget=forms.RadioSelect,
         label="How should we tell you your IRO has read your message?",
+    )
+
+
+class ServiceFeedbackForm(forms.Form):
+    """Three short questions after a review, for children and adults alike."""
+
+    listened = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect, label=_("Did you feel listened to?"))
+    made_difference = forms.ChoiceField(
+        choices=Rating.choices, widget=forms.RadioSelect, label=_("Did the review make a difference?")
+    )
+    better = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What would have made it better?"),
     )

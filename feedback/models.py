@@ -201,3 +201,58 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Respondent(models.TextChoices):
+    CHILD = "child", _("Child or young person")
+    CARER = "carer", _("Carer")
+    PARENT = "parent", _("Parent")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Rating(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("A bit")
+    NO = "no", _("No")
+
+
+class ServiceFeedbackRequest(models.Model):
+    """After a review, a request to one person (the child or an adult) to say how it went."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="feedback_requests")
+    respondent = models.CharField(max_length=16, choices=Respondent.choices)
+    contact = models.ForeignKey(
+        "consultations.ChildContact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(contact__isnull=True), name="feedback_one_child_request_per_review"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "contact"],
+                condition=Q(contact__isnull=False),
+                name="feedback_one_request_per_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback request ({self.respondent}) for {self.review}"
+
+
+class ServiceFeedback(models.Model):
+    """How one person found a review: listened to, made a difference, what would have been better."""
+
+    request = models.OneToOneField(ServiceFeedbackRequest, on_delete=models.CASCADE, related_name="answer")
+    listened = models.CharField(max_length=8, choices=Rating.choices)
+    made_difference = models.CharField(max_length=8, choices=Rating.choices)
+    better = models.TextField(blank=True, default="")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.request.review}"

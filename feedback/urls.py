@@ -17,4 +17,6 @@ urlpatterns = [
     path("inbox/messages/<int:statement_id>/", views.statement_detail, name="statement_detail"),
     path("inbox/alerts/<int:alert_id>/", views.alert_detail, name="alert_detail"),
     path("my/settings/", views.my_preferences, name="my_preferences"),
+    path("my/reviews/<int:review_id>/feedback/", views.my_review_feedback, name="my_review_feedback"),
+    path("f/<str:token>/", views.service_feedback_by_link, name="service_feedback_by_link"),
 ]

@@ -6,14 +6,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
 from accounts.services import user_set_notify_by
-from feedback.forms import AlertCloseForm, NotifyPreferenceForm, OnBehalfStatementForm, ReplyForm, StatementForm
+from feedback.forms import (
+    AlertCloseForm,
+    NotifyPreferenceForm,
+    OnBehalfStatementForm,
+    ReplyForm,
+    ServiceFeedbackForm,
+    StatementForm,
+)
 from feedback.models import Channel, Statement
 from feedback.selectors import (
     alert_get_for_user,
@@ -21,6 +28,12 @@ from feedback.selectors import (
     open_alerts_for,
     statement_get_for_user,
     statements_visible_to,
+)
+from feedback.service_feedback import (
+    FeedbackLinkProblem,
+    child_feedback_request,
+    feedback_give,
+    feedback_request_open,
 )
 from feedback.services import (
     IdempotencyConflict,
@@ -256,3 +269,35 @@ def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, "Saved.")
                 return redirect("feedback:my_statements")
     return render(request, "feedback/my_preferences.html", {"form": form, "has_phone": bool(request.user.phone)})
+
+
+def _service_feedback_form(request: HttpRequest, feedback_request, channel: str, done: str) -> HttpResponse:
+    form = ServiceFeedbackForm()
+    if request.method == "POST":
+        form = ServiceFeedbackForm(request.POST)
+        if form.is_valid():
+            feedback_give(request=feedback_request, channel=channel, **form.cleaned_data)
+            return render(request, "feedback/service_feedback_thanks.html", {"done": done})
+    return render(request, "feedback/service_feedback.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def service_feedback_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Three questions after a review, from the link in a text or email: no sign-in, one use."""
+    try:
+        feedback_request = feedback_request_open(token)
+    except FeedbackLinkProblem as problem:
+        status = 404 if problem.reason == "invalid" else 410
+        return render(request, "consultations/link_problem.html", {"reason": problem.reason}, status=status)
+    return _service_feedback_form(request, feedback_request, Channel.WEB, done="")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_review_feedback(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """A signed-in child says how their review went."""
+    _require_role(request, Role.CHILD)
+    feedback_request = child_feedback_request(request.user, review_id)
+    if feedback_request is None:
+        raise Http404
+    return _service_feedback_form(request, feedback_request, Channel.WEB, done="/my/reviews/")

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from django.db.models import Case, CharField, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
+from accounts.models import Role, User
 from consultations.models import Audience, Invitation
-from feedback.models import Category, Channel, Statement
+from feedback.models import Category, Channel, Rating, Respondent, ServiceFeedback, Statement
 from reporting.periods import Period
 from reporting.tables import Row, Table
 from reviews.models import Child, PracticeAlert, PracticeAlertCategory, PracticeAlertStage, Review
@@ -270,6 +271,52 @@ def practice_alerts(period: Period, previous: Period, scope: QuerySet[Child] | N
     return table
 
 
+def _feedback_counts(p: Period, scope, group_field: str) -> dict[tuple, int]:
+    answers = ServiceFeedback.objects.filter(request__review__held_on__range=(p.start, p.end))
+    if scope is not None:
+        answers = answers.filter(request__review__child__in=scope)
+    return {
+        (row[group_field], question, row[question]): row["n"]
+        for question in ("listened", "made_difference")
+        for row in answers.values(group_field, question).annotate(n=Count("pk"))
+    }
+
+
+def _feedback_table(name: str, title: str, period: Period, previous: Period, scope, group_field: str, groups) -> Table:
+    table = Table(name, title, "Answers from people asked after reviews held in the period, in each group")
+    now, before = _feedback_counts(period, scope, group_field), _feedback_counts(previous, scope, group_field)
+    for group, label in groups:
+        for question, wording in (
+            ("listened", "Felt listened to"),
+            ("made_difference", "Said the review made a difference"),
+        ):
+            base = sum(n for (g, q, _), n in now.items() if g == group and q == question)
+            base_before = sum(n for (g, q, _), n in before.items() if g == group and q == question)
+            table.rows.append(
+                Row(
+                    wording, now.get((group, question, Rating.YES), 0), base,
+                    before.get((group, question, Rating.YES), 0), base_before, group=label,
+                )
+            )  # fmt: skip
+    return table
+
+
+def service_feedback(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
+    """What children, parents, carers and professionals said about their reviews."""
+    return _feedback_table(
+        "service-feedback", "Service-user feedback", period, previous, scope, "request__respondent", Respondent.choices
+    )
+
+
+def service_feedback_by_iro(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
+    """Service-user feedback for each IRO's reviews (for managers only)."""
+    iros = [(iro.pk, iro.display_name) for iro in User.objects.filter(role=Role.IRO).order_by("first_name", "username")]
+    return _feedback_table(
+        "service-feedback-by-iro", "Service-user feedback by IRO", period, previous, scope,
+        "request__review__chaired_by", iros,
+    )  # fmt: skip
+
+
 REPORTS: dict[str, Callable[..., Table]] = {
     "participation": participation,
     "participation-by-age": participation_by_age,
@@ -282,11 +329,13 @@ REPORTS: dict[str, Callable[..., Table]] = {
     "consultation-returns": consultation_returns,
     "statements": statements,
     "practice-alerts": practice_alerts,
+    "service-feedback": service_feedback,
+    "service-feedback-by-iro": service_feedback_by_iro,
 }
 
 
 # Figures only a manager may see: for an IRO these answer 404.
-MANAGER_ONLY = frozenset({"caseloads"})
+MANAGER_ONLY = frozenset({"caseloads", "service-feedback-by-iro"})
 
 
 def report(name: str, period: Period, scope: QuerySet[Child] | None = None) -> Table:

@@ -136,6 +136,10 @@ class Review(models.Model):
     views_conveyed = models.CharField(max_length=20, blank=True, default="")
     met_child_alone_before = models.BooleanField(null=True, blank=True)
     participation_code = models.CharField(max_length=3, blank=True, default="")
+    # The IRO who chaired it (the child's IRO, or the cover, on the day it was recorded).
+    chaired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     proposed_code = models.CharField(max_length=3, blank=True, default="", help_text="What Heard proposed.")
     # "What happened at your review", written by the IRO for the child.
     child_summary = models.TextField(blank=True, default="")

@@ -180,10 +180,17 @@ def review_record_held(
     review.met_child_alone_before = met_alone
     review.participation_code = code
     review.proposed_code = proposed
+    from reviews.selectors import responsible_iro
+
+    review.chaired_by = responsible_iro(review.child, held_on)
     review.save()
     for contact_id, consulted, took_part in parents or []:
         ReviewParent.objects.create(review=review, contact_id=contact_id, consulted=consulted, took_part=took_part)
     review_schedule_next(child=review.child)
+    from feedback.service_feedback import feedback_requests_create
+
+    # Everyone who took part is asked how it went (the answers feed the annual report).
+    feedback_requests_create(review=review)
     return review
 
 

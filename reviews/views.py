@@ -136,7 +136,17 @@ def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child's "what happened at your review" summaries."""
     _require_role(request, Role.CHILD)
-    return render(request, "reviews/my_reviews.html", {"reviews": reviews_for_child_user(request.user)})
+    from feedback.models import ServiceFeedbackRequest
+
+    asking = [
+        feedback_request.review
+        for feedback_request in ServiceFeedbackRequest.objects.filter(
+            review__child__user=request.user, contact__isnull=True, expires_at__gt=timezone.now(), answer__isnull=True
+        ).select_related("review")
+    ]
+    return render(
+        request, "reviews/my_reviews.html", {"reviews": reviews_for_child_user(request.user), "asking": asking}
+    )
 
 
 @login_required

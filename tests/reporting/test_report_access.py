@@ -81,6 +81,11 @@ def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_chil
     review = Review.objects.get(child=other_child)
     invitations_create_for_review(review=review)
     Review.objects.filter(pk=review.pk).update(held_on=date(2025, 9, 20), participation_code="PN1")
+    from feedback.service_feedback import feedback_give, feedback_requests_create
+
+    review.refresh_from_db()
+    [asked] = feedback_requests_create(review=review)
+    feedback_give(request=asked, listened="yes", made_difference="partly", better="", channel="web")
     statement_submit(author=other_child_user, child=other_child, category="school", body="x", channel="web")
     practice_alert_raise(
         child=other_child, user=other_iro, category="drift", description="x", raised_on=date(2025, 9, 1)

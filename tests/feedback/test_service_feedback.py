@@ -1,0 +1,100 @@
+"""Service-user feedback after each review: who is asked, answering once, and the figures it makes."""
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from consultations.models import ChildContact
+from feedback.models import ServiceFeedback, ServiceFeedbackRequest
+from feedback.service_feedback import feedback_give
+from reporting.periods import Period
+from reporting.reports import report
+from reviews.models import Review
+from reviews.services import review_record_held
+from sms.transport import ConsoleTransport
+from tests.conftest import client_for
+
+LONDON = ZoneInfo("Europe/London")
+HELD = date(2026, 11, 20)
+
+
+def _hold(child, django_capture_on_commit_callbacks):
+    ChildContact.objects.create(child=child, role="carer", name="Pat", email="pat@example.org")
+    review = Review.objects.get(child=child, held_on__isnull=True)
+    ConsoleTransport.sent.clear()
+    with (
+        time_machine.travel(datetime(2026, 11, 20, 15, tzinfo=LONDON)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        review_record_held(review=review, held_on=HELD, late_reason="late", attended=True, views="spoke")
+    return review
+
+
+def test_the_child_and_each_adult_are_asked_after_the_review(
+    child, child_user, iro, django_capture_on_commit_callbacks
+):
+    review = _hold(child, django_capture_on_commit_callbacks)
+    assert set(ServiceFeedbackRequest.objects.filter(review=review).values_list("respondent", flat=True)) == {
+        "child", "carer",
+    }  # fmt: skip
+    assert any(to == child_user.phone and "/f/" in body for to, body in ConsoleTransport.sent)
+    assert any(m.to == ["pat@example.org"] and "/f/" in m.body for m in mail.outbox)
+    assert Review.objects.get(pk=review.pk).chaired_by == iro
+
+
+def test_an_adult_answers_once_by_link(child, client, django_capture_on_commit_callbacks):
+    _hold(child, django_capture_on_commit_callbacks)
+    link = re.search(r"(/f/\S+/)", next(m for m in mail.outbox if m.to == ["pat@example.org"]).body).group(1)
+    bad = client.post(link, {"listened": "maybe"})
+    assert bad.status_code == 400
+    good = client.post(link, {"listened": "yes", "made_difference": "partly", "better": "Shorter, please"})
+    assert good.status_code == 200 and "Thank you" in good.content.decode()
+    assert client.get(link).status_code == 410
+    assert ServiceFeedback.objects.get().better == "Shorter, please"
+    assert client.get("/f/not-a-link/").status_code == 404
+
+
+def test_an_old_link_says_it_has_run_out(child, client, django_capture_on_commit_callbacks):
+    _hold(child, django_capture_on_commit_callbacks)
+    link = re.search(r"(/f/\S+/)", next(m for m in mail.outbox if m.to == ["pat@example.org"]).body).group(1)
+    with time_machine.travel(datetime(2026, 12, 19, 9, tzinfo=LONDON)):
+        assert client.get(link).status_code == 410
+
+
+def test_a_signed_in_child_says_how_it_went(child, child_user, django_capture_on_commit_callbacks):
+    review = _hold(child, django_capture_on_commit_callbacks)
+    client = client_for(child_user)
+    assert (
+        reverse("feedback:my_review_feedback", args=[review.pk])
+        in client.get(reverse("reviews:my_reviews")).content.decode()
+    )
+    response = client.post(
+        reverse("feedback:my_review_feedback", args=[review.pk]), {"listened": "yes", "made_difference": "yes"}
+    )
+    assert response.status_code == 200
+    assert client.get(reverse("feedback:my_review_feedback", args=[review.pk])).status_code == 404
+
+
+def test_the_figures_by_respondent_and_by_iro_for_managers_only(
+    child, iro, manager, django_capture_on_commit_callbacks
+):
+    _hold(child, django_capture_on_commit_callbacks)
+    child_request, carer_request = (
+        ServiceFeedbackRequest.objects.get(respondent="child"),
+        ServiceFeedbackRequest.objects.get(respondent="carer"),
+    )
+    feedback_give(request=child_request, listened="yes", made_difference="no", better="", channel="web")
+    feedback_give(request=carer_request, listened="partly", made_difference="yes", better="", channel="web")
+    year = Period(date(2026, 4, 1), date(2027, 3, 31))
+    rows = {(row.group, row.label): (row.count, row.base) for row in report("service-feedback", year).rows}
+    assert rows[("Child or young person", "Felt listened to")] == (1, 1)
+    assert rows[("Child or young person", "Said the review made a difference")] == (0, 1)
+    assert rows[("Carer", "Felt listened to")] == (0, 1)
+    by_iro = {(row.group, row.label): row.count for row in report("service-feedback-by-iro", year).rows}
+    assert by_iro[("amara", "Felt listened to")] == 1
+    assert client_for(iro).get("/api/v1/reports/service-feedback-by-iro/").status_code == 404
+    assert client_for(manager).get("/api/v1/reports/service-feedback-by-iro/").status_code == 200
