@@ -14,7 +14,7 @@ from consultations.models import Audience, Invitation
 from feedback.models import Category, Channel, Rating, Respondent, ServiceFeedback, Statement
 from reporting.periods import Period
 from reporting.tables import Row, Table
-from reviews.models import Child, PracticeAlert, PracticeAlertCategory, PracticeAlertStage, Review
+from reviews.models import Child, PracticeAlert, PracticeAlertCategory, PracticeAlertStage, Review, ReviewParent
 from reviews.participation import ParticipationCode
 from reviews.selectors import iro_caseloads
 
@@ -271,6 +271,27 @@ def practice_alerts(period: Period, previous: Period, scope: QuerySet[Child] | N
     return table
 
 
+def parent_participation(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
+    """Parents consulted before, and taking part in, the reviews held in the period."""
+    table = Table("parent-participation", "Participation of parents", "Parents recorded at reviews held in the period")
+
+    def counted(p: Period) -> tuple[int, int, int]:
+        parents = ReviewParent.objects.filter(review__held_on__range=(p.start, p.end))
+        if scope is not None:
+            parents = parents.filter(review__child__in=scope)
+        figures = parents.aggregate(
+            total=Count("pk"),
+            consulted=Count("pk", filter=Q(consulted=True)),
+            took_part=Count("pk", filter=Q(took_part=True)),
+        )
+        return figures["total"], figures["consulted"], figures["took_part"]
+
+    (total, consulted, took_part), (total_b, consulted_b, took_part_b) = counted(period), counted(previous)
+    table.rows.append(Row("Consulted before the review", consulted, total, consulted_b, total_b))
+    table.rows.append(Row("Took part in the review", took_part, total, took_part_b, total_b))
+    return table
+
+
 def _feedback_counts(p: Period, scope, group_field: str) -> dict[tuple, int]:
     answers = ServiceFeedback.objects.filter(request__review__held_on__range=(p.start, p.end))
     if scope is not None:
@@ -328,6 +349,7 @@ REPORTS: dict[str, Callable[..., Table]] = {
     "caseloads": caseloads,
     "consultation-returns": consultation_returns,
     "statements": statements,
+    "parent-participation": parent_participation,
     "practice-alerts": practice_alerts,
     "service-feedback": service_feedback,
     "service-feedback-by-iro": service_feedback_by_iro,

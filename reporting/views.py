@@ -1,20 +1,25 @@
 """Report pages: every table for the manager (and an IRO's own caseload), CSV and SSDA903 downloads."""
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
+from reporting.annual import annual_report, bar_chart
 from reporting.models import Quote, Theme
 from reporting.output import as_csv
-from reporting.periods import Period, period_from
+from reporting.periods import Period, period_from, reporting_year
 from reporting.selectors import report_for_user, report_names_for
 from reporting.services import quote_approve, quote_reject, you_said_we_did_publish
 from reporting.ssda903 import write_reviews_csv
@@ -142,3 +147,55 @@ def quotes(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("reporting:quotes")
     waiting = Quote.objects.filter(approved_at__isnull=True).select_related("theme", "statement")
     return render(request, "reporting/quotes.html", {"quotes": waiting})
+
+
+def _annual_context(request: AuthenticatedHttpRequest) -> dict:
+    try:
+        year = int(request.GET.get("year") or reporting_year(timezone.localdate()).start.year)
+    except ValueError as exc:
+        raise ValidationError({"year": "Give the year the reporting year starts in, like 2025."}) from exc
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": "Give the year the reporting year starts in, like 2025."})
+    period = Period(date(year, 4, 1), date(year + 1, 3, 31))
+    sections = annual_report(period)
+    charts = {table.name: mark_safe(bar_chart(table)) for section in sections for table in section.tables}  # noqa: S308 (we drew it and escaped every label)
+    return {"period": period, "sections": sections, "charts": charts, "la_name": settings.LA_NAME}
+
+
+@login_required
+def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The IRO annual report as a page (managers)."""
+    if request.user.role != Role.MANAGER:
+        raise Http404
+    try:
+        context = _annual_context(request)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+    return render(request, "reporting/annual.html", context)
+
+
+@login_required
+def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The IRO annual report as a PDF, from the same page (WeasyPrint)."""
+    if request.user.role != Role.MANAGER:
+        raise Http404
+    try:
+        context = _annual_context(request)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+    try:
+        from weasyprint import CSS, HTML
+    except OSError:
+        # WeasyPrint needs the Pango library from the operating system.
+        return HttpResponse(
+            "PDF is not available on this server: install Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0).",
+            status=503,
+            content_type="text/plain",
+        )
+
+    html = render_to_string("reporting/annual.html", {**context, "for_pdf": True}, request=request)
+    stylesheet = CSS(filename=str(settings.BASE_DIR / "static" / "heard" / "heard.css"))
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[stylesheet])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="iro-annual-report-{context["period"].start.year}.pdf"'
+    return response
