@@ -167,21 +167,28 @@ def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None =
     table = Table("timeliness", "Timeliness", "As stated for each row")
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
-        held = held_reviews(p, scope)
-        on_time = held.filter(held_on__lte=F("due_by")).count()
-        total = held.count()
-        first = held.filter(sequence=1)
-        first_on_time = first.filter(held_on__lte=F("due_by")).count()
+        held = held_reviews(p, scope).aggregate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(held_on__lte=F("due_by"))),
+            first=Count("pk", filter=Q(sequence=1)),
+            first_on_time=Count("pk", filter=Q(sequence=1, held_on__lte=F("due_by"))),
+        )
         children = Child.objects.all() if scope is None else scope
         arrived = children.filter(became_looked_after__range=(p.start, p.end)).annotate(
             first_allocated=Min("iro_allocations__allocated_on")
         )
-        allocated_in_time = arrived.filter(first_allocated__lte=F("iro_allocation_due")).count()
+        allocation = arrived.aggregate(
+            total=Count("pk"), in_time=Count("pk", filter=Q(first_allocated__lte=F("iro_allocation_due")))
+        )
+        total, on_time = held["total"], held["on_time"]
         return {
             "Reviews held on time": (on_time, total),
             "Reviews held late": (total - on_time, total),
-            "First reviews held within 20 working days": (first_on_time, first.count()),
-            "Children given an IRO within 5 working days of coming into care": (allocated_in_time, arrived.count()),
+            "First reviews held within 20 working days": (held["first_on_time"], held["first"]),
+            "Children given an IRO within 5 working days of coming into care": (
+                allocation["in_time"],
+                allocation["total"],
+            ),
         }
 
     now, before = figures(period), figures(previous)

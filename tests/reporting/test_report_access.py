@@ -84,7 +84,12 @@ def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_chil
     from feedback.service_feedback import feedback_give, feedback_requests_create
 
     review.refresh_from_db()
-    [asked] = feedback_requests_create(review=review)
+    from consultations.models import ChildContact
+    from reviews.models import ReviewParent
+
+    parent = ChildContact.objects.create(child=other_child, role="parent", name="P", email="p@example.org")
+    ReviewParent.objects.create(review=review, contact=parent, consulted=True, took_part=False)
+    asked = feedback_requests_create(review=review)[0]
     feedback_give(request=asked, listened="yes", made_difference="partly", better="", channel="web")
     statement_submit(author=other_child_user, child=other_child, category="school", body="x", channel="web")
     practice_alert_raise(
