@@ -388,6 +388,9 @@ def response_submit(
     response.consent_given = consent_given
     response.submitted_at = timezone.now()
     response.save()
+    from reporting.services import response_themes_assign
+
+    response_themes_assign(response=response)
 
     from feedback.notifications import push_inbox_event
     from reviews.selectors import responsible_iro

@@ -41,6 +41,19 @@ class StatementTheme(models.Model):
         return f"{self.theme} ({self.get_source_display()})"
 
 
+class ResponseTheme(models.Model):
+    """A theme a child's consultation answers carry (from which questions they answered)."""
+
+    response = models.ForeignKey("consultations.Response", on_delete=models.CASCADE, related_name="themes")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "theme"], name="reporting_response_theme_once")]
+
+    def __str__(self) -> str:
+        return str(self.theme)
+
+
 class Quote(models.Model):
     """A child's words for the CiCC: only with their consent, redacted, and approved by an officer."""
 

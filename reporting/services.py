@@ -30,6 +30,39 @@ PHRASE_KIND_THEMES = {
 }
 
 
+# Which theme a child's answer to a consultation question speaks to, by the question's id.
+QUESTION_THEMES = [
+    ("home", "where-i-live"),
+    ("school", "education"),
+    ("education", "education"),
+    ("family", "family-time"),
+    ("health", "health"),
+    ("worries", "feeling-safe"),
+    ("leaving_care", "money-and-independence"),
+    ("pathway", "money-and-independence"),
+    ("personal_adviser", "money-and-independence"),
+    ("people", "reviews-and-meetings"),
+    ("where_when", "reviews-and-meetings"),
+    ("chairing", "reviews-and-meetings"),
+    ("advocate", "reviews-and-meetings"),
+    ("see_iro_alone", "reviews-and-meetings"),
+    ("plan_listened", "reviews-and-meetings"),
+]
+
+
+def response_themes_assign(*, response) -> list:
+    """Give a child's submitted consultation the themes of the questions they answered."""
+    from reporting.models import ResponseTheme
+
+    if response.invitation.contact_id is not None:
+        return []  # adults' answers are not counted for the Children in Care Council
+    slugs = {slug for qid, value in response.answers.items() if value for key, slug in QUESTION_THEMES if key in qid}
+    return [
+        ResponseTheme.objects.get_or_create(response=response, theme=theme)[0]
+        for theme in Theme.objects.filter(slug__in=slugs)
+    ]
+
+
 def _theme(slug: str) -> Theme | None:
     return Theme.objects.filter(slug=slug).first()
 

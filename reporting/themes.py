@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count
 
 from reporting.disclosure import Cell, protect
-from reporting.models import Quote, StatementTheme, YouSaidWeDid
+from reporting.models import Quote, ResponseTheme, StatementTheme, YouSaidWeDid
 from reporting.periods import Period
 
 
@@ -40,13 +40,20 @@ def cicc_themes(today: date) -> list[ThemePeriod]:
     """Theme counts for each closed quarter, with every disclosure rule applied (no child, ever)."""
     result = []
     for period in closed_quarters(today):
-        rows = (
-            StatementTheme.objects.filter(statement__created_at__date__range=(period.start, period.end))
-            .values("theme__name")
-            .annotate(n=Count("statement", distinct=True), children=Count("statement__child", distinct=True))
-            .order_by("theme__name")
+        from_statements = StatementTheme.objects.filter(statement__created_at__date__range=(period.start, period.end))
+        from_answers = ResponseTheme.objects.filter(response__submitted_at__date__range=(period.start, period.end))
+        counts: dict[str, int] = {}
+        for source in (from_statements, from_answers):
+            for row in source.values("theme__name").annotate(n=Count("pk")):
+                counts[row["theme__name"]] = counts.get(row["theme__name"], 0) + row["n"]
+        # Children are counted once per theme, whether they wrote, answered a form, or both.
+        pairs = set(from_statements.values_list("theme__name", "statement__child_id").distinct()) | set(
+            from_answers.values_list("theme__name", "response__invitation__review__child_id").distinct()
         )
-        cells = [Cell(theme=row["theme__name"], count=row["n"], children=row["children"]) for row in rows]
+        children: dict[str, int] = {}
+        for theme, _ in pairs:
+            children[theme] = children.get(theme, 0) + 1
+        cells = [Cell(theme=name, count=counts[name], children=children.get(name, 0)) for name in sorted(counts)]
         visible, total = protect(cells)
         result.append(ThemePeriod(period=period, cells=visible, total=total))
     return result

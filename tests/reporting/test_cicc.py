@@ -14,6 +14,7 @@ from reporting.disclosure import Cell, protect, rounded
 from reporting.models import Quote, StatementTheme
 from reporting.redaction import redact
 from reporting.themes import cicc_themes, closed_quarters
+from reviews.models import Review
 from tests.conftest import client_for, make_child, make_user
 
 LONDON = ZoneInfo("Europe/London")
@@ -159,3 +160,30 @@ def test_no_cicc_path_reaches_a_child_or_their_words(child, child_user, cicc, pa
     if path == "/api/v1/statements/":
         assert response.json()["results"] == []
     assert Statement.objects.count() == 1
+
+
+def test_consultation_answers_carry_themes_and_count_each_child_once(db):
+    from datetime import timedelta
+
+    from consultations.models import Invitation
+    from consultations.services import forms_sync_from_files, invitations_create_for_review, response_submit
+    from reporting.models import ResponseTheme
+
+    forms_sync_from_files()
+    with time_machine.travel(datetime(2026, 8, 3, 10, tzinfo=LONDON)):
+        for number in range(12):
+            user = make_user(f"answerer{number}", Role.CHILD)
+            child = make_child(f"ANS{number:03d}", user=user)
+            review = Review.objects.get(child=child)
+            review.scheduled_for = date(2026, 8, 3) + timedelta(days=10)
+            review.save()
+            invitations_create_for_review(review=review)
+            invitation = Invitation.objects.get(review=review, contact__isnull=True)
+            response_submit(invitation=invitation, answers={"home_feeling": "happy", "school_feeling": "ok"})
+            # The same children also write about school: still counted once each for the theme.
+            statement_submit(author=user, child=child, category=Category.SCHOOL, body="x", channel="web")
+    assert set(ResponseTheme.objects.values_list("theme__slug", flat=True)) == {"where-i-live", "education"}
+    summer = cicc_themes(TODAY)[0]
+    cells = {cell.theme: cell for cell in summer.cells}
+    assert (cells["Education"].count, cells["Education"].children) == (24, 12)
+    assert (cells["Where I live"].count, cells["Where I live"].children) == (12, 12)
