@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,8 +16,9 @@ from accounts.models import Role, User
 from consultations.models import EntryMode, Invitation
 from consultations.selectors import consultations_open_for_child, invitation_get_for_user
 from consultations.services import response_save_draft, response_submit
-from feedback.models import Category, Channel, Statement
+from feedback.models import Category, Channel, Rating, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
+from feedback.service_feedback import child_feedback_request, feedback_give
 from feedback.services import statement_mark_read, statement_submit
 from reporting.periods import period_from
 from reporting.selectors import report_for_user
@@ -256,3 +257,28 @@ class ReportApi(APIView):
         )
         table = report_for_user(caller(request), name, period)
         return Response({"period": period.label, **table.as_dict()})
+
+
+class ReviewFeedbackApi(APIView):
+    """A child says how their review went: listened to, made a difference, what would be better."""
+
+    class Input(serializers.Serializer):
+        listened = serializers.ChoiceField(choices=Rating.choices)
+        made_difference = serializers.ChoiceField(choices=Rating.choices)
+        better = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+    @extend_schema(
+        request=Input,
+        responses={201: OpenApiResponse(description="Stored."), 200: OpenApiResponse(description="Already given.")},
+        operation_id="reviews_feedback",
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        feedback_request = (
+            child_feedback_request(caller(request), review_id) if caller(request).role == Role.CHILD else None
+        )
+        if feedback_request is None:
+            raise NotFound("No review to give feedback on.")
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        _, created = feedback_give(request=feedback_request, channel=Channel.APP, **data.validated_data)
+        return Response({"stored": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -18,6 +18,7 @@ urlpatterns = [
         name="v1-consultation-submit",
     ),
     path("v1/reports/<slug:name>/", apis.ReportApi.as_view(), name="v1-report"),
+    path("v1/reviews/<int:review_id>/feedback/", apis.ReviewFeedbackApi.as_view(), name="v1-review-feedback"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

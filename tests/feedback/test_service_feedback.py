@@ -98,3 +98,37 @@ def test_the_figures_by_respondent_and_by_iro_for_managers_only(
     assert by_iro[("amara", "Felt listened to")] == 1
     assert client_for(iro).get("/api/v1/reports/service-feedback-by-iro/").status_code == 404
     assert client_for(manager).get("/api/v1/reports/service-feedback-by-iro/").status_code == 200
+
+
+def test_the_app_gives_feedback_once_and_only_for_the_childs_own_review(
+    child, child_user, other_child_user, django_capture_on_commit_callbacks
+):
+    import json
+
+    review = _hold(child, django_capture_on_commit_callbacks)
+    url = f"/api/v1/reviews/{review.pk}/feedback/"
+    body = json.dumps({"listened": "yes", "made_difference": "partly", "better": "More time"})
+    assert client_for(other_child_user).post(url, body, content_type="application/json").status_code == 404
+    bad = client_for(child_user).post(url, json.dumps({"listened": "sort of"}), content_type="application/json")
+    assert bad.status_code == 400 and "listened" in bad.json()
+    assert client_for(child_user).post(url, body, content_type="application/json").status_code == 201
+    assert ServiceFeedback.objects.get().channel == "app"
+    assert client_for(child_user).post(url, body, content_type="application/json").status_code == 404  # answered
+
+
+def test_response_times_in_the_reports(child, child_user, iro):
+    from feedback.services import statement_mark_read, statement_submit
+
+    with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=LONDON)) as clock:
+        quick, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
+        slow, _ = statement_submit(author=child_user, child=child, category="school", body="b", channel="web")
+        clock.move_to(datetime(2026, 6, 1, 15, tzinfo=LONDON))
+        statement_mark_read(statement=quick, reader=iro)
+        clock.move_to(datetime(2026, 6, 4, 9, tzinfo=LONDON))
+        statement_mark_read(statement=slow, reader=iro)
+    rows = {
+        row.label: (row.count, row.base)
+        for row in report("response-times", Period(date(2026, 4, 1), date(2027, 3, 31))).rows
+    }
+    assert rows["Messages read by the IRO within a day"] == (1, 2)
+    assert rows["Messages read by the IRO within a week"] == (2, 2)
