@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import require_role
 from accounts.models import AuthenticatedHttpRequest, Role
 from accounts.services import user_set_notify_by
 from feedback.forms import (
@@ -46,12 +47,6 @@ from feedback.services import (
 )
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
-
-
-def _require_role(request: AuthenticatedHttpRequest, *roles: str) -> None:
-    # A page for another role is "not found", like a record the user may not see.
-    if request.user.role not in roles:
-        raise Http404
 
 
 def _child_of(request: AuthenticatedHttpRequest) -> Child:
@@ -99,7 +94,7 @@ def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: 
 @login_required
 def my_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The child's own messages, each with whether their IRO has read it."""
-    _require_role(request, Role.CHILD)
+    require_role(request, Role.CHILD)
     child = _child_of(request)
     return render(
         request,
@@ -116,7 +111,7 @@ def my_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child writes a message to their IRO."""
-    _require_role(request, Role.CHILD)
+    require_role(request, Role.CHILD)
     child = _child_of(request)
     if request.method == "POST":
         form = StatementForm(request.POST)
@@ -132,7 +127,7 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def advocacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The advocate's children, and the messages they sent for them."""
-    _require_role(request, Role.ADVOCATE)
+    require_role(request, Role.ADVOCATE)
     return render(
         request,
         "feedback/advocacy.html",
@@ -144,7 +139,7 @@ def advocacy(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """An advocate writes a message for a child assigned to them."""
-    _require_role(request, Role.ADVOCATE)
+    require_role(request, Role.ADVOCATE)
     child = child_get_for_user(request.user, child_id)
     if request.method == "POST":
         form = OnBehalfStatementForm(request.POST)
@@ -163,7 +158,7 @@ def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) ->
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO's inbox: open alerts first, then each child's upcoming review and its messages."""
-    _require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, Role.IRO, Role.MANAGER)
     from consultations.selectors import packs_needing_attention
 
     return render(
@@ -181,7 +176,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
     """One statement, opened by staff; the child's IRO opening it counts as read, and may reply."""
-    _require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, Role.IRO, Role.MANAGER)
     statement = statement_get_for_user(request.user, statement_id)
     form = ReplyForm()
     if request.method == "POST":
@@ -228,7 +223,7 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     """A safeguarding alert: the child's words, every step so far, and acknowledging or closing it."""
-    _require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, Role.IRO, Role.MANAGER)
     alert = alert_get_for_user(request.user, alert_id)
     form = AlertCloseForm()
     if request.method == "POST":
@@ -256,7 +251,7 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child chooses how they hear that their IRO read or answered them."""
-    _require_role(request, Role.CHILD)
+    require_role(request, Role.CHILD)
     form = NotifyPreferenceForm(initial={"notify_by": request.user.notify_by})
     if request.method == "POST":
         form = NotifyPreferenceForm(request.POST)
@@ -296,7 +291,7 @@ def service_feedback_by_link(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_review_feedback(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """A signed-in child says how their review went."""
-    _require_role(request, Role.CHILD)
+    require_role(request, Role.CHILD)
     feedback_request = child_feedback_request(request.user, review_id)
     if feedback_request is None:
         raise Http404

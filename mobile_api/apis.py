@@ -259,16 +259,17 @@ class ReportApi(APIView):
         return Response({"period": period.label, **table.as_dict()})
 
 
+class ReviewFeedbackInput(serializers.Serializer):
+    listened = serializers.ChoiceField(choices=Rating.choices)
+    made_difference = serializers.ChoiceField(choices=Rating.choices)
+    better = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
 class ReviewFeedbackApi(APIView):
     """A child says how their review went: listened to, made a difference, what would be better."""
 
-    class Input(serializers.Serializer):
-        listened = serializers.ChoiceField(choices=Rating.choices)
-        made_difference = serializers.ChoiceField(choices=Rating.choices)
-        better = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-
     @extend_schema(
-        request=Input,
+        request=ReviewFeedbackInput,
         responses={201: OpenApiResponse(description="Stored."), 200: OpenApiResponse(description="Already given.")},
         operation_id="reviews_feedback",
     )
@@ -278,7 +279,7 @@ class ReviewFeedbackApi(APIView):
         )
         if feedback_request is None:
             raise NotFound("No review to give feedback on.")
-        data = self.Input(data=request.data)
+        data = ReviewFeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
         _, created = feedback_give(request=feedback_request, channel=Channel.APP, **data.validated_data)
         return Response({"stored": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import require_role
 from accounts.models import AuthenticatedHttpRequest, Role
 from feedback.selectors import response_times, statement_get_for_user
 from reviews.forms import (
@@ -45,12 +46,6 @@ from reviews.services import (
 )
 
 
-def _require_role(request: AuthenticatedHttpRequest, *roles: str) -> None:
-    # A page for another role is "not found", like a record the user may not see.
-    if request.user.role not in roles:
-        raise Http404
-
-
 def _errors_to_form(form: Form, exc: ValidationError) -> None:
     for field_name, errors in exc.message_dict.items():
         form.add_error(field_name if field_name in form.fields else None, errors)
@@ -59,7 +54,7 @@ def _errors_to_form(form: Form, exc: ValidationError) -> None:
 @login_required
 def allocation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's allocation page: caseloads against 50-70 per FTE, and children waiting."""
-    _require_role(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     waiting = [(child, iro_suggestions(child)[:3]) for child in children_awaiting_allocation()]
     return render(request, "reviews/allocation.html", {"caseloads": iro_caseloads(), "waiting": waiting})
 
@@ -68,7 +63,7 @@ def allocation(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_allocate(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """Allocate (or change) a child's IRO, with suggestions and the child's history."""
-    _require_role(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     child = child_get_for_user(request.user, child_id)
     form = AllocateForm()
     if request.method == "POST":
@@ -102,7 +97,7 @@ def child_allocate(request: AuthenticatedHttpRequest, child_id: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def absences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """IRO absences and who covers; new items go to the cover while an IRO is away."""
-    _require_role(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     form = AbsenceForm()
     if request.method == "POST":
         form = AbsenceForm(request.POST)
@@ -121,7 +116,7 @@ def absences(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Time from a child's message to first read and to acknowledgement, per IRO."""
-    _require_role(request, Role.MANAGER)
+    require_role(request, Role.MANAGER)
     try:
         days = max(1, min(int(request.GET.get("days", "90")), 3660))
     except ValueError:
@@ -135,7 +130,7 @@ def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child's "what happened at your review" summaries."""
-    _require_role(request, Role.CHILD)
+    require_role(request, Role.CHILD)
     from feedback.models import ServiceFeedbackRequest
 
     asking = [
@@ -153,7 +148,7 @@ def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_summary(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """The IRO writes and publishes what happened at a review, for the child."""
-    _require_role(request, Role.IRO)
+    require_role(request, Role.IRO)
     review = review_get_for_user(request.user, review_id)
     form = ReviewSummaryForm(initial={"child_summary": review.child_summary})
     if request.method == "POST":
@@ -173,7 +168,7 @@ def review_summary(request: AuthenticatedHttpRequest, review_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """The IRO records a held review: how the child took part, each parent, and the code."""
-    _require_role(request, Role.IRO)
+    require_role(request, Role.IRO)
     review = review_get_for_user(request.user, review_id)
     if review.held_on is not None:
         messages.info(request, "This review has already been recorded.")
@@ -222,7 +217,7 @@ def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResp
 @login_required
 def practice_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Practice alerts the user may see, open ones first."""
-    _require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, Role.IRO, Role.MANAGER)
     alerts = practice_alerts_visible_to(request.user).order_by("resolved_on", "-raised_on")
     return render(request, "reviews/practice_alerts.html", {"alerts": alerts})
 
@@ -231,7 +226,7 @@ def practice_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def practice_alert_new(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """The IRO raises a practice alert about a child's care plan, maybe from the child's words."""
-    _require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, Role.IRO, Role.MANAGER)
     child = child_get_for_user(request.user, child_id)
     statement_id = request.GET.get("statement") or request.POST.get("statement")
     statement = statement_get_for_user(request.user, statement_id) if statement_id else None
@@ -259,7 +254,7 @@ def practice_alert_new(request: AuthenticatedHttpRequest, child_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 def practice_alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     """A practice alert, its stages so far, and moving it on."""
-    _require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, Role.IRO, Role.MANAGER)
     alert = practice_alert_get_for_user(request.user, alert_id)
     form = PracticeAlertAdvanceForm()
     if request.method == "POST":
