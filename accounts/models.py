@@ -145,3 +145,46 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A request from a signed-in user, for views behind login_required."""
 
     user: User
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """The access log only grows: no bulk change or deletion through the application."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access log cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The access log cannot be deleted from.")
+
+
+class AccessLogEntry(models.Model):
+    """One staff read or export of a child's words or records: who, what, when, and why if given."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    what = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40, blank=True, default="")
+    child = models.ForeignKey("reviews.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True, default="")
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "access log entries"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.what} {self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("An access log entry cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("An access log entry cannot be deleted.")

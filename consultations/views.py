@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import AuthenticatedHttpRequest, Role
+from accounts.services import access_log_record
 from consultations.models import CHILD_AUDIENCES, EntryMode, FormTemplate, FormTemplateVersion, Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
@@ -158,6 +159,9 @@ def on_behalf(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResp
     if request.user.role not in (Role.ADVOCATE, Role.IRO):
         raise Http404
     invitation = invitation_get_for_user(request.user, invitation_id)
+    access_log_record(
+        user=request.user, what="consultation form", object_id=invitation.pk, child=invitation.review.child
+    )
     if hasattr(invitation, "response") and invitation.response.is_submitted:
         return render(request, "consultations/link_problem.html", {"reason": "used"}, status=410)
     return _handle_form(request, invitation, done_url="/", entered_by=request.user, on_behalf=True)
@@ -167,6 +171,7 @@ def on_behalf(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResp
 def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """The IRO's pre-review pack: every response, every statement since the last review, who is missing."""
     review = review_get_for_pack(request.user, review_id)
+    access_log_record(user=request.user, what="pre-review pack", object_id=review.pk, child=review.child)
     return render(
         request,
         "consultations/pack.html",

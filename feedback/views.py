@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import require_role
 from accounts.models import AuthenticatedHttpRequest, Role
-from accounts.services import user_set_notify_by
+from accounts.services import access_log_record, user_set_notify_by
 from feedback.forms import (
     AlertCloseForm,
     NotifyPreferenceForm,
@@ -178,6 +178,7 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
     """One statement, opened by staff; the child's IRO opening it counts as read, and may reply."""
     require_role(request, Role.IRO, Role.MANAGER)
     statement = statement_get_for_user(request.user, statement_id)
+    access_log_record(user=request.user, what="statement", object_id=statement.pk, child=statement.child)
     form = ReplyForm()
     if request.method == "POST":
         if request.POST.get("action") == "acknowledge":
@@ -225,6 +226,7 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
     """A safeguarding alert: the child's words, every step so far, and acknowledging or closing it."""
     require_role(request, Role.IRO, Role.MANAGER)
     alert = alert_get_for_user(request.user, alert_id)
+    access_log_record(user=request.user, what="safeguarding alert", object_id=alert.pk, child=alert.child)
     form = AlertCloseForm()
     if request.method == "POST":
         try:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from accounts.services import access_log_record, access_log_record_many
 from consultations.models import EntryMode, Invitation
 from consultations.selectors import consultations_open_for_child, invitation_get_for_user
 from consultations.services import response_save_draft, response_submit
@@ -94,7 +95,8 @@ class StatementListCreateApi(APIView):
     @extend_schema(responses=StatementOutput(many=True), operation_id="statements_list")
     def get(self, request: Request) -> Response:
         paginator = StatementPagination()
-        page = paginator.paginate_queryset(statements_visible_to(caller(request)), request, view=self)
+        page = paginator.paginate_queryset(statements_visible_to(caller(request)), request, view=self) or []
+        access_log_record_many(user=caller(request), what="statement", records=[(s.pk, s.child) for s in page])
         return paginator.get_paginated_response(StatementOutput(page, many=True).data)
 
     @extend_schema(
@@ -146,6 +148,7 @@ class StatementMarkReadApi(APIView):
     )
     def post(self, request: Request, statement_id: int) -> Response:
         statement = statement_get_for_user(caller(request), statement_id)
+        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
         if caller(request).role != Role.IRO:
             raise PermissionDenied("Only the child's IRO can mark a statement read.")
         statement = statement_mark_read(statement=statement, reader=caller(request))

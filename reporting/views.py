@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import AuthenticatedHttpRequest, Role
+from accounts.models import AccessLogEntry, AuthenticatedHttpRequest, Role
+from accounts.services import access_log_record
 from reporting.annual import annual_report, bar_chart
 from reporting.models import Quote, Theme
 from reporting.output import as_csv
@@ -74,6 +75,7 @@ def ssda903_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     with tempfile.TemporaryDirectory() as folder:
         content = write_reviews_csv(year, Path(folder)).read_text()
+    access_log_record(user=request.user, what="SSDA903 reviews file", object_id=year, action="export")
     response = HttpResponse(content, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="ssda903-reviews-{year}.csv"'
     return response
@@ -199,3 +201,15 @@ def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="iro-annual-report-{context["period"].start.year}.pdf"'
     return response
+
+
+@login_required
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Managers see who read or exported children's words and records, newest first."""
+    if request.user.role != Role.MANAGER:
+        raise Http404
+    entries = AccessLogEntry.objects.select_related("user", "child")
+    child = request.GET.get("child", "").strip()
+    if child:
+        entries = entries.filter(child__case_reference=child)
+    return render(request, "reporting/access_log.html", {"entries": entries[:300], "child": child})

@@ -122,6 +122,7 @@ PAGES.update(
         "reports": {**ALL_404_BUT, "anonymous": 302, "iro": 200, "other_iro": 200, "manager": 200},
         "cicc": {**ALL_404_BUT, "anonymous": 302, "cicc": 200},
         "quotes": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
+        "access_log": {**ALL_404_BUT, "anonymous": 302, "manager": 200},
         "you_said_we_did": {**ALL_404_BUT, "anonymous": 302, "child_user": 200, "other_child_user": 200},
     }
 )
@@ -201,6 +202,7 @@ def _page_url(name, world):
         "reports": ("reporting:reports", []),
         "cicc": ("reporting:cicc", []),
         "quotes": ("reporting:quotes", []),
+        "access_log": ("reporting:access_log", []),
         "you_said_we_did": ("reporting:you_said_we_did", []),
     }
     if name in by_name:
