@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import posted_id
 from accounts.models import AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record
 from consultations.models import CHILD_AUDIENCES, EntryMode, FormTemplate, FormTemplateVersion, Invitation
@@ -189,7 +190,7 @@ def form_choice(request: AuthenticatedHttpRequest, child_id: int) -> HttpRespons
     templates = FormTemplate.objects.filter(audience__in=CHILD_AUDIENCES).order_by("title")
     error = ""
     if request.method == "POST":
-        template = templates.filter(pk=request.POST.get("template") or 0).first()
+        template = templates.filter(pk=posted_id(request.POST.get("template"))).first()
         if template is None:
             error = "Choose one of the forms."
         else:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import posted_id
 from accounts.models import AccessLogEntry, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record
 from reporting.annual import annual_report, bar_chart
@@ -89,7 +90,7 @@ def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     error = ""
     if request.method == "POST":
-        theme = Theme.objects.filter(pk=request.POST.get("theme") or 0).first()
+        theme = Theme.objects.filter(pk=posted_id(request.POST.get("theme"))).first()
         try:
             if theme is None:
                 raise ValidationError({"theme": "Choose a theme."})
@@ -133,7 +134,7 @@ def quotes(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.role != Role.MANAGER:
         raise Http404
     if request.method == "POST":
-        quote = Quote.objects.filter(pk=request.POST.get("quote") or 0, approved_at__isnull=True).first()
+        quote = Quote.objects.filter(pk=posted_id(request.POST.get("quote")), approved_at__isnull=True).first()
         if quote is None:
             raise Http404
         if request.POST.get("action") == "reject":

@@ -251,3 +251,14 @@ def test_the_mark_read_api_answers_each_role(world, role):
 def test_a_missing_record_and_another_users_record_look_the_same(world, role):
     missing = client_for(world["users"][role]).get(reverse("feedback:statement_detail", args=[999999]))
     assert missing.status_code == 404
+
+
+def test_form_ids_that_are_not_numbers_get_a_clear_answer_not_a_500(world):
+    manager, cicc, iro = world["users"]["manager"], world["users"]["cicc"], world["users"]["iro"]
+    quotes = client_for(manager).post(reverse("reporting:quotes"), {"quote": "abc", "action": "approve"})
+    assert quotes.status_code == 404
+    themes = client_for(cicc).post(reverse("reporting:cicc"), {"theme": "abc", "you_said": "x", "we_did": "y"})
+    assert themes.status_code == 400
+    form = client_for(iro).post(reverse("consultations:form_choice", args=[world["child"].pk]), {"template": "1; DROP"})
+    assert form.status_code == 200
+    assert "Choose one of the forms." in form.content.decode()
