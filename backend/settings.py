@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.headless",
+    "allauth.usersessions",
     "accounts",
     "reviews",
     "feedback",
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -218,23 +220,43 @@ HEADLESS_SERVE_SPECIFICATION = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
+        "mobile_api.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mobile_api.throttling.PerUserThrottle",
+        "mobile_api.throttling.PerAddressThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "mobile_api.permissions.StaffHaveMFA",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mobile_api.schema.HeardAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mobile_api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "mobile_api.errors.exception_handler",
+    # How many proxies (load balancers) put an address in X-Forwarded-For: 0 trusts none of it.
+    "NUM_PROXIES": env_int("HEARD_NUM_PROXIES", 0),
 }
+# Per signed-in user and per client address; DRF's rate syntax (number/second|minute|hour|day).
+HEARD_API_THROTTLE_RATES = {
+    "user": env_str("HEARD_API_RATE_PER_USER", "120/minute"),
+    "address": env_str("HEARD_API_RATE_PER_ADDRESS", "600/minute"),
+}
+HEARD_API_MAX_BODY_BYTES = env_int("HEARD_API_MAX_BODY_BYTES", 256 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Heard API",
-    "DESCRIPTION": "The child's voice in every looked-after review: the mobile and integration API.",
+    "DESCRIPTION": (
+        "The child's voice in every looked-after review: the mobile and integration API.\n\n"
+        "Sign in with allauth's app API (/_allauth/app/v1/auth/login, or /auth/code/request and /auth/code/confirm "
+        "for a code by text; its own specification is at /_allauth/openapi.html) and send the session token in "
+        "X-Session-Token. List and end sessions at /_allauth/app/v1/auth/sessions.\n\n"
+        "Every create takes an Idempotency-Key. Lists are pages with stable cursors (next, previous). "
+        "Resources an app polls carry an ETag; send it back in If-None-Match for a 304. "
+        "Errors are RFC 9457 problem details (application/problem+json) with each bad field named in errors."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v[0-9]+",

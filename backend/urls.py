@@ -24,3 +24,4 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("", include("reporting.urls")),
 ]
+handler500 = "backend.views.server_error"

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from accounts.models import AuthenticatedHttpRequest, Role
@@ -56,3 +57,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["redis"] = "ok" if _redis_ok() else "down"
     healthy = all(state == "ok" for state in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A 500: the API answers in its problem shape; pages get the plain server-error page."""
+    if request.path.startswith("/api/"):
+        from mobile_api.errors import api_server_error
+
+        return api_server_error(request)
+    return defaults.server_error(request)

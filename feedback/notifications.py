@@ -55,6 +55,30 @@ def statement_arrived(*, statement_id: int) -> None:
         )
 
 
+def advocacy_requested(*, request_id: int) -> None:
+    """Tell the child's IRO (live and by email) and the managers who assign advocates; no names or words."""
+    from reviews.models import AdvocacyRequest
+    from reviews.selectors import responsible_iro
+
+    request = AdvocacyRequest.objects.select_related("child").filter(pk=request_id).first()
+    if request is None:
+        return
+    iro = responsible_iro(request.child)
+    if iro is not None:
+        push_inbox_event(iro.pk, "advocacy", request.pk)
+    recipients = [user.email for user in [iro, *managers_in_escalation_order()] if user is not None and user.email]
+    if recipients:
+        send_mail(
+            subject="A child has asked for an advocate",
+            message=(
+                "A child has asked for an advocate in Heard.\n\n"
+                f"See the request: {settings.PUBLIC_BASE_URL}{reverse('reviews:advocacy_requests')}\n"
+            ),
+            from_email=None,
+            recipient_list=sorted(set(recipients)),
+        )
+
+
 def _alert_staff(alert: SafeguardingAlert, user: User, reason: str) -> list[str]:
     link = f"{settings.PUBLIC_BASE_URL}{reverse('feedback:alert_detail', args=[alert.pk])}"
     sent = []

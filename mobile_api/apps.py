@@ -6,3 +6,7 @@ from django.apps import AppConfig
 class MobileApiConfig(AppConfig):
     name = "mobile_api"
     verbose_name = "Mobile API"
+
+    def ready(self) -> None:
+        # Registers the session-token scheme with drf-spectacular.
+        from mobile_api import schema  # noqa: F401

@@ -1,24 +1,47 @@
-"""API routes: /api/v1/ for the app, the OpenAPI schema and its docs."""
+"""API routes: /api/v1/ for the app, the OpenAPI schema and its docs; anything else under /api/ is a 404 problem."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from mobile_api import apis
+from mobile_api.apis import advocacy, consultations, me, news, reports, reviews, staff, statements
+from mobile_api.apis.base import conditional
+from mobile_api.errors import api_not_found
 
 urlpatterns = [
-    path("v1/statements/", apis.StatementListCreateApi.as_view(), name="v1-statements"),
-    path("v1/statements/<int:statement_id>/read/", apis.StatementMarkReadApi.as_view(), name="v1-statement-read"),
-    path("v1/consultations/", apis.ConsultationListApi.as_view(), name="v1-consultations"),
+    path("v1/me/", conditional(me.MeApi.as_view()), name="v1-me"),
+    path("v1/statements/", conditional(statements.StatementListCreateApi.as_view()), name="v1-statements"),
     path(
-        "v1/consultations/<int:invitation_id>/draft/", apis.ConsultationDraftApi.as_view(), name="v1-consultation-draft"
+        "v1/statements/<int:statement_id>/",
+        conditional(statements.StatementDetailApi.as_view()),
+        name="v1-statement",
+    ),
+    path("v1/statements/<int:statement_id>/read/", statements.StatementMarkReadApi.as_view(), name="v1-statement-read"),
+    path("v1/statements/<int:statement_id>/reply/", statements.StatementReplyApi.as_view(), name="v1-statement-reply"),
+    path("v1/consultations/", conditional(consultations.ConsultationListApi.as_view()), name="v1-consultations"),
+    path(
+        "v1/consultations/<int:invitation_id>/",
+        conditional(consultations.ConsultationDetailApi.as_view()),
+        name="v1-consultation",
+    ),
+    path(
+        "v1/consultations/<int:invitation_id>/draft/",
+        consultations.ConsultationDraftApi.as_view(),
+        name="v1-consultation-draft",
     ),
     path(
         "v1/consultations/<int:invitation_id>/submit/",
-        apis.ConsultationSubmitApi.as_view(),
+        consultations.ConsultationSubmitApi.as_view(),
         name="v1-consultation-submit",
     ),
-    path("v1/reports/<slug:name>/", apis.ReportApi.as_view(), name="v1-report"),
-    path("v1/reviews/<int:review_id>/feedback/", apis.ReviewFeedbackApi.as_view(), name="v1-review-feedback"),
+    path("v1/reviews/", conditional(reviews.ChildReviewListApi.as_view()), name="v1-reviews"),
+    path("v1/reviews/<int:review_id>/feedback/", reviews.ReviewFeedbackApi.as_view(), name="v1-review-feedback"),
+    path("v1/reviews/<int:review_id>/pack/", conditional(staff.ReviewPackApi.as_view()), name="v1-review-pack"),
+    path("v1/advocacy-requests/", advocacy.AdvocacyRequestListCreateApi.as_view(), name="v1-advocacy-requests"),
+    path("v1/children/", advocacy.ChildListApi.as_view(), name="v1-children"),
+    path("v1/you-said-we-did/", conditional(news.YouSaidWeDidListApi.as_view()), name="v1-you-said-we-did"),
+    path("v1/inbox/", conditional(staff.InboxApi.as_view()), name="v1-inbox"),
+    path("v1/reports/<slug:name>/", reports.ReportApi.as_view(), name="v1-report"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^", api_not_found),
 ]

@@ -1,7 +1,8 @@
-"""Forms for allocation, absences, review summaries and practice alerts."""
+"""Forms for allocation, absences, advocacy requests, review summaries and practice alerts."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from reviews.models import PracticeAlertCategory, PracticeAlertStage
@@ -76,4 +77,25 @@ class RecordReviewForm(forms.Form):
         required=False,
         choices=[("", "Use Heard's proposal"), *ParticipationCode.choices],
         help_text="Heard proposes the code from what you record; PN0 follows the child's age and cannot be changed.",
+    )
+
+
+class AdvocacyAskForm(forms.Form):
+    note = forms.CharField(
+        label=_("What would you like help with? (You don't have to say.)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AdvocateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class AdvocateAssignForm(forms.Form):
+    advocate = AdvocateChoiceField(
+        queryset=User.objects.filter(role=Role.ADVOCATE, is_active=True).order_by("first_name", "username"),
+        label="Advocate",
     )

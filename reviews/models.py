@@ -121,6 +121,41 @@ class AdvocateAssignment(models.Model):
         return f"{self.advocate} for {self.child}"
 
 
+class AdvocacyRequestOutcome(models.TextChoices):
+    ASSIGNED = "assigned", "An advocate was assigned"
+    NOT_WANTED = "not_wanted", "The child decided they did not want one"
+
+
+class AdvocacyRequest(models.Model):
+    """A child asks for an advocate (Children Act 1989 s.26A: the council must provide one)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="advocacy_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, default="", help_text="What the child wants help with, if they said.")
+    channel = models.CharField(max_length=8, default="web")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=AdvocacyRequestOutcome.choices, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # One open request per child: asking again while waiting is the same request.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(resolved_at__isnull=True), name="reviews_one_open_advocacy_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, outcome="") | (Q(resolved_at__isnull=False) & ~Q(outcome="")),
+                name="reviews_advocacy_request_outcome_iff_resolved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Advocacy request for {self.child}"
+
+
 class Review(models.Model):
     """A statutory looked-after review: when it is due, and when it was held."""
 

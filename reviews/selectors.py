@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews import statutory
-from reviews.models import Child, IROAbsence, IROAllocation, PracticeAlert, Review
+from reviews.models import AdvocacyRequest, Child, IROAbsence, IROAllocation, PracticeAlert, Review
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -211,3 +211,13 @@ def review_get_for_user(user: User, review_id: int) -> Review:
         return Review.objects.select_related("child").get(pk=review_id, child__in=children_visible_to(user))
     except (Review.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such review.") from exc
+
+
+def advocacy_requests_visible_to(user: User) -> QuerySet[AdvocacyRequest]:
+    """A child's own requests; an IRO's children's; every request for managers. Newest first."""
+    requests = AdvocacyRequest.objects.select_related("child", "resolved_by").order_by("-created_at", "-id")
+    if user.role == Role.CHILD:
+        return requests.filter(child__user=user)
+    if user.role in (Role.IRO, Role.MANAGER):
+        return requests.filter(child__in=children_visible_to(user))
+    return requests.none()

@@ -10,6 +10,8 @@ from accounts.models import Role, User
 from reviews import participation, statutory
 from reviews.models import (
     PRACTICE_ALERT_STAGE_ORDER,
+    AdvocacyRequest,
+    AdvocacyRequestOutcome,
     AdvocateAssignment,
     Child,
     IROAbsence,
@@ -90,14 +92,66 @@ def iro_allocate(*, child: Child, iro: User, allocated_on: date) -> IROAllocatio
 
 
 @transaction.atomic
-def advocate_assign(*, child: Child, advocate: User, started_on: date) -> AdvocateAssignment:
-    """Assign an advocate to a child (keeping any assignment already current)."""
+def advocate_assign(*, child: Child, advocate: User, started_on: date, by: User | None = None) -> AdvocateAssignment:
+    """Assign an advocate to a child (keeping any current assignment); answers the child's open request."""
     if advocate.role != Role.ADVOCATE:
         raise ValidationError({"advocate": "Only an advocate can be assigned to a child."})
     assignment, _ = AdvocateAssignment.objects.get_or_create(
         child=child, advocate=advocate, ended_on=None, defaults={"started_on": started_on}
     )
+    if by is not None:
+        AdvocacyRequest.objects.filter(child=child, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=by, outcome=AdvocacyRequestOutcome.ASSIGNED
+        )
     return assignment
+
+
+ADVOCACY_NOTE_MAX_LENGTH = 1000
+
+
+def advocacy_request_make(
+    *, child: Child, requested_by: User, note: str = "", channel: str = "web"
+) -> tuple[AdvocacyRequest, bool]:
+    """A child asks for an advocate; their IRO and the managers who assign advocates are told.
+
+    Asking again while a request is open returns that request (created False).
+    """
+    if requested_by.role != Role.CHILD or child.user_id != requested_by.pk:
+        raise PermissionDenied("A child asks for their own advocate.")
+    note = note.strip()
+    if len(note) > ADVOCACY_NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"Keep it under {ADVOCACY_NOTE_MAX_LENGTH} characters."})
+    with transaction.atomic():
+        # Lock the child so two taps at once make one request.
+        Child.objects.select_for_update().filter(pk=child.pk).first()
+        existing = AdvocacyRequest.objects.filter(child=child, resolved_at__isnull=True).first()
+        if existing is not None:
+            return existing, False
+        request = AdvocacyRequest.objects.create(child=child, requested_by=requested_by, note=note, channel=channel)
+        request_id = request.pk
+        transaction.on_commit(lambda: _advocacy_requested(request_id), robust=True)
+    return request, True
+
+
+def _advocacy_requested(request_id: int) -> None:
+    from feedback.notifications import advocacy_requested
+
+    advocacy_requested(request_id=request_id)
+
+
+@transaction.atomic
+def advocacy_request_close(*, request: AdvocacyRequest, by: User, outcome: str) -> AdvocacyRequest:
+    """Close a child's request without an assignment (they decided against it), saying so."""
+    if by.role not in (Role.IRO, Role.MANAGER):
+        raise PermissionDenied("Only the child's IRO or a manager closes a request.")
+    if outcome not in AdvocacyRequestOutcome.values:
+        raise ValidationError({"outcome": "Say what happened."})
+    if request.resolved_at is None:
+        request.resolved_at = timezone.now()
+        request.resolved_by = by
+        request.outcome = outcome
+        request.save(update_fields=["resolved_at", "resolved_by", "outcome"])
+    return request
 
 
 @transaction.atomic

@@ -6,27 +6,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import require_role
+from accounts.access import posted_id, require_role
 from accounts.models import AuthenticatedHttpRequest, Role
 from feedback.selectors import response_times, statement_get_for_user
 from reviews.forms import (
     AbsenceForm,
+    AdvocacyAskForm,
+    AdvocateAssignForm,
     AllocateForm,
     PracticeAlertAdvanceForm,
     PracticeAlertForm,
     RecordReviewForm,
     ReviewSummaryForm,
 )
-from reviews.models import IROAbsence
+from reviews.models import AdvocacyRequestOutcome, IROAbsence
 from reviews.selectors import (
+    advocacy_requests_visible_to,
     allocation_history,
     child_get_for_user,
     children_awaiting_allocation,
+    children_visible_to,
     iro_allocated_on_time,
     iro_caseloads,
     iro_suggestions,
@@ -36,6 +41,9 @@ from reviews.selectors import (
     reviews_for_child_user,
 )
 from reviews.services import (
+    advocacy_request_close,
+    advocacy_request_make,
+    advocate_assign,
     iro_absence_record,
     iro_allocate,
     practice_alert_advance,
@@ -272,3 +280,61 @@ def practice_alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> H
         "reviews/practice_alert_detail.html",
         {"alert": alert, "steps": alert.steps.select_related("by"), "form": form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_advocate(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A child asks for an advocate, and sees whether they have one or are waiting."""
+    require_role(request, Role.CHILD)
+    child = children_visible_to(request.user).first()
+    if child is None:
+        raise Http404
+    form = AdvocacyAskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            advocacy_request_make(child=child, requested_by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("We have asked for an advocate for you. Your IRO knows too."))
+            return redirect("reviews:my_advocate")
+    context = {
+        "form": form,
+        "waiting": advocacy_requests_visible_to(request.user).filter(resolved_at__isnull=True).first(),
+        "advocates": [a.advocate for a in child.advocate_assignments.filter(ended_on__isnull=True)],
+    }
+    return render(request, "reviews/my_advocate.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advocacy_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Children who asked for an advocate: managers assign one; the child's IRO can see and close."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    visible = advocacy_requests_visible_to(request.user)
+    if request.method == "POST":
+        advocacy = visible.filter(pk=posted_id(request.POST.get("request")), resolved_at__isnull=True).first()
+        if advocacy is None:
+            raise Http404
+        if request.POST.get("action") == "not_wanted":
+            advocacy_request_close(request=advocacy, by=request.user, outcome=AdvocacyRequestOutcome.NOT_WANTED)
+            messages.success(request, "Request closed: the child decided against an advocate.")
+            return redirect("reviews:advocacy_requests")
+        form = AdvocateAssignForm(request.POST)
+        if request.user.role == Role.MANAGER and form.is_valid():
+            advocate_assign(
+                child=advocacy.child,
+                advocate=form.cleaned_data["advocate"],
+                started_on=timezone.localdate(),
+                by=request.user,
+            )
+            messages.success(request, "Advocate assigned; they can now write for the child.")
+            return redirect("reviews:advocacy_requests")
+        messages.error(request, "Choose an advocate.")
+    context = {
+        "open": visible.filter(resolved_at__isnull=True),
+        "closed": visible.filter(resolved_at__isnull=False)[:20],
+        "assign_form": AdvocateAssignForm() if request.user.role == Role.MANAGER else None,
+    }
+    return render(request, "reviews/advocacy_requests.html", context)

@@ -130,3 +130,12 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+def problem_fields(response) -> dict[str, str]:
+    """The fields an API problem answer names, with their messages (RFC 9457 shape, checked)."""
+    assert response["Content-Type"] == "application/problem+json", response.content
+    body = response.json()
+    assert body["status"] == response.status_code
+    assert {"type", "title", "detail", "code"} <= set(body)
+    return {error["field"]: error["detail"] for error in body.get("errors", [])}

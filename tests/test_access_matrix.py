@@ -129,7 +129,7 @@ PAGES.update(
 
 API = {
     "list": {
-        "anonymous": 403,
+        "anonymous": 401,
         "child_user": 200,
         "other_child_user": 200,
         "advocate": 200,
@@ -140,7 +140,7 @@ API = {
         "cicc": 200,
     },
     "read": {
-        "anonymous": 403,
+        "anonymous": 401,
         "child_user": 403,
         "other_child_user": 404,
         "advocate": 404,

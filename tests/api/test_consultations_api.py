@@ -9,7 +9,7 @@ from django.utils import timezone
 from consultations.models import Invitation, Response
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from reviews.models import Review
-from tests.conftest import client_for
+from tests.conftest import client_for, problem_fields
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def _send(client, method, url, body):
 
 
 def test_the_app_lists_open_forms_with_their_schema(invitation, child_user):
-    [form] = client_for(child_user).get("/api/v1/consultations/").json()
+    [form] = client_for(child_user).get("/api/v1/consultations/").json()["results"]
     assert form["id"] == invitation.pk
     assert form["schema"]["questions"][0]["id"] == "home_feeling"
     assert (form["draft_answers"], form["submitted_at"]) == ({}, None)
@@ -40,13 +40,13 @@ def test_draft_then_submit_and_a_second_submit_changes_nothing(invitation, child
     assert draft.status_code == 200 and draft.json()["draft_answers"] == {"chairing": "chair"}
 
     missing = _send(client, "post", f"{base}/submit/", {"answers": {}})
-    assert missing.status_code == 400 and "home_feeling" in missing.json()
+    assert missing.status_code == 400 and "home_feeling" in problem_fields(missing)
     sent = _send(client, "post", f"{base}/submit/", {"answers": {"home_feeling": "ok"}})
     assert sent.status_code == 201
     again = _send(client, "post", f"{base}/submit/", {"answers": {"home_feeling": "very_sad"}})
     assert again.status_code == 200
     assert Response.objects.get().answers == {"home_feeling": "ok", "chairing": "chair"}
-    assert client.get("/api/v1/consultations/").json() == []
+    assert client.get("/api/v1/consultations/").json()["results"] == []
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_draft_then_submit_and_a_second_submit_changes_nothing(invitation, child
 def test_bad_answers_get_a_400_naming_the_question_and_nothing_is_half_saved(invitation, child_user, body, field):
     response = _send(client_for(child_user), "post", f"/api/v1/consultations/{invitation.pk}/submit/", body)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in problem_fields(response)
     assert not Response.objects.filter(submitted_at__isnull=False).exists()
 
 
@@ -70,7 +70,7 @@ def test_another_child_cannot_open_or_answer_the_form(invitation, other_child_us
     for user in (other_child_user, cicc):
         response = _send(client_for(user), "post", f"/api/v1/consultations/{invitation.pk}/submit/", {"answers": {}})
         assert response.status_code == 404
-    assert client_for(other_child_user).get("/api/v1/consultations/").json() == []
+    assert client_for(other_child_user).get("/api/v1/consultations/").json()["results"] == []
 
 
 def test_an_advocate_submits_with_the_child_recording_how_and_consent(invitation, advocate):
@@ -86,4 +86,4 @@ def test_a_form_closes_when_the_review_takes_place(invitation, child_user):
     Review.objects.filter(pk=invitation.review_id).update(held_on=timezone.localdate(), participation_code="PN7")
     response = _send(client_for(child_user), "post", f"/api/v1/consultations/{invitation.pk}/submit/", {"answers": {}})
     assert response.status_code == 400
-    assert "closed when the review took place" in response.json()["invitation"][0]
+    assert "closed when the review took place" in problem_fields(response)["invitation"]

@@ -16,7 +16,7 @@ from reporting.reports import report
 from reviews.models import Review
 from reviews.services import review_record_held
 from sms.transport import ConsoleTransport
-from tests.conftest import client_for
+from tests.conftest import client_for, problem_fields
 
 LONDON = ZoneInfo("Europe/London")
 HELD = date(2026, 11, 20)
@@ -110,7 +110,7 @@ def test_the_app_gives_feedback_once_and_only_for_the_childs_own_review(
     body = json.dumps({"listened": "yes", "made_difference": "partly", "better": "More time"})
     assert client_for(other_child_user).post(url, body, content_type="application/json").status_code == 404
     bad = client_for(child_user).post(url, json.dumps({"listened": "sort of"}), content_type="application/json")
-    assert bad.status_code == 400 and "listened" in bad.json()
+    assert bad.status_code == 400 and "listened" in problem_fields(bad)
     assert client_for(child_user).post(url, body, content_type="application/json").status_code == 201
     assert ServiceFeedback.objects.get().channel == "app"
     assert client_for(child_user).post(url, body, content_type="application/json").status_code == 404  # answered

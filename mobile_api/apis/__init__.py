@@ -1,0 +1,1 @@
+"""API views by topic: each parses, authorises, calls one service and renders."""

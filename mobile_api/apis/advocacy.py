@@ -1,0 +1,99 @@
+"""Advocacy: a child asks for an advocate; an advocate sees the children assigned to them."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.services import access_log_record_many
+from feedback.models import Channel
+from mobile_api.apis.base import IDEMPOTENCY_KEY, Cursor, HeardListApi, IdCursor, caller
+from mobile_api.idempotency import idempotent
+from mobile_api.serializers import StrictSerializer
+from reviews.models import AdvocacyRequest, Child, Review
+from reviews.selectors import advocacy_requests_visible_to, children_visible_to
+from reviews.services import advocacy_request_make
+
+
+class AdvocacyRequestOutput(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="child_id")
+
+    class Meta:
+        model = AdvocacyRequest
+        fields = ["id", "child", "note", "created_at", "resolved_at", "outcome"]
+        read_only_fields = fields
+
+
+class AdvocacyRequestInput(StrictSerializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="What the child would like help with, if anything."
+    )
+
+
+class AdvocacyRequestListCreateApi(HeardListApi):
+    """A child's requests for an advocate (their IRO and managers see their children's), or ask for one."""
+
+    serializer_class = AdvocacyRequestOutput
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        return advocacy_requests_visible_to(caller(self.request))
+
+    @extend_schema(
+        request=AdvocacyRequestInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: AdvocacyRequestOutput,
+            200: OpenApiResponse(AdvocacyRequestOutput, description="Already asked: the open request."),
+            403: OpenApiResponse(description="Only a child asks for their own advocate."),
+        },
+        operation_id="advocacy_requests_create",
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = AdvocacyRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        child = children_visible_to(caller(request)).first() if caller(request).role == Role.CHILD else None
+        if child is None:
+            raise PermissionDenied("Only a child asks for their own advocate.")
+        advocacy, created = advocacy_request_make(
+            child=child, requested_by=caller(request), note=data.validated_data["note"], channel=Channel.APP
+        )
+        return Response(
+            AdvocacyRequestOutput(advocacy).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ChildOutput(serializers.ModelSerializer):
+    next_review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = ["id", "case_reference", "known_as", "next_review"]
+        read_only_fields = fields
+
+    def get_next_review(self, child: Child) -> str | None:
+        upcoming: list[Review] = getattr(child, "upcoming", [])
+        return upcoming[0].date.isoformat() if upcoming else None
+
+
+class ChildListApi(HeardListApi):
+    """The children the caller works with: an advocate's assigned children, an IRO's caseload, all for managers."""
+
+    serializer_class = ChildOutput
+    pagination_class = IdCursor
+
+    def get_queryset(self):
+        user = caller(self.request)
+        if user.role not in (Role.ADVOCATE, Role.IRO, Role.MANAGER):
+            return Child.objects.none()
+        upcoming = Review.objects.filter(held_on__isnull=True).order_by("due_by")
+        return children_visible_to(user).prefetch_related(Prefetch("reviews", queryset=upcoming, to_attr="upcoming"))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset) or []
+        access_log_record_many(user=caller(self.request), what="child record", records=[(c.pk, c) for c in page])
+        return page

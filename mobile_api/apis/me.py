@@ -1,0 +1,84 @@
+"""The signed-in person: who they are, and for a child their next review and their IRO."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import NotifyBy, Role, User
+from accounts.services import user_set_notify_by
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
+from mobile_api.serializers import StrictSerializer
+from reviews.selectors import children_visible_to, responsible_iro, upcoming_review
+
+
+class IROContact(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    how_to_contact = serializers.CharField()
+
+
+class NextReview(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField(help_text="The day it is booked for, or the last day the law allows.")
+    booked = serializers.BooleanField(help_text="Whether a day has been booked.")
+
+
+class MeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    name = serializers.CharField(help_text="The name Heard shows: a child's chosen name, or a staff member's.")
+    notify_by = serializers.ChoiceField(choices=NotifyBy.choices)
+    has_phone = serializers.BooleanField()
+    next_review = NextReview(allow_null=True, help_text="Children: their next review.")
+    iro = IROContact(allow_null=True, help_text="Children: their IRO, and how to reach them.")
+
+
+def _iro_contact(iro: User | None) -> dict | None:
+    if iro is None:
+        return None
+    return {
+        "name": iro.get_full_name() or iro.username,
+        "email": iro.email,
+        "how_to_contact": "Send a message in Heard: your IRO reads it before your review. "
+        "You can also email them, or ask your carer or social worker to put you in touch.",
+    }
+
+
+def me_data(user: User) -> dict:
+    """The profile the app shows; a child's includes their next review and their IRO."""
+    child = children_visible_to(user).first() if user.role == Role.CHILD else None
+    review = upcoming_review(child) if child else None
+    name = (child.known_as if child else "") or user.first_name or user.get_full_name() or user.username
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "role": user.role,
+        "name": name,
+        "notify_by": user.notify_by,
+        "has_phone": bool(user.phone),
+        "next_review": (
+            {"id": review.pk, "date": review.date, "booked": review.scheduled_for is not None} if review else None
+        ),
+        "iro": _iro_contact(responsible_iro(child)) if child else None,
+    }
+
+
+class MeInput(StrictSerializer):
+    notify_by = serializers.ChoiceField(choices=NotifyBy.choices, help_text="How to hear about replies.")
+
+
+class MeApi(HeardApi):
+    """Who is signed in; a child's next review and IRO; change how to hear about replies."""
+
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: MeOutput, 304: NOT_MODIFIED}, operation_id="me_get")
+    def get(self, request: Request) -> Response:
+        return Response(MeOutput(me_data(caller(request))).data)
+
+    @extend_schema(request=MeInput, responses={200: MeOutput}, operation_id="me_update")
+    def patch(self, request: Request) -> Response:
+        data = MeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_set_notify_by(user=caller(request), notify_by=data.validated_data["notify_by"])
+        return Response(MeOutput(me_data(caller(request))).data)

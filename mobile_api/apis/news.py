@@ -1,0 +1,41 @@
+""" "You said, we did": what children said and what the council did, published by the CiCC."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardListApi, caller
+from reporting.models import YouSaidWeDid
+
+
+class YouSaidWeDidOutput(serializers.ModelSerializer):
+    theme = serializers.CharField(source="theme.name")
+
+    class Meta:
+        model = YouSaidWeDid
+        fields = ["id", "theme", "period_start", "period_end", "you_said", "we_did", "published_at"]
+        read_only_fields = fields
+
+
+class PublishedCursor(CursorPagination):
+    ordering = ("-published_at", "-id")
+    page_size = 20
+
+
+class YouSaidWeDidListApi(HeardListApi):
+    """What the Children in Care Council has published, newest first: for children, the CiCC and managers."""
+
+    serializer_class = YouSaidWeDidOutput
+    pagination_class = PublishedCursor
+
+    def get_queryset(self):
+        if caller(self.request).role not in (Role.CHILD, Role.CICC, Role.MANAGER):
+            return YouSaidWeDid.objects.none()
+        return YouSaidWeDid.objects.select_related("theme")
+
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: YouSaidWeDidOutput(many=True), 304: NOT_MODIFIED})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,143 @@
+"""Staff: the IRO's inbox and the pre-review pack, under the same rules as their pages (and logged)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.services import access_log_record, access_log_record_many
+from consultations.selectors import review_get_for_pack, review_pack
+from feedback.selectors import iro_inbox, open_alerts_for
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
+from mobile_api.apis.statements import StatementOutput
+
+
+class ChildRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_reference = serializers.CharField()
+    known_as = serializers.CharField()
+
+
+class ReviewRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    booked = serializers.BooleanField()
+
+
+class InboxGroupOutput(serializers.Serializer):
+    child = ChildRef()
+    review = ReviewRef(allow_null=True)
+    unread = serializers.IntegerField()
+    statements = StatementOutput(many=True)
+
+
+class AlertOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    child = ChildRef()
+    raised_at = serializers.DateTimeField()
+    acknowledged = serializers.BooleanField()
+
+
+class InboxOutput(serializers.Serializer):
+    alerts = AlertOutput(many=True, help_text="Open safeguarding alerts, oldest first.")
+    groups = InboxGroupOutput(many=True, help_text="One per child, soonest review first.")
+
+
+def _child(child) -> dict:
+    return {"id": child.pk, "case_reference": child.case_reference, "known_as": child.known_as}
+
+
+def _review(review) -> dict | None:
+    return {"id": review.pk, "date": review.date, "booked": review.scheduled_for is not None} if review else None
+
+
+class InboxApi(HeardApi):
+    """The IRO's inbox: open alerts, then each child's upcoming review with the messages waiting for it."""
+
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: InboxOutput, 304: NOT_MODIFIED}, operation_id="inbox")
+    def get(self, request: Request) -> Response:
+        user = caller(request)
+        if user.role not in (Role.IRO, Role.MANAGER):
+            raise NotFound("No inbox for this account.")
+        groups = iro_inbox(user)
+        statements = [statement for group in groups for statement in group.statements]
+        access_log_record_many(user=user, what="statement", records=[(s.pk, s.child) for s in statements])
+        body = {
+            "alerts": [
+                {
+                    "id": alert.pk,
+                    "child": _child(alert.child),
+                    "raised_at": alert.raised_at,
+                    "acknowledged": alert.acknowledged_at is not None,
+                }
+                for alert in open_alerts_for(user)
+            ],
+            "groups": [
+                {
+                    "child": _child(group.child),
+                    "review": _review(group.review),
+                    "unread": group.unread_count,
+                    "statements": group.statements,
+                }
+                for group in groups
+            ],
+        }
+        return Response(InboxOutput(body).data)
+
+
+class AnswerOutput(serializers.Serializer):
+    question = serializers.CharField()
+    answer = serializers.CharField()
+    not_shared = serializers.BooleanField(help_text="The child asked for this not to be shared beyond the IRO.")
+
+
+class PackEntryOutput(serializers.Serializer):
+    audience = serializers.CharField()
+    from_child = serializers.BooleanField()
+    respondent = serializers.CharField(help_text="The child, or the contact's role and name.")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    entry_mode = serializers.CharField(allow_blank=True)
+    answers = AnswerOutput(many=True)
+
+
+class PackOutput(serializers.Serializer):
+    review = ReviewRef()
+    child = ChildRef()
+    child_age = serializers.IntegerField()
+    answered = PackEntryOutput(many=True)
+    waiting = PackEntryOutput(many=True, help_text="Invited, not yet answered.")
+    statements = StatementOutput(many=True, help_text="Messages since the last review.")
+
+
+def _entry(entry) -> dict:
+    invitation, response = entry.invitation, entry.response
+    contact = invitation.contact
+    return {
+        "audience": invitation.audience,
+        "from_child": contact is None,
+        "respondent": "The child" if contact is None else f"{contact.get_role_display()}: {contact.name}",
+        "submitted_at": response.submitted_at if response else None,
+        "entry_mode": response.entry_mode if response else "",
+        "answers": [{"question": r.question, "answer": r.answer, "not_shared": r.not_shared} for r in entry.rows],
+    }
+
+
+class ReviewPackApi(HeardApi):
+    """Everything the IRO should read before a review: every answer, who has not answered, messages since."""
+
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: PackOutput, 304: NOT_MODIFIED}, operation_id="pack")
+    def get(self, request: Request, review_id: int) -> Response:
+        review = review_get_for_pack(caller(request), review_id)
+        access_log_record(user=caller(request), what="pre-review pack", object_id=review.pk, child=review.child)
+        pack = review_pack(review)
+        body = {
+            "review": _review(review),
+            "child": _child(review.child),
+            "child_age": pack.child_age,
+            "answered": [_entry(entry) for entry in pack.answered],
+            "waiting": [_entry(entry) for entry in pack.waiting],
+            "statements": pack.statements,
+        }
+        return Response(PackOutput(body).data)

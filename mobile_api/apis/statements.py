@@ -1,0 +1,180 @@
+"""Statements: a child or advocate writes to the IRO; the IRO reads and replies."""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.services import access_log_record, access_log_record_many
+from feedback.models import Category, Channel, Statement
+from feedback.selectors import statement_get_for_user, statements_visible_to
+from feedback.services import statement_mark_read, statement_reply, statement_submit
+from mobile_api.apis.base import (
+    IDEMPOTENCY_KEY,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    Cursor,
+    HeardApi,
+    HeardListApi,
+    caller,
+)
+from mobile_api.idempotency import idempotent
+from mobile_api.serializers import StrictSerializer
+from reviews.selectors import child_get_for_user, children_visible_to
+
+
+class StatementOutput(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="child_id")
+    child_case_reference = serializers.CharField(source="child.case_reference")
+    read = serializers.BooleanField(source="is_read")
+    review_due_by = serializers.DateField(source="review.due_by", allow_null=True, default=None)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "child",
+            "child_case_reference",
+            "category",
+            "body",
+            "channel",
+            "on_behalf",
+            "consent_given",
+            "created_at",
+            "read",
+            "read_at",
+            "acknowledged_at",
+            "reply",
+            "replied_at",
+            "is_urgent",
+            "review_due_by",
+        ]
+        read_only_fields = fields
+
+
+class StatementInput(StrictSerializer):
+    child = serializers.IntegerField(
+        required=False, help_text="The child's id. Required for an advocate; a child leaves it out."
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    body = serializers.CharField(trim_whitespace=True)
+    consent_given = serializers.BooleanField(
+        required=False, default=False, help_text="Advocates: the child agreed to this being sent for them."
+    )
+    quote_consent = serializers.BooleanField(
+        required=False, default=False, help_text="Children: the council may quote these words, without my name."
+    )
+
+    def validate_body(self, value: str) -> str:
+        limit = settings.HEARD_STATEMENT_MAX_LENGTH
+        if len(value) > limit:
+            raise ValidationError(f"Please keep it under {limit} characters, or send it in parts.")
+        return value
+
+
+class StatementListCreateApi(HeardListApi):
+    """List the statements the caller may see, newest first, or send one."""
+
+    serializer_class = StatementOutput
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        return statements_visible_to(caller(self.request))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset) or []
+        access_log_record_many(user=caller(self.request), what="statement", records=[(s.pk, s.child) for s in page])
+        return page
+
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: StatementOutput(many=True), 304: NOT_MODIFIED})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=StatementInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: StatementOutput,
+            404: OpenApiResponse(description="No such child, or not one the caller may write for."),
+            409: OpenApiResponse(description="The Idempotency-Key was used for a different submission."),
+        },
+        operation_id="statements_create",
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = StatementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        child_id = data.validated_data.get("child")
+        if child_id is None:
+            if caller(request).role != Role.CHILD:
+                raise ValidationError({"child": "Say which child this is for."})
+            child = children_visible_to(caller(request)).first()
+            if child is None:
+                raise PermissionDenied("No care record is linked to this account.")
+        else:
+            child = child_get_for_user(caller(request), child_id)
+        statement, _ = statement_submit(
+            author=caller(request),
+            child=child,
+            category=data.validated_data["category"],
+            body=data.validated_data["body"],
+            channel=Channel.APP,
+            consent_given=data.validated_data["consent_given"],
+            quote_consent=data.validated_data["quote_consent"] and caller(request).role == Role.CHILD,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        statement = statement_get_for_user(caller(request), statement.pk)
+        return Response(StatementOutput(statement).data, status=status.HTTP_201_CREATED)
+
+
+class StatementDetailApi(HeardApi):
+    """One statement: the child polls it to see whether it was read and what the IRO replied."""
+
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: StatementOutput, 304: NOT_MODIFIED})
+    def get(self, request: Request, statement_id: int) -> Response:
+        statement = statement_get_for_user(caller(request), statement_id)
+        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
+        return Response(StatementOutput(statement).data)
+
+
+class StatementMarkReadApi(HeardApi):
+    """The child's IRO marks a statement read; the child then sees it was read."""
+
+    @extend_schema(
+        request=None,
+        responses={200: StatementOutput, 403: OpenApiResponse(description="Only the child's IRO marks it read.")},
+        operation_id="statements_mark_read",
+    )
+    def post(self, request: Request, statement_id: int) -> Response:
+        statement = statement_get_for_user(caller(request), statement_id)
+        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
+        if caller(request).role != Role.IRO:
+            raise PermissionDenied("Only the child's IRO can mark a statement read.")
+        statement = statement_mark_read(statement=statement, reader=caller(request))
+        return Response(StatementOutput(statement).data)
+
+
+class ReplyInput(StrictSerializer):
+    reply = serializers.CharField(help_text="A short reply the child will see (and be told about).")
+
+
+class StatementReplyApi(HeardApi):
+    """The child's IRO replies; the child is told by text or in the app, as they chose."""
+
+    @extend_schema(
+        request=ReplyInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: StatementOutput, 403: OpenApiResponse(description="Only the child's IRO replies.")},
+        operation_id="statements_reply",
+    )
+    @idempotent
+    def post(self, request: Request, statement_id: int) -> Response:
+        statement = statement_get_for_user(caller(request), statement_id)
+        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
+        data = ReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        statement = statement_reply(statement=statement, iro=caller(request), text=data.validated_data["reply"])
+        return Response(StatementOutput(statement_get_for_user(caller(request), statement.pk)).data)
