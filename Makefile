@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint validator-903
+.PHONY: install run test lint validator-903 schema
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ validator-903: .venv-903/bin/python
 .venv-903/bin/python:
 	$(PYTHON) -m venv .venv-903
 	.venv-903/bin/python -m pip install --quiet csc-validator-be-903==0.1.17
+
+# The API's OpenAPI description, committed; tests/api/test_openapi_schema.py fails when it and the code disagree.
+schema: install
+	$(PY) manage.py spectacular --validate --fail-on-warn --file mobile_api/openapi.yaml

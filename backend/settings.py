@@ -245,6 +245,7 @@ HEARD_API_THROTTLE_RATES = {
     "user": env_str("HEARD_API_RATE_PER_USER", "120/minute"),
     "address": env_str("HEARD_API_RATE_PER_ADDRESS", "600/minute"),
 }
+CSRF_FAILURE_VIEW = "backend.views.csrf_failure"
 HEARD_API_MAX_BODY_BYTES = env_int("HEARD_API_MAX_BODY_BYTES", 256 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Heard API",

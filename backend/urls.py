@@ -4,7 +4,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from backend import views
+from backend import converters, views
+
+converters.register()
 
 # The admin signs in through allauth too, so its two-step sign-in cannot be bypassed.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

@@ -66,3 +66,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
         return api_server_error(request)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A missing CSRF token: the API answers in its problem shape; pages get Django's page."""
+    if request.path.startswith("/api/"):
+        from mobile_api.errors import api_csrf_failure
+
+        return api_csrf_failure(request, reason)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)

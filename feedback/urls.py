@@ -11,12 +11,12 @@ urlpatterns = [
     path("my/messages/new/", views.statement_new, name="statement_new"),
     path("advocacy/", views.advocacy, name="advocacy"),
     path(
-        "advocacy/children/<int:child_id>/messages/new/", views.statement_new_on_behalf, name="statement_new_on_behalf"
+        "advocacy/children/<id:child_id>/messages/new/", views.statement_new_on_behalf, name="statement_new_on_behalf"
     ),
     path("inbox/", views.inbox, name="inbox"),
-    path("inbox/messages/<int:statement_id>/", views.statement_detail, name="statement_detail"),
-    path("inbox/alerts/<int:alert_id>/", views.alert_detail, name="alert_detail"),
+    path("inbox/messages/<id:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("inbox/alerts/<id:alert_id>/", views.alert_detail, name="alert_detail"),
     path("my/settings/", views.my_preferences, name="my_preferences"),
-    path("my/reviews/<int:review_id>/feedback/", views.my_review_feedback, name="my_review_feedback"),
+    path("my/reviews/<id:review_id>/feedback/", views.my_review_feedback, name="my_review_feedback"),
     path("f/<str:token>/", views.service_feedback_by_link, name="service_feedback_by_link"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException, ErrorDetail, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -94,9 +95,19 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+@csrf_exempt  # it changes nothing; a POST to a wrong path should hear "no such endpoint"
 def api_not_found(request: HttpRequest) -> JsonResponse:
     """A path under /api/ that matches no route answers as the API does."""
     return JsonResponse(problem(404, "No such endpoint."), status=404, content_type=PROBLEM_JSON)
+
+
+def api_csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """The web app's session needs its CSRF token on every change; say so in the API's shape."""
+    return JsonResponse(
+        problem(403, "Send the CSRF token (X-CSRFToken) with a signed-in browser session.", code="csrf_failed"),
+        status=403,
+        content_type=PROBLEM_JSON,
+    )
 
 
 def api_server_error(request: HttpRequest) -> JsonResponse:

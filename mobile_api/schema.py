@@ -45,6 +45,9 @@ class HeardAutoSchema(AutoSchema):
         statuses = dict(_ALWAYS)
         if self.method in ("POST", "PUT", "PATCH"):
             statuses.update(_WITH_BODY)
+        if any(parameter.get("in") == "query" for parameter in self._get_parameters()):
+            statuses[400] = "A query parameter is not valid; it is named in errors."
+            statuses[404] = "No such record, or a cursor that is not one Heard gave out."
         if "{" in self.path:
             statuses[404] = "No such record, or not one this account may see."
         return statuses

@@ -8,15 +8,15 @@ app_name = "reviews"
 
 urlpatterns = [
     path("manage/allocation/", views.allocation, name="allocation"),
-    path("manage/children/<int:child_id>/allocate/", views.child_allocate, name="child_allocate"),
+    path("manage/children/<id:child_id>/allocate/", views.child_allocate, name="child_allocate"),
     path("manage/absences/", views.absences, name="absences"),
     path("manage/response-times/", views.response_time_report, name="response_times"),
     path("my/advocate/", views.my_advocate, name="my_advocate"),
     path("manage/advocacy/", views.advocacy_requests, name="advocacy_requests"),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
-    path("inbox/reviews/<int:review_id>/summary/", views.review_summary, name="review_summary"),
-    path("inbox/reviews/<int:review_id>/record/", views.review_record, name="review_record"),
+    path("inbox/reviews/<id:review_id>/summary/", views.review_summary, name="review_summary"),
+    path("inbox/reviews/<id:review_id>/record/", views.review_record, name="review_record"),
     path("practice-alerts/", views.practice_alerts, name="practice_alerts"),
-    path("practice-alerts/children/<int:child_id>/new/", views.practice_alert_new, name="practice_alert_new"),
-    path("practice-alerts/<int:alert_id>/", views.practice_alert_detail, name="practice_alert_detail"),
+    path("practice-alerts/children/<id:child_id>/new/", views.practice_alert_new, name="practice_alert_new"),
+    path("practice-alerts/<id:alert_id>/", views.practice_alert_detail, name="practice_alert_detail"),
 ]

@@ -1,5 +1,6 @@
 """Shared fixtures: a small council with a child, their IRO, another IRO, an advocate and more."""
 
+import json
 from datetime import date
 
 import pytest
@@ -139,3 +140,26 @@ def problem_fields(response) -> dict[str, str]:
     assert body["status"] == response.status_code
     assert {"type", "title", "detail", "code"} <= set(body)
     return {error["field"]: error["detail"] for error in body.get("errors", [])}
+
+
+def app_token(username: str, password: str = "correct horse battery") -> str:
+    """Sign in as the app does (allauth headless, with TOTP for staff) and return the session token."""
+    from accounts.demo import current_totp_code
+
+    client = Client()
+    response = client.post(
+        "/_allauth/app/v1/auth/login",
+        json.dumps({"username": username, "password": password}),
+        content_type="application/json",
+    )
+    token = response.json()["meta"]["session_token"]
+    if response.status_code == 401:  # staff: the second step
+        response = client.post(
+            "/_allauth/app/v1/auth/2fa/authenticate",
+            json.dumps({"code": current_totp_code(TOTP_SECRET)}),
+            content_type="application/json",
+            headers={"X-Session-Token": token},
+        )
+        token = response.json()["meta"]["session_token"]
+    assert response.status_code == 200, response.content
+    return token

@@ -13,13 +13,16 @@ from feedback.models import Channel
 from mobile_api.apis.base import IDEMPOTENCY_KEY, Cursor, HeardListApi, IdCursor, caller
 from mobile_api.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
-from reviews.models import AdvocacyRequest, Child, Review
+from reviews.models import AdvocacyRequest, AdvocacyRequestOutcome, Child, Review
 from reviews.selectors import advocacy_requests_visible_to, children_visible_to
 from reviews.services import advocacy_request_make
 
 
 class AdvocacyRequestOutput(serializers.ModelSerializer):
     child = serializers.IntegerField(source="child_id")
+    outcome = serializers.ChoiceField(
+        choices=AdvocacyRequestOutcome.choices, allow_blank=True, help_text="Empty while the request is open."
+    )
 
     class Meta:
         model = AdvocacyRequest

@@ -8,6 +8,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -69,6 +70,22 @@ class Cursor(CursorPagination):
     page_size = 50
     max_page_size = 100
     page_size_query_param = "page_size"
+
+    def get_page_size(self, request) -> int:
+        """A page_size that is not a whole number from 1 to 100 is an error, not silently ignored."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        if len(values) > 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: f"Use a whole number from 1 to {self.max_page_size}."})
+        return int(values[0])
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+        return parameters
 
 
 class IdCursor(Cursor):

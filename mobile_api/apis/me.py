@@ -66,7 +66,9 @@ def me_data(user: User) -> dict:
 
 
 class MeInput(StrictSerializer):
-    notify_by = serializers.ChoiceField(choices=NotifyBy.choices, help_text="How to hear about replies.")
+    notify_by = serializers.ChoiceField(
+        choices=NotifyBy.choices, required=False, help_text="How to hear about replies: by text or in the app only."
+    )
 
 
 class MeApi(HeardApi):
@@ -80,5 +82,6 @@ class MeApi(HeardApi):
     def patch(self, request: Request) -> Response:
         data = MeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user_set_notify_by(user=caller(request), notify_by=data.validated_data["notify_by"])
+        if "notify_by" in data.validated_data:
+            user_set_notify_by(user=caller(request), notify_by=data.validated_data["notify_by"])
         return Response(MeOutput(me_data(caller(request))).data)

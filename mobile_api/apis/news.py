@@ -2,12 +2,11 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
-from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardListApi, caller
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, Cursor, HeardListApi, caller
 from reporting.models import YouSaidWeDid
 
 
@@ -20,9 +19,8 @@ class YouSaidWeDidOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublishedCursor(CursorPagination):
+class PublishedCursor(Cursor):
     ordering = ("-published_at", "-id")
-    page_size = 20
 
 
 class YouSaidWeDidListApi(HeardListApi):

@@ -1,7 +1,8 @@
 """Reports as JSON: every row with its count, percentage and base. Managers; an IRO their caseload."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,10 +37,10 @@ class ReportApi(HeardApi):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: this reporting year)"),
-            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD, inclusive"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: this reporting year)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive"),
         ],
-        responses={200: ReportOutput},
+        responses={200: ReportOutput, 404: OpenApiResponse(description="No such report, or not for this account.")},
         operation_id="reports_get",
     )
     def get(self, request: Request, name: str) -> Response:

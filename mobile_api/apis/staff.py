@@ -1,6 +1,6 @@
 """Staff: the IRO's inbox and the pre-review pack, under the same rules as their pages (and logged)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -56,7 +56,11 @@ def _review(review) -> dict | None:
 class InboxApi(HeardApi):
     """The IRO's inbox: open alerts, then each child's upcoming review with the messages waiting for it."""
 
-    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: InboxOutput, 304: NOT_MODIFIED}, operation_id="inbox")
+    @extend_schema(
+        parameters=[IF_NONE_MATCH],
+        responses={200: InboxOutput, 304: NOT_MODIFIED, 404: OpenApiResponse(description="Not staff: no inbox.")},
+        operation_id="inbox",
+    )
     def get(self, request: Request) -> Response:
         user = caller(request)
         if user.role not in (Role.IRO, Role.MANAGER):
