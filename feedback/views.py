@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -118,10 +119,29 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         statement = _submit_from_form(request, form, child) if form.is_valid() else None
         if statement is not None:
             _tell_child_what_happens_next(request, statement)
+            if request.headers.get("X-Requested-With") == "fetch":
+                # The web app posted it (static/heard/app.js): it goes to the same page itself.
+                return JsonResponse({"next": reverse("feedback:my_statements")})
             return redirect("feedback:my_statements")
     else:
         form = StatementForm(initial={"idempotency_key": uuid.uuid4().hex})
-    return render(request, "feedback/statement_form.html", {"form": form, "child": child})
+    return render(
+        request, "feedback/statement_form.html", {"form": form, "child": child, "outbox_text": _outbox_text()}
+    )
+
+
+def _outbox_text() -> dict[str, str]:
+    """What the web app says about messages kept on the phone (static/heard/app.js), in the child's language."""
+    return {
+        "waiting_one": _("No signal: your message is saved on this phone. It will be sent when you are back online."),
+        "waiting_many": _(
+            "No signal: %s messages are saved on this phone. They will be sent when you are back online."
+        ),
+        "sent": _("Your message was sent to your IRO."),
+        "problem": _("A message saved on this phone could not be sent:"),
+        "incomplete": _("Choose what it is about and write your message first."),
+        "sign_out": _("A message is still waiting to be sent. If you sign out now it will be deleted from this phone."),
+    }
 
 
 @login_required

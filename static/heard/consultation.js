@@ -18,18 +18,77 @@
   if (!form || !("fetch" in window)) return;
   var status = form.querySelector(".save-status");
   var timer = null;
+  // With no signal the answers are kept on the phone, and saved to Heard once it is back online.
+  var LOCAL = "heard.form." + window.location.pathname;
+
+  function say(words) { if (status) status.textContent = words; }
+
+  function snapshot() {
+    var entries = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") entries.push([name, value]);
+    });
+    return entries;
+  }
+
+  function keepOnThePhone() {
+    try {
+      localStorage.setItem(LOCAL, JSON.stringify({ saved_at: new Date().toISOString(), entries: snapshot() }));
+      say(form.getAttribute("data-kept") || "Saved on this phone");
+    } catch (e) {
+      say("Not saved: check your connection");
+    }
+  }
+
+  function restore(entries) {
+    var names = {};
+    entries.forEach(function (pair) { names[pair[0]] = true; });
+    Object.keys(names).forEach(function (name) {
+      form.querySelectorAll("[name='" + name + "']").forEach(function (field) {
+        if (field.type === "checkbox" || field.type === "radio") field.checked = false;
+      });
+    });
+    entries.forEach(function (pair) {
+      form.querySelectorAll("[name='" + pair[0] + "']").forEach(function (field) {
+        if (field.type === "checkbox" || field.type === "radio") {
+          if (field.value === pair[1]) field.checked = true;
+        } else if (field.type !== "hidden") {
+          field.value = pair[1];
+        }
+      });
+    });
+  }
 
   function save() {
+    if (!navigator.onLine) return keepOnThePhone();
     var data = new FormData(form);
     data.set("action", "save");
     fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.json(); })
-      .then(function (result) { if (status) status.textContent = result.saved ? "Saved" : "Not saved yet"; })
-      .catch(function () { if (status) status.textContent = "Not saved: check your connection"; });
+      .then(function (result) {
+        if (result.saved) localStorage.removeItem(LOCAL);
+        say(result.saved ? "Saved" : "Not saved yet");
+      })
+      .catch(keepOnThePhone);
+  }
+
+  var kept = null;
+  try { kept = JSON.parse(localStorage.getItem(LOCAL) || "null"); } catch (e) { kept = null; }
+  if (kept && kept.entries) {
+    restore(kept.entries);
+    save();
   }
 
   form.addEventListener("change", function () {
     clearTimeout(timer);
     timer = setTimeout(save, 800);
+  });
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine) return;
+    event.preventDefault();  // no signal: keep the answers; the child sends them once back online
+    keepOnThePhone();
+  });
+  window.addEventListener("online", function () {
+    if (localStorage.getItem(LOCAL)) save();
   });
 })();

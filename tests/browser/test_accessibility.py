@@ -78,6 +78,9 @@ def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_
         client.get(reverse("feedback:my_preferences")),
         client.get(reverse("consultations:mine")),
         client.get(reverse("reviews:my_reviews")),
+        client.get(reverse("reviews:my_advocate")),
+        client.post(reverse("reviews:my_advocate"), {"note": "x" * 1001}),
+        client.get(reverse("reporting:you_said_we_did")),
         Client().get(reverse("account_login")),
         Client().get(reverse("consultations:by_link", args=["not-a-real-link"])),
     ]
