@@ -1,0 +1,154 @@
+"""Every API operation in the schema, as every role: the expected status, and no one else's words."""
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+import yaml
+from django.test import Client
+from django.utils import timezone
+
+from consultations.models import Invitation
+from consultations.services import forms_sync_from_files, invitations_create_for_review
+from feedback.services import statement_submit
+from reviews.models import Review
+from reviews.services import review_record_held
+from tests.conftest import app_token
+
+SCHEMA = yaml.safe_load((Path(__file__).resolve().parents[2] / "mobile_api" / "openapi.yaml").read_text())
+OPERATIONS = sorted(f"{method.upper()} {path}" for path, ops in SCHEMA["paths"].items() for method in ops)
+ROLES = ["anonymous", "child_user", "other_child_user", "advocate", "other_advocate", "iro", "other_iro", "manager"]
+ROLES += ["cicc"]
+ALICE_WORDS = "Only Alice, her IRO and managers may read this."
+BOB_WORDS = "Only Bob, his IRO and managers may read this."
+
+ALL = dict.fromkeys(ROLES, 200) | {"anonymous": 401}
+ONLY_ALICE_FILLS = {**dict.fromkeys(ROLES, 404), "anonymous": 401, "child_user": 200, "advocate": 200, "iro": 200}
+STAFF_404 = {**dict.fromkeys(ROLES, 404), "anonymous": 401}
+
+# The expected status of each operation for each role. A new operation fails the test until it is here.
+EXPECTED = {
+    "GET /api/v1/advocacy-requests/": ALL,
+    "POST /api/v1/advocacy-requests/": {
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": 401,
+        "child_user": 201,
+        "other_child_user": 201,
+    },
+    "GET /api/v1/children/": ALL,
+    "GET /api/v1/consultations/": ALL,
+    "GET /api/v1/consultations/{invitation_id}/": ONLY_ALICE_FILLS,
+    "PUT /api/v1/consultations/{invitation_id}/draft/": ONLY_ALICE_FILLS,
+    "POST /api/v1/consultations/{invitation_id}/submit/": ONLY_ALICE_FILLS
+    | {"child_user": 201, "advocate": 201, "iro": 201},
+    "GET /api/v1/inbox/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200},
+    "GET /api/v1/me/": ALL,
+    "PATCH /api/v1/me/": ALL,
+    "GET /api/v1/reports/{name}/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200},
+    "GET /api/v1/reviews/": ALL,
+    "POST /api/v1/reviews/{review_id}/feedback/": STAFF_404 | {"child_user": 201},
+    "GET /api/v1/reviews/{review_id}/pack/": STAFF_404 | {"iro": 200, "manager": 200},
+    "GET /api/v1/statements/": ALL,
+    "POST /api/v1/statements/": {
+        "anonymous": 401,
+        "child_user": 201,
+        "other_child_user": 404,  # naming Alice: not a child Bob may see
+        "advocate": 201,
+        "other_advocate": 404,
+        "iro": 403,
+        "other_iro": 404,
+        "manager": 403,
+        "cicc": 404,
+    },
+    "GET /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
+    "POST /api/v1/statements/{statement_id}/read/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
+    "POST /api/v1/statements/{statement_id}/reply/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
+    "GET /api/v1/you-said-we-did/": ALL,
+}
+
+# Who may see Alice's words, and Bob's, anywhere at all.
+MAY_SEE_ALICE = {"child_user", "iro", "manager"}
+MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
+
+
+@pytest.fixture
+def world(request, child, other_child, child_user, other_child_user, iro, django_capture_on_commit_callbacks):
+    # Alice's first review is held (so she is asked for feedback); her next one has its forms out.
+    held = Review.objects.get(child=child, held_on__isnull=True)
+    with (
+        time_machine.travel(datetime(2026, 11, 20, 15, tzinfo=ZoneInfo("Europe/London"))),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        review_record_held(review=held, held_on=date(2026, 11, 20), late_reason="late", attended=True, views="spoke")
+    forms_sync_from_files()
+    review = Review.objects.get(child=child, held_on__isnull=True)
+    review.scheduled_for = timezone.localdate() + timedelta(days=14)
+    review.save()
+    invitations_create_for_review(review=review)
+    alice_words, _ = statement_submit(
+        author=child_user, child=child, category="school", body=ALICE_WORDS, channel="app"
+    )
+    statement_submit(author=other_child_user, child=other_child, category="school", body=BOB_WORDS, channel="app")
+    return {
+        "users": {role: (None if role == "anonymous" else request.getfixturevalue(role)) for role in ROLES},
+        "child": child,
+        "statement": alice_words,
+        "invitation": Invitation.objects.get(review=review, contact__isnull=True),
+        "review": review,
+        "held": held,
+    }
+
+
+def _request(operation: str, world: dict, role: str):
+    method, path = operation.split(" ")
+    url = (
+        path.replace("{invitation_id}", str(world["invitation"].pk))
+        .replace("{statement_id}", str(world["statement"].pk))
+        .replace("{name}", "participation")
+        .replace("{review_id}", str(world["held" if "feedback" in path else "review"].pk))
+    )
+    staff_fill = {"entry_mode": "helped", "consent_given": True} if role != "child_user" else {}
+    bodies = {
+        "POST /api/v1/advocacy-requests/": {"note": "please"},
+        "PUT /api/v1/consultations/{invitation_id}/draft/": {"answers": {"home_comment": "x"}, **staff_fill},
+        "POST /api/v1/consultations/{invitation_id}/submit/": {"answers": {"home_feeling": "ok"}, **staff_fill},
+        "PATCH /api/v1/me/": {"notify_by": "app"},
+        "POST /api/v1/reviews/{review_id}/feedback/": {"listened": "yes", "made_difference": "yes"},
+        "POST /api/v1/statements/": {
+            "category": "school",
+            "body": "hello",
+            "child": world["child"].pk,
+            "consent_given": True,
+        },
+        "POST /api/v1/statements/{statement_id}/reply/": {"reply": "Thank you"},
+    }
+    if operation == "POST /api/v1/statements/" and role == "child_user":
+        bodies[operation].pop("child")
+    return method.lower(), url, bodies.get(operation)
+
+
+def test_every_operation_in_the_schema_has_expectations():
+    assert set(OPERATIONS) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_each_operation_answers_each_role_as_expected_and_leaks_nothing(world, operation, role):
+    method, url, body = _request(operation, world, role)
+    user = world["users"][role]
+    headers = {"X-Session-Token": app_token(user.username)} if user else {}
+    client = Client(headers=headers)
+    response = (
+        getattr(client, method)(url, json.dumps(body), content_type="application/json")
+        if body is not None
+        else getattr(client, method)(url)
+    )
+    assert response.status_code == EXPECTED[operation][role], response.content
+    content = response.content.decode()
+    if role not in MAY_SEE_ALICE:
+        assert ALICE_WORDS not in content
+    if role not in MAY_SEE_BOB:
+        assert BOB_WORDS not in content
