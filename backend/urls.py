@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("mobile_api.urls")),
     path("sms/", include("sms.urls")),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("feedback.urls")),
     path("", include("reviews.urls")),
     path("", include("consultations.urls")),

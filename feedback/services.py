@@ -163,6 +163,43 @@ def _is_responsible_iro(statement: Statement, user: User) -> bool:
     return iro is not None and iro.pk == user.pk
 
 
+def statement_withdraw(*, statement: Statement, child_user: User) -> None:
+    """A child takes back a message their IRO has not read yet: it is deleted, words and all.
+
+    The safeguarding exception: a message that raised an alert stays, so someone checks the
+    child is safe (ICO Children's code, standard 1; Working Together to Safeguard Children 2023).
+    """
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().filter(pk=statement.pk, child__user=child_user).first()
+        if locked is None or child_user.role != Role.CHILD:
+            raise PermissionDenied("Only the child who sent a message can take it back.")
+        if locked.on_behalf:
+            raise PermissionDenied("Ask your advocate: they sent this one for you.")
+        if hasattr(locked, "alert"):
+            raise ValidationError(
+                {
+                    "statement": _(
+                        "Because you told us you might not be safe, someone needs to check on you, "
+                        "so this message stays."
+                    )
+                }
+            )
+        if locked.read_at is not None:
+            raise ValidationError(
+                {"statement": _("Your IRO has already read this message, so it can't be taken back.")}
+            )
+        routed_to, statement_id = locked.routed_to_id, locked.pk
+        locked.delete()
+        if routed_to is not None:
+            transaction.on_commit(lambda: _statement_withdrawn(routed_to, statement_id), robust=True)
+
+
+def _statement_withdrawn(iro_id: int, statement_id: int) -> None:
+    from feedback.notifications import push_inbox_event
+
+    push_inbox_event(iro_id, "withdrawn", statement_id)
+
+
 @transaction.atomic
 def statement_mark_read(*, statement: Statement, reader: User) -> Statement:
     """Record the first read by the child's IRO (or their cover), which the child then sees."""

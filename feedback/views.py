@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,6 +45,7 @@ from feedback.services import (
     statement_mark_read,
     statement_reply,
     statement_submit,
+    statement_withdraw,
 )
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
@@ -142,6 +143,23 @@ def _outbox_text() -> dict[str, str]:
         "incomplete": _("Choose what it is about and write your message first."),
         "sign_out": _("A message is still waiting to be sent. If you sign out now it will be deleted from this phone."),
     }
+
+
+@login_required
+@require_http_methods(["POST"])
+def statement_withdraw_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """A child takes back a message their IRO has not read yet."""
+    require_role(request, Role.CHILD)
+    statement = statement_get_for_user(request.user, statement_id)
+    try:
+        statement_withdraw(statement=statement, child_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your message was taken back and deleted. Your IRO won't see it."))
+    return redirect("feedback:my_statements")
 
 
 @login_required

@@ -1,7 +1,9 @@
 """API routes: /api/v1/ for the app, the OpenAPI schema and its docs; anything else under /api/ is a 404 problem."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mobile_api.apis import advocacy, consultations, me, news, reports, reviews, staff, statements
 from mobile_api.apis.base import conditional
@@ -9,6 +11,7 @@ from mobile_api.errors import api_not_found
 
 urlpatterns = [
     path("v1/me/", conditional(me.MeApi.as_view()), name="v1-me"),
+    path("v1/me/data/", me.MyDataApi.as_view(), name="v1-me-data"),
     path("v1/statements/", conditional(statements.StatementListCreateApi.as_view()), name="v1-statements"),
     path(
         "v1/statements/<id:statement_id>/",
@@ -42,6 +45,12 @@ urlpatterns = [
     path("v1/inbox/", conditional(staff.InboxApi.as_view()), name="v1-inbox"),
     path("v1/reports/<slug:name>/", reports.ReportApi.as_view(), name="v1-report"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file, so the page needs no inline script;
+    # Swagger UI does add its own <style> element, so this one page allows inline styles (never scripts).
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     re_path(r"^", api_not_found),
 ]

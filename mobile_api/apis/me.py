@@ -1,12 +1,14 @@
 """The signed-in person: who they are, and for a child their next review and their IRO."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import NotifyBy, Role, User
 from accounts.services import user_set_notify_by
+from accounts.subject_access import subject_access_for_child
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import children_visible_to, responsible_iro, upcoming_review
@@ -85,3 +87,19 @@ class MeApi(HeardApi):
         if "notify_by" in data.validated_data:
             user_set_notify_by(user=caller(request), notify_by=data.validated_data["notify_by"])
         return Response(MeOutput(me_data(caller(request))).data)
+
+
+class MyDataApi(HeardApi):
+    """A child's copy of everything they have told Heard (subject access), as the web page offers."""
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(description="Messages, forms, feedback, advocacy requests, review summaries."),
+            404: OpenApiResponse(description="Not a child's account: there is nothing of theirs to give."),
+        },
+        operation_id="me_data",
+    )
+    def get(self, request: Request) -> Response:
+        if caller(request).role != Role.CHILD:
+            raise NotFound("Only a child's own words are kept here.")
+        return Response(subject_access_for_child(caller(request)))

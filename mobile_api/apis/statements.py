@@ -11,7 +11,7 @@ from accounts.models import Role
 from accounts.services import access_log_record, access_log_record_many
 from feedback.models import Category, Channel, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
-from feedback.services import statement_mark_read, statement_reply, statement_submit
+from feedback.services import statement_mark_read, statement_reply, statement_submit, statement_withdraw
 from mobile_api.apis.base import (
     IDEMPOTENCY_KEY,
     IF_NONE_MATCH,
@@ -131,13 +131,26 @@ class StatementListCreateApi(HeardListApi):
 
 
 class StatementDetailApi(HeardApi):
-    """One statement: the child polls it to see whether it was read and what the IRO replied."""
+    """One statement: the child polls it to see whether it was read and what the IRO replied, or takes it back."""
 
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: StatementOutput, 304: NOT_MODIFIED})
     def get(self, request: Request, statement_id: int) -> Response:
         statement = statement_get_for_user(caller(request), statement_id)
         access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
         return Response(StatementOutput(statement).data)
+
+    @extend_schema(
+        responses={
+            204: None,
+            400: OpenApiResponse(description="Already read, or it raised a safeguarding alert: it stays."),
+            403: OpenApiResponse(description="Only the child who sent it takes it back."),
+        },
+        operation_id="statements_withdraw",
+    )
+    def delete(self, request: Request, statement_id: int) -> Response:
+        statement = statement_get_for_user(caller(request), statement_id)
+        statement_withdraw(statement=statement, child_user=caller(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class StatementMarkReadApi(HeardApi):

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def _wait_for(condition, timeout: float = 15.0) -> None:
+    # Polled from here: Playwright's wait_for_function evaluates strings, which the page's CSP forbids.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -35,7 +36,7 @@ def test_offline_message_is_kept_on_the_phone_and_arrives_once_back_online(
     context, page = _child_page(browser, live_asgi_server, child_user)
     page.goto(f"{live_asgi_server}/my/messages/new/")
     # The service worker takes charge of the page, so the form opens again with no signal.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    _wait_for(lambda: page.evaluate("() => navigator.serviceWorker.controller !== null"))
     page.reload()
 
     context.set_offline(True)
@@ -53,7 +54,7 @@ def test_offline_message_is_kept_on_the_phone_and_arrives_once_back_online(
 
     context.set_offline(False)  # the browser fires "online"; the outbox sends through the API
     _wait_for(lambda: Statement.objects.count() == 1)
-    page.wait_for_function("localStorage.getItem('heard.outbox.v1') === null")
+    _wait_for(lambda: page.evaluate("() => localStorage.getItem('heard.outbox.v1') === null"))
     statement = Statement.objects.get()
     assert (statement.child, statement.channel, statement.category) == (child, "app", "school")
     assert statement.body == "Can I do my homework club on Thursdays?"
@@ -62,7 +63,7 @@ def test_offline_message_is_kept_on_the_phone_and_arrives_once_back_online(
     # The answer was lost on the way back and the phone sends the same message again: still stored once.
     page.evaluate("items => localStorage.setItem('heard.outbox.v1', JSON.stringify(items))", kept)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("localStorage.getItem('heard.outbox.v1') === null")
+    _wait_for(lambda: page.evaluate("() => localStorage.getItem('heard.outbox.v1') === null"))
     assert Statement.objects.count() == 1
     context.close()
 
@@ -124,6 +125,6 @@ def test_consultation_answers_written_offline_are_kept_and_saved_when_back_onlin
 
     context.set_offline(False)
     _wait_for(lambda: FormResponse.objects.filter(answers__home_comment="More time with my sister").exists())
-    page.wait_for_function("Object.keys(localStorage).every(k => !k.startsWith('heard.form.'))")
+    _wait_for(lambda: page.evaluate("() => Object.keys(localStorage).every(k => !k.startsWith('heard.form.'))"))
     assert FormResponse.objects.get().submitted_at is None  # a draft: the child still chooses when to send
     context.close()
