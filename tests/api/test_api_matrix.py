@@ -11,17 +11,18 @@ import yaml
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import IROContract, Role
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.services import statement_submit
 from reviews.models import Review
-from reviews.services import review_record_held
-from tests.conftest import app_token
+from reviews.services import iro_allocate, review_record_held
+from tests.conftest import app_token, make_user
 
 SCHEMA = yaml.safe_load((Path(__file__).resolve().parents[2] / "mobile_api" / "openapi.yaml").read_text())
 OPERATIONS = sorted(f"{method.upper()} {path}" for path, ops in SCHEMA["paths"].items() for method in ops)
 ROLES = ["anonymous", "child_user", "other_child_user", "advocate", "other_advocate", "iro", "other_iro", "manager"]
-ROLES += ["cicc"]
+ROLES += ["cicc", "former_iro"]  # former_iro: a sessional IRO whose allocation to Alice has ended
 ALICE_WORDS = "Only Alice, her IRO and managers may read this."
 BOB_WORDS = "Only Bob, his IRO and managers may read this."
 
@@ -71,6 +72,10 @@ EXPECTED = {
     "GET /api/v1/you-said-we-did/": ALL,
 }
 
+# A former sessional IRO of Alice's is, to the API, any IRO who is not hers.
+for expected in EXPECTED.values():
+    expected["former_iro"] = expected["other_iro"]
+
 # Who may see Alice's words, and Bob's, anywhere at all.
 MAY_SEE_ALICE = {"child_user", "iro", "manager"}
 MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
@@ -78,6 +83,9 @@ MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
 
 @pytest.fixture
 def world(request, child, other_child, child_user, other_child_user, iro, django_capture_on_commit_callbacks):
+    former = make_user("casey", Role.IRO, iro_contract=IROContract.SESSIONAL)
+    iro_allocate(child=child, iro=former, allocated_on=date(2025, 10, 1))
+    iro_allocate(child=child, iro=iro, allocated_on=date(2025, 11, 3))
     # Alice's first review is held (so she is asked for feedback); her next one has its forms out.
     held = Review.objects.get(child=child, held_on__isnull=True)
     with (
@@ -95,7 +103,12 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     )
     statement_submit(author=other_child_user, child=other_child, category="school", body=BOB_WORDS, channel="app")
     return {
-        "users": {role: (None if role == "anonymous" else request.getfixturevalue(role)) for role in ROLES},
+        "users": {
+            role: {"anonymous": None, "former_iro": former}.get(role) or request.getfixturevalue(role)
+            for role in ROLES
+            if role != "anonymous"
+        }
+        | {"anonymous": None},
         "child": child,
         "statement": alice_words,
         "invitation": Invitation.objects.get(review=review, contact__isnull=True),
