@@ -213,6 +213,17 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
 # Six digits: easy to type from a text, and phones offer to fill them in. Three tries, 5 minutes.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-in is rate limited (allauth, on the shared cache): per address, and per account or phone
+# number, so a password cannot be guessed and a phone cannot be flooded with codes (which cost money).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "10/m/ip,3/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "signup": "20/m/ip",
+}
+# allauth.usersessions: each person can see where they are signed in and sign out elsewhere.
+USERSESSIONS_TRACK_ACTIVITY = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
