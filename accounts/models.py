@@ -156,6 +156,11 @@ class AccessLogQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The access log cannot be deleted from.")
 
+    def expire_before(self, cutoff) -> int:
+        """The one way entries leave: the retention job, once they are older than the council's period."""
+        deleted, _ = models.QuerySet.delete(self.filter(at__lt=cutoff))
+        return deleted
+
 
 class AccessLogEntry(models.Model):
     """One staff read or export of a child's words or records: who, what, when, and why if given."""

@@ -106,7 +106,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -183,6 +182,7 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
     "escalate-safeguarding-alerts": {"task": "feedback.tasks.escalate_due_alerts", "schedule": 60.0},
     "consultation-invitations": {"task": "consultations.tasks.send_due_invitations", "schedule": 3600.0},
+    "retention": {"task": "backend.tasks.apply_retention", "schedule": 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -223,7 +223,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 # allauth.usersessions: each person can see where they are signed in and sign out elsewhere.
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at sign-in; tracking every request's activity would cost a write per request.
+USERSESSIONS_TRACK_ACTIVITY = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
@@ -375,6 +376,17 @@ if not HEARD_SECURE:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Statutory and council settings (see reviews/statutory.py for the rules they feed).
+# Retention, in days (backend/retention.py says why). The council sets its own periods.
+HEARD_RETENTION_DAYS = {
+    "childrens_words": env_int("HEARD_RETAIN_CHILDRENS_WORDS_DAYS", 6 * 365),
+    "words_after_leaving_care": env_int("HEARD_RETAIN_WORDS_AFTER_LEAVING_CARE_DAYS", 365),
+    "text_messages": env_int("HEARD_RETAIN_TEXT_MESSAGES_DAYS", 90),
+    "idempotency_keys": env_int("HEARD_RETAIN_IDEMPOTENCY_KEYS_DAYS", 7),
+    "access_log": env_int("HEARD_RETAIN_ACCESS_LOG_DAYS", 7 * 365),
+    "exports": env_int("HEARD_RETAIN_EXPORTS_DAYS", 30),
+}
+# Files exported on the server (SSDA903 and the like) are written here and removed after retention.
+HEARD_EXPORTS_DIR = Path(os.environ.get("HEARD_EXPORTS_DIR", VAR_DIR / "exports"))
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)
 # Working days before a review that consultation invitations go out (the council's setting).
 HEARD_CONSULTATION_LEAD_WORKING_DAYS = env_int("HEARD_CONSULTATION_LEAD_WORKING_DAYS", 10)

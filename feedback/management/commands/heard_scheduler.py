@@ -5,12 +5,16 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from backend.retention import retention_apply
 from consultations.services import invitations_due
 from feedback.services import alerts_escalate_due, alerts_follow_cover
 
 
 class Command(BaseCommand):
-    help = "Send due consultation invitations, move alerts to cover and escalate overdue ones, every minute."
+    help = (
+        "Send due consultation invitations, move alerts to cover and escalate overdue ones, every minute; "
+        "remove what is past retention."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run the jobs once and stop.")
@@ -24,6 +28,9 @@ class Command(BaseCommand):
             escalated = alerts_escalate_due()
             if escalated:
                 self.stdout.write(f"Escalated {escalated} safeguarding alert(s).")
+            removed = retention_apply().removed
+            if any(removed.values()):
+                self.stdout.write("Retention: " + ", ".join(f"{n} {what}" for what, n in removed.items() if n))
             if options["once"]:
                 return
             time.sleep(options["interval"])

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.ssda903 import write_reviews_csv
@@ -12,10 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--year", type=int, required=True, help="The collection year, e.g. 2025 for 2024-25.")
-        parser.add_argument("--out", required=True, help="The folder to write into.")
+        parser.add_argument(
+            "--out",
+            default=None,
+            help="The folder to write into (default: HEARD_EXPORTS_DIR, where retention removes old files).",
+        )
 
     def handle(self, *args, **options) -> None:
         if not 2000 <= options["year"] <= 2100:
             raise CommandError("--year is the year the collection ends in, like 2025.")
-        path = write_reviews_csv(options["year"], Path(options["out"]))
+        folder = Path(options["out"] or settings.HEARD_EXPORTS_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = write_reviews_csv(options["year"], folder)
         self.stdout.write(f"Wrote {path}")
