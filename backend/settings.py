@@ -160,9 +160,11 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "backend.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "heard",
+            # Give up on an unreachable Redis in half a second, so a request is not held up by it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -176,6 +178,10 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a task waits at most about a second for the broker; if it is down, the work is picked
+# up later from the database (feedback.notifications.notifications_catch_up, sms_pending_requeue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
@@ -183,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-safeguarding-alerts": {"task": "feedback.tasks.escalate_due_alerts", "schedule": 60.0},
     "consultation-invitations": {"task": "consultations.tasks.send_due_invitations", "schedule": 3600.0},
     "retention": {"task": "backend.tasks.apply_retention", "schedule": 3600.0},
+    "catch-up": {"task": "feedback.tasks.catch_up", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,5 +1,7 @@
 """Site-wide pages: the home page that sends each person to their place, and the health check."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -60,11 +62,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A 500: the API answers in its problem shape; pages get the plain server-error page."""
-    if request.path.startswith("/api/"):
-        from mobile_api.errors import api_server_error
+    """A 500, or a 503 when the database is unreachable (retryable); the API answers in its problem shape."""
+    from mobile_api.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, api_server_error, api_unavailable
 
-        return api_server_error(request)
+    # Django calls this while handling the exception, so it is still the one in hand.
+    database_down = isinstance(sys.exc_info()[1], DATABASE_DOWN)
+    if request.path.startswith("/api/"):
+        return api_unavailable(request) if database_down else api_server_error(request)
+    if database_down:
+        response = HttpResponse(
+            "Heard is busy for a moment. Please go back and send it again in a minute.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return defaults.server_error(request)
 
 

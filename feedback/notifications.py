@@ -5,6 +5,8 @@ and where, and the page shows it through the usual access checks.
 """
 
 import logging
+from datetime import datetime, timedelta
+from typing import cast
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.models import NotifyBy, User
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
@@ -28,31 +31,80 @@ def inbox_group_name(user_id: int) -> str:
 
 
 def push_inbox_event(user_id: int, kind: str, object_id: int) -> None:
-    """Send a live event to one staff member's open inbox pages (ids only)."""
+    """Send a live event to one staff member's open inbox pages (ids only); best effort.
+
+    The inbox page shows everything when it is next opened, and email is the notice that must
+    arrive, so a channel layer that is down (Redis) is logged, not raised.
+    """
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(
             inbox_group_name(user_id), {"type": "inbox.event", "kind": kind, "id": object_id}
         )
+    except (OSError, RedisError) as exc:
+        logger.warning("Live inbox event not sent (%s): %s", kind, exc)
 
 
-def statement_arrived(*, statement_id: int) -> None:
-    """Push a live event to the routed IRO's inbox and email them a link (no child's words)."""
-    statement = Statement.objects.select_related("routed_to").filter(pk=statement_id).first()
-    if statement is None or statement.routed_to is None:
-        return
-    iro = statement.routed_to
-    push_inbox_event(iro.pk, "statement", statement.pk)
-    if iro.email:
-        send_mail(
-            subject="New message in Heard",
-            message=(
-                "A child on your caseload has sent a new message in Heard.\n\n"
-                f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
-            ),
-            from_email=None,
-            recipient_list=[iro.email],
-        )
+def statement_arrived(*, statement_id: int) -> bool:
+    """Push a live event to the routed IRO's inbox and email them a link (no child's words).
+
+    Claimed first (notified_at), so two runs for one statement send once; a failed send un-claims
+    it for the retry or the catch-up. Returns whether this run sent it.
+    """
+    claimed = Statement.objects.filter(pk=statement_id, notified_at__isnull=True, routed_to__isnull=False).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    statement = Statement.objects.select_related("routed_to").get(pk=statement_id)
+    iro = cast(User, statement.routed_to)  # claimed only when routed
+    try:
+        push_inbox_event(iro.pk, "statement", statement.pk)
+        if iro.email:
+            send_mail(
+                subject="New message in Heard",
+                message=(
+                    "A child on your caseload has sent a new message in Heard.\n\n"
+                    f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
+                ),
+                from_email=None,
+                recipient_list=[iro.email],
+            )
+    except Exception:
+        Statement.objects.filter(pk=statement_id).update(notified_at=None)
+        raise
+    return True
+
+
+# Work older than this that was never picked up (a broker that was down) is done by the catch-up.
+CATCH_UP_AFTER = timedelta(minutes=2)
+
+
+def notifications_catch_up(*, now: datetime | None = None) -> int:
+    """Tell IROs about statements whose notice never went (the broker was down), and alerts likewise.
+
+    Runs every minute from the scheduler or Celery beat, reading the database, so nothing waits on
+    a task that was never queued. Returns how many notices it sent.
+    """
+    now = now or timezone.now()
+    sent = 0
+    waiting = Statement.objects.filter(
+        notified_at__isnull=True,
+        routed_to__isnull=False,
+        created_at__lt=now - CATCH_UP_AFTER,
+        created_at__gte=now - timedelta(days=1),  # older than that, the IRO has long since seen it
+    ).values_list("pk", flat=True)
+    for statement_id in list(waiting[:500]):
+        sent += statement_arrived(statement_id=statement_id)
+    unnotified = SafeguardingAlert.objects.filter(
+        closed_at__isnull=True, raised_at__lt=now - CATCH_UP_AFTER, raised_at__gte=now - timedelta(days=1)
+    ).exclude(events__kind=AlertEventKind.NOTIFIED)
+    for alert_id in list(unnotified.values_list("pk", flat=True)[:100]):
+        alert_notify(alert_id=alert_id, reason="raised")
+        sent += 1
+    return sent
 
 
 def advocacy_requested(*, request_id: int) -> None:

@@ -31,3 +31,11 @@ def escalate_due_alerts() -> int:
     """Move alerts to cover IROs, then escalate unacknowledged ones whose time ran out (every minute)."""
     alerts_follow_cover()
     return alerts_escalate_due()
+
+
+@shared_task
+def catch_up() -> tuple[int, int]:
+    """Do what was never queued while the broker was down: IRO notices, alert notices, texts (every minute)."""
+    from sms.services import sms_pending_requeue
+
+    return notifications.notifications_catch_up(), sms_pending_requeue()

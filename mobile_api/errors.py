@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
@@ -22,6 +23,17 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This request conflicts with an earlier one."
     default_code = "conflict"
+
+
+class Unavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Heard cannot reach its database just now. Try again shortly, with the same Idempotency-Key."
+    default_code = "unavailable"
+
+
+# A database that is restarting or unreachable: retryable, never a 500.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 class RequestTooLarge(APIException):
@@ -71,6 +83,8 @@ def _as_drf(exc: Exception) -> Exception:
         return PermissionDenied(str(exc) or None)
     if isinstance(exc, IdempotencyConflict):
         return Conflict(str(exc))
+    if isinstance(exc, DATABASE_DOWN):
+        return Unavailable()
     return exc
 
 
@@ -90,6 +104,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         body = problem(response.status_code, str(detail), code=code or "")
     if isinstance(exc, Http404):
         body["detail"] = "Not found."
+    if isinstance(exc, Unavailable):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.data = body
     response.content_type = PROBLEM_JSON
     return response
@@ -108,6 +124,13 @@ def api_csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
         status=403,
         content_type=PROBLEM_JSON,
     )
+
+
+def api_unavailable(request: HttpRequest) -> JsonResponse:
+    """The database failed outside a view (signing the caller in, say): retryable, in the API's shape."""
+    response = JsonResponse(problem(503, str(Unavailable.default_detail)), status=503, content_type=PROBLEM_JSON)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def api_server_error(request: HttpRequest) -> JsonResponse:

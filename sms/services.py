@@ -1,5 +1,6 @@
 """SMS writes: queue a text once, deliver it, track its status, honour opt-outs, take texts in."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -27,6 +28,8 @@ from sms.models import (
 )
 from sms.segments import encoding, segment_count
 from sms.transport import PermanentSmsError, TemporarySmsError, get_transport
+
+logger = logging.getLogger("heard.sms")
 
 # Twilio's standard opt-out, opt-in and help keywords.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
@@ -154,6 +157,25 @@ def sms_deliver(*, message_id: int) -> None:
     OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=status, provider_sid=sent.sid, updated_at=timezone.now()
     )
+
+
+def sms_pending_requeue(*, older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Queue again texts still waiting long after they were queued (a broker that was down).
+
+    Claim-then-send (sms_deliver) means a text queued twice is still sent once.
+    """
+    from sms.tasks import deliver_sms
+
+    waiting = OutboundMessage.objects.filter(status=Status.PENDING, created_at__lt=timezone.now() - older_than)
+    count = 0
+    for message_id in list(waiting.values_list("pk", flat=True)[:500]):
+        try:
+            deliver_sms.delay(message_id)
+        except Exception:  # the broker is still down: the next run tries again
+            logger.warning("Could not queue text %s again; will retry", message_id)
+            break
+        count += 1
+    return count
 
 
 def sms_give_up(*, message_id: int, error_code: str = "") -> None:

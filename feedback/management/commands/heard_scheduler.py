@@ -7,6 +7,7 @@ from django.db import close_old_connections
 
 from backend.retention import retention_apply
 from consultations.services import invitations_due
+from feedback.notifications import notifications_catch_up
 from feedback.services import alerts_escalate_due, alerts_follow_cover
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             escalated = alerts_escalate_due()
             if escalated:
                 self.stdout.write(f"Escalated {escalated} safeguarding alert(s).")
+            notifications_catch_up()
             removed = retention_apply().removed
             if any(removed.values()):
                 self.stdout.write("Retention: " + ", ".join(f"{n} {what}" for what, n in removed.items() if n))
