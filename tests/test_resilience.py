@@ -69,7 +69,7 @@ def test_notices_never_queued_while_the_broker_was_down_are_caught_up(
         mock.patch("feedback.tasks.notify_iro_of_statement.delay", side_effect=OSError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        statement, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
+        statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
     assert Statement.objects.get().body == "a"  # stored whatever happened to the notice
     mail.outbox.clear()
     assert notifications_catch_up() == 0  # too soon: the task may still be on its way
@@ -94,9 +94,11 @@ def test_an_alert_whose_notice_never_went_is_caught_up(child, child_user, iro, d
 
 def test_texts_left_pending_are_queued_again_and_sent_once(child_user, django_capture_on_commit_callbacks):
     ConsoleTransport.sent.clear()
-    with mock.patch("sms.tasks.deliver_sms.delay", side_effect=OSError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            message = sms_queue(to="+447700900123", body="Heard: hello", purpose="reply", key="k1")
+    with (
+        mock.patch("sms.tasks.deliver_sms.delay", side_effect=OSError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = sms_queue(to="+447700900123", body="Heard: hello", purpose="reply", key="k1")
     OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=20))
     assert sms_pending_requeue() == 1
     assert sms_pending_requeue() == 0
