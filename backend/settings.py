@@ -148,6 +148,12 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL read replica for reports (backend/db_router.py); tests read it through the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["backend.db_router.ReplicaRouter"]
 
 # Redis: the channel layer, Celery's broker and the cache, when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
@@ -223,7 +229,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Sign-in is rate limited (allauth, on the shared cache): per address, and per account or phone
 # number, so a password cannot be guessed and a phone cannot be flooded with codes (which cost money).
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    # Per address: raise it where many children share one (a school or a children's home network).
+    "login": env_str("HEARD_SIGN_IN_RATE_PER_ADDRESS", "30/m/ip"),
     "login_failed": "10/m/ip,5/5m/key",
     "request_login_code": "10/m/ip,3/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -317,6 +324,10 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif env_str("HEARD_EMAIL_FILE_PATH"):
+    # Each email written to a file in this folder (the reliability runs count them).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env_str("HEARD_EMAIL_FILE_PATH")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "heard@localhost")
@@ -392,6 +403,8 @@ HEARD_RETENTION_DAYS = {
     "access_log": env_int("HEARD_RETAIN_ACCESS_LOG_DAYS", 7 * 365),
     "exports": env_int("HEARD_RETAIN_EXPORTS_DAYS", 30),
 }
+# How long a notice may be on its way before the catch-up sends it from the database.
+HEARD_CATCH_UP_AFTER_SECONDS = env_int("HEARD_CATCH_UP_AFTER_SECONDS", 120)
 # Files exported on the server (SSDA903 and the like) are written here and removed after retention.
 HEARD_EXPORTS_DIR = Path(os.environ.get("HEARD_EXPORTS_DIR", VAR_DIR / "exports"))
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)

@@ -66,8 +66,10 @@ class Statement(models.Model):
     # Children in Care Council (ICO Children's code: high privacy by default, so off unless asked).
     quote_consent = models.BooleanField(default=False)
     is_urgent = models.BooleanField(default=False)
-    # When the IRO was told it arrived: set once, so a retried or caught-up notice is never sent twice.
+    # When the IRO was told it arrived; and when a worker took the job of telling them. A claim that
+    # is not followed by notified_at within a minute (the worker died) may be taken over.
     notified_at = models.DateTimeField(null=True, blank=True)
+    notice_claimed_at = models.DateTimeField(null=True, blank=True)
     # Why it was urgent: the child's own choice, and/or the safeguarding phrases it matched.
     urgent_reasons = models.JSONField(default=list, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True, default="")

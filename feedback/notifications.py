@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -47,14 +48,22 @@ def push_inbox_event(user_id: int, kind: str, object_id: int) -> None:
         logger.warning("Live inbox event not sent (%s): %s", kind, exc)
 
 
+# How long a worker's claim on a notice holds before another may take it over (the first died).
+NOTICE_LEASE = timedelta(seconds=60)
+
+
 def statement_arrived(*, statement_id: int) -> bool:
     """Push a live event to the routed IRO's inbox and email them a link (no child's words).
 
-    Claimed first (notified_at), so two runs for one statement send once; a failed send un-claims
-    it for the retry or the catch-up. Returns whether this run sent it.
+    A run first claims the notice for a minute, so two runs at once send it once; it is marked
+    sent only after the email has gone, so a worker killed half-way leaves it for the catch-up
+    rather than losing it. Returns whether this run sent it.
     """
-    claimed = Statement.objects.filter(pk=statement_id, notified_at__isnull=True, routed_to__isnull=False).update(
-        notified_at=timezone.now()
+    now = timezone.now()
+    claimed = (
+        Statement.objects.filter(pk=statement_id, notified_at__isnull=True, routed_to__isnull=False)
+        .filter(Q(notice_claimed_at__isnull=True) | Q(notice_claimed_at__lt=now - NOTICE_LEASE))
+        .update(notice_claimed_at=now)
     )
     if not claimed:
         return False
@@ -73,13 +82,10 @@ def statement_arrived(*, statement_id: int) -> bool:
                 recipient_list=[iro.email],
             )
     except Exception:
-        Statement.objects.filter(pk=statement_id).update(notified_at=None)
+        Statement.objects.filter(pk=statement_id).update(notice_claimed_at=None)
         raise
+    Statement.objects.filter(pk=statement_id).update(notified_at=timezone.now())
     return True
-
-
-# Work older than this that was never picked up (a broker that was down) is done by the catch-up.
-CATCH_UP_AFTER = timedelta(minutes=2)
 
 
 def notifications_catch_up(*, now: datetime | None = None) -> int:
@@ -89,17 +95,19 @@ def notifications_catch_up(*, now: datetime | None = None) -> int:
     a task that was never queued. Returns how many notices it sent.
     """
     now = now or timezone.now()
+    # Work older than this that was never picked up (a broker that was down) is done here.
+    due = now - timedelta(seconds=settings.HEARD_CATCH_UP_AFTER_SECONDS)
     sent = 0
     waiting = Statement.objects.filter(
         notified_at__isnull=True,
         routed_to__isnull=False,
-        created_at__lt=now - CATCH_UP_AFTER,
+        created_at__lt=due,
         created_at__gte=now - timedelta(days=1),  # older than that, the IRO has long since seen it
     ).values_list("pk", flat=True)
     for statement_id in list(waiting[:500]):
         sent += statement_arrived(statement_id=statement_id)
     unnotified = SafeguardingAlert.objects.filter(
-        closed_at__isnull=True, raised_at__lt=now - CATCH_UP_AFTER, raised_at__gte=now - timedelta(days=1)
+        closed_at__isnull=True, raised_at__lt=due, raised_at__gte=now - timedelta(days=1)
     ).exclude(events__kind=AlertEventKind.NOTIFIED)
     for alert_id in list(unnotified.values_list("pk", flat=True)[:100]):
         alert_notify(alert_id=alert_id, reason="raised")

@@ -12,6 +12,7 @@ from django.db.models import Case, CharField, Count, F, Func, IntegerField, Min,
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from accounts.models import Role, User
+from backend.db_router import reads_from_replica
 from consultations.models import Audience, Invitation
 from feedback.models import Category, Channel, Rating, Respondent, SafeguardingAlert, ServiceFeedback, Statement
 from reporting.periods import Period
@@ -413,6 +414,8 @@ MANAGER_ONLY = frozenset({"caseloads", "service-feedback-by-iro"})
 def report(name: str, period: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Return the named report for the period, compared with the period before.
 
-    With a scope (an IRO's own caseload), only those children's figures are counted.
+    With a scope (an IRO's own caseload), only those children's figures are counted. Read from
+    the replica when there is one: a figure may be a second behind, never wrong.
     """
-    return REPORTS[name](period, period.previous(), scope)
+    with reads_from_replica():
+        return REPORTS[name](period, period.previous(), scope)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import OperationalError
 from django.test import Client
@@ -59,7 +60,21 @@ def test_a_failed_notice_is_unclaimed_for_the_retry(child, child_user, iro):
         pytest.raises(OSError),
     ):
         statement_arrived(statement_id=statement.pk)
-    assert Statement.objects.get(pk=statement.pk).notified_at is None
+    unclaimed = Statement.objects.get(pk=statement.pk)
+    assert (unclaimed.notified_at, unclaimed.notice_claimed_at) == (None, None)
+
+
+def test_a_notice_claimed_by_a_worker_that_died_is_sent_by_the_catch_up_once(child, child_user, iro):
+    statement, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
+    # A worker claimed it and was killed before the email went.
+    Statement.objects.filter(pk=statement.pk).update(notified_at=None, notice_claimed_at=timezone.now())
+    mail.outbox.clear()
+    assert statement_arrived(statement_id=statement.pk) is False  # the claim still holds
+    later = timezone.now() + timedelta(minutes=3)
+    with time_machine.travel(later, tick=False):
+        assert notifications_catch_up() == 1
+        assert notifications_catch_up() == 0
+    assert len(mail.outbox) == 1
 
 
 def test_notices_never_queued_while_the_broker_was_down_are_caught_up(

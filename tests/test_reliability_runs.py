@@ -1,0 +1,36 @@
+"""The load and fault runs (bench/reliability.py), small, in CI's PostgreSQL and Redis run.
+
+Each starts Heard for real (Daphne, a Celery worker, the scheduler) on a PostgreSQL and a Redis of
+its own, sends statements from many clients, and breaks one part mid-run. The full-size figures
+(5,000 statements from 50 clients) are in bench/results/reliability.json.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from bench.reliability import PG_BIN, run_scenario
+
+
+@pytest.fixture(autouse=True)
+def _needs_servers():
+    if connection.vendor != "postgresql":
+        pytest.skip("the reliability runs go with CI's PostgreSQL and Redis run (DATABASE_URL set)")
+    if not (PG_BIN / "initdb").exists() or not shutil.which("redis-server"):
+        pytest.skip("needs PostgreSQL's initdb and redis-server on this machine")
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        pytest.skip("needs runuser to start PostgreSQL as its own user")
+
+
+@pytest.mark.parametrize("scenario", ["load", "redis", "worker", "database"])
+def test_every_statement_is_stored_once_and_every_iro_told_once(scenario):
+    run = run_scenario(scenario, statements=300, clients=15)
+    assert run["given_up"] == 0
+    assert (run["stored"], run["duplicates"], run["missing"]) == (300, 0, 0)
+    assert run["server_errors_not_503"] == 0  # a database restart answers 503 + Retry-After, never a 500
+    if scenario != "database":
+        assert run["server_errors_5xx"] == 0
+    assert run["iro_notices_marked"] == 300
+    assert (run["notice_emails"], run["notice_emails_repeated"]) == (300, 0)

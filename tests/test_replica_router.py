@@ -1,0 +1,40 @@
+"""Reports read from the replica when one is configured; everything else, and every write, from the primary."""
+
+from datetime import date
+from unittest import mock
+
+from backend.db_router import REPLICA, ReplicaRouter, reads_from_replica
+from feedback.models import Statement
+from reporting.periods import Period
+
+
+def test_reads_go_to_the_replica_only_inside_the_block_and_only_if_there_is_one(settings):
+    router = ReplicaRouter()
+    assert router.db_for_read(Statement) is None
+    with reads_from_replica():
+        assert router.db_for_read(Statement) is None  # no replica configured: the primary
+        settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
+        assert router.db_for_read(Statement) == REPLICA
+        assert router.db_for_write(Statement) is None
+    assert router.db_for_read(Statement) is None
+    assert router.allow_migrate(REPLICA, "feedback") is False
+
+
+def test_every_report_is_read_inside_the_replica_block(db):
+    from reporting import reports
+
+    seen = []
+
+    def spy(period, previous, scope):
+        seen.append(_inside())
+
+    with mock.patch.dict(reports.REPORTS, {"statements": spy}):
+        reports.report("statements", Period(date(2025, 4, 1), date(2026, 3, 31)))
+    assert seen == [True]
+    assert not _inside()
+
+
+def _inside() -> bool:
+    from backend.db_router import _use_replica
+
+    return _use_replica.get()
