@@ -5,6 +5,8 @@ and where, and the page shows it through the usual access checks.
 """
 
 import logging
+import time
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -12,6 +14,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -82,10 +85,24 @@ def statement_arrived(*, statement_id: int) -> bool:
                 recipient_list=[iro.email],
             )
     except Exception:
-        Statement.objects.filter(pk=statement_id).update(notice_claimed_at=None)
+        with suppress(DatabaseError):  # if the database is down too, the lease runs out instead
+            Statement.objects.filter(pk=statement_id).update(notice_claimed_at=None)
         raise
-    Statement.objects.filter(pk=statement_id).update(notified_at=timezone.now())
+    _mark_notified(statement_id)
     return True
+
+
+def _mark_notified(statement_id: int, attempts: int = 30) -> None:
+    """Record that the email went. Keep trying through a database restart rather than send it again."""
+    for attempt in range(attempts):
+        try:
+            Statement.objects.filter(pk=statement_id).update(notified_at=timezone.now())
+            return
+        except DatabaseError:
+            if attempt == attempts - 1:
+                raise  # the lease runs out and the catch-up sends it again: twice, not never
+            connection.close()
+            time.sleep(1)
 
 
 def notifications_catch_up(*, now: datetime | None = None) -> int:

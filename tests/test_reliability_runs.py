@@ -27,10 +27,10 @@ def _needs_servers():
 @pytest.mark.parametrize("scenario", ["load", "redis", "worker", "database"])
 def test_every_statement_is_stored_once_and_every_iro_told_once(scenario):
     run = run_scenario(scenario, statements=300, clients=15)
-    assert run["given_up"] == 0
-    assert (run["stored"], run["duplicates"], run["missing"]) == (300, 0, 0)
-    assert run["server_errors_not_503"] == 0  # a database restart answers 503 + Retry-After, never a 500
+    assert run["given_up"] == 0, run
+    assert (run["stored"], run["duplicates"], run["missing"]) == (300, 0, 0), run
+    assert run["server_errors_not_503"] == 0, run  # a database restart answers 503 + Retry-After, never a 500
     if scenario != "database":
-        assert run["server_errors_5xx"] == 0
-    assert run["iro_notices_marked"] == 300
-    assert (run["notice_emails"], run["notice_emails_repeated"]) == (300, 0)
+        assert run["server_errors_5xx"] == 0, run
+    assert run["iro_notices_marked"] == 300, run
+    assert (run["notice_emails"], run["notice_emails_repeated"]) == (300, 0), run
