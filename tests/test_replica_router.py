@@ -1,6 +1,7 @@
 """Reports read from the replica when one is configured; everything else, and every write, from the primary."""
 
 from datetime import date
+from types import SimpleNamespace
 from unittest import mock
 
 from backend.db_router import REPLICA, ReplicaRouter, reads_from_replica
@@ -8,14 +9,14 @@ from feedback.models import Statement
 from reporting.periods import Period
 
 
-def test_reads_go_to_the_replica_only_inside_the_block_and_only_if_there_is_one(settings):
+def test_reads_go_to_the_replica_only_inside_the_block_and_only_if_there_is_one():
     router = ReplicaRouter()
     assert router.db_for_read(Statement) is None
     with reads_from_replica():
         assert router.db_for_read(Statement) is None  # no replica configured: the primary
-        settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
-        assert router.db_for_read(Statement) == REPLICA
-        assert router.db_for_write(Statement) is None
+        with mock.patch("backend.db_router.settings", SimpleNamespace(DATABASES={"default": {}, REPLICA: {}})):
+            assert router.db_for_read(Statement) == REPLICA
+            assert router.db_for_write(Statement) is None
     assert router.db_for_read(Statement) is None
     assert router.allow_migrate(REPLICA, "feedback") is False
 
