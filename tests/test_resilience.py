@@ -141,3 +141,13 @@ def test_a_database_outage_before_the_view_is_a_503_too(child, child_user):
         page = client.get("/my/messages/")
     assert (api.status_code, api["Content-Type"]) == (503, "application/problem+json")
     assert page.status_code == 503 and "in a minute" in page.content.decode()
+
+
+def test_the_scheduler_survives_a_database_restart(db, capsys):
+    from django.core.management import call_command
+
+    with mock.patch(
+        "feedback.management.commands.heard_scheduler.invitations_due", side_effect=OperationalError("restarting")
+    ):
+        call_command("heard_scheduler", "--once")  # logged, not raised: the next run carries on
+    assert "Database unavailable" in capsys.readouterr().err

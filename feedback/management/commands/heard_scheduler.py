@@ -3,7 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from backend.retention import retention_apply
 from consultations.services import invitations_due
@@ -23,16 +23,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         while True:
-            close_old_connections()
-            invitations_due()
-            alerts_follow_cover()
-            escalated = alerts_escalate_due()
-            if escalated:
-                self.stdout.write(f"Escalated {escalated} safeguarding alert(s).")
-            notifications_catch_up()
-            removed = retention_apply().removed
-            if any(removed.values()):
-                self.stdout.write("Retention: " + ", ".join(f"{n} {what}" for what, n in removed.items() if n))
+            try:
+                self._run_jobs()
+            except DatabaseError as exc:
+                # A database restart must not stop the clock: the next run picks everything up.
+                close_old_connections()
+                self.stderr.write(f"Database unavailable, trying again next run: {exc}")
             if options["once"]:
                 return
             time.sleep(options["interval"])
+
+    def _run_jobs(self) -> None:
+        close_old_connections()
+        invitations_due()
+        alerts_follow_cover()
+        escalated = alerts_escalate_due()
+        if escalated:
+            self.stdout.write(f"Escalated {escalated} safeguarding alert(s).")
+        notifications_catch_up()
+        removed = retention_apply().removed
+        if any(removed.values()):
+            self.stdout.write("Retention: " + ", ".join(f"{n} {what}" for what, n in removed.items() if n))
