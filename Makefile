@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint validator-903 schema
+.PHONY: install run test lint validator-903 schema bench bench-quick bench-tools
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,15 @@ validator-903: .venv-903/bin/python
 # The API's OpenAPI description, committed; tests/api/test_openapi_schema.py fails when it and the code disagree.
 schema: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file mobile_api/openapi.yaml
+
+# The benchmark (bench/__main__.py): national-scale data, reports against SQL, query counts, plans,
+# API and SMS load against bare endpoints, and a scale-out run. Needs PostgreSQL and Redis
+# (DATABASE_URL / REDIS_URL, default the local ones) and wrk, the load generator.
+bench: install bench-tools
+	$(PY) -m bench
+
+bench-quick: install bench-tools
+	$(PY) -m bench --quick
+
+bench-tools:
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)

@@ -9,6 +9,7 @@ cache), TWILIO_* (SMS), EMAIL_HOST (SMTP).
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "backend.middleware.DatabaseDownMiddleware",
 ]
 
 # The benchmarks serve backend.urls plus a bare baseline view (bench/urls.py).
@@ -132,12 +134,28 @@ TEMPLATES = [
 
 # Database: SQLite by default, PostgreSQL (psycopg 3) when DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("HEARD_DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
+# Under ASGI each request may run in a thread of its own, so persistent connections pile up until
+# PostgreSQL refuses more (the benchmark saw "too many clients"); Django's docs say to pool instead.
+# Each process keeps a psycopg pool of at most this many connections; a request waits up to the
+# timeout for one (then 503). 0 turns pooling off and keeps each thread's connection instead.
+DB_POOL_SIZE = env_int("HEARD_DB_POOL_SIZE", 8)
+DB_POOL_TIMEOUT = env_int("HEARD_DB_POOL_TIMEOUT", 10)
+
+
+def _postgres(url: str) -> dict[str, Any]:
+    if not DB_POOL_SIZE:
+        persistent = env_int("HEARD_DB_CONN_MAX_AGE", 60)
+        return dict(dj_database_url.parse(url, conn_max_age=persistent, conn_health_checks=True))
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True))
+    database["OPTIONS"] = {
+        **database.get("OPTIONS", {}),
+        "pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": DB_POOL_TIMEOUT},
     }
+    return database
+
+
+if DATABASE_URL:
+    DATABASES = {"default": _postgres(DATABASE_URL)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -151,7 +169,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A PostgreSQL read replica for reports (backend/db_router.py); tests read it through the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"] = _postgres(DATABASE_REPLICA_URL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["backend.db_router.ReplicaRouter"]
 

@@ -61,22 +61,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
 
 
+def database_down_response(request: HttpRequest) -> HttpResponse:
+    """What to answer when the database cannot be reached: nothing is stored, so say to try again."""
+    from mobile_api.errors import RETRY_AFTER_SECONDS, api_unavailable
+    from sms.transport import twiml_reply
+
+    if request.path.startswith("/api/"):
+        return api_unavailable(request)
+    if request.path == "/sms/inbound/":
+        # Twilio does not retry a failed webhook: the child is told, by reply, to send it again.
+        return HttpResponse(twiml_reply(SMS_NOT_TAKEN), content_type="text/xml")
+    response = HttpResponse(
+        "Heard is busy for a moment. Please go back and send it again in a minute.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+SMS_NOT_TAKEN = "Sorry, Heard couldn't take your text just now. Please send it again in a few minutes."
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """A 500, or a 503 when the database is unreachable (retryable); the API answers in its problem shape."""
-    from mobile_api.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, api_server_error, api_unavailable
+    from mobile_api.errors import DATABASE_DOWN, api_server_error
 
-    # Django calls this while handling the exception, so it is still the one in hand.
-    database_down = isinstance(sys.exc_info()[1], DATABASE_DOWN)
+    # Under WSGI, and for middleware, Django calls this while handling the exception, so it is still
+    # the one in hand; a view's failure under ASGI is caught by DatabaseDownMiddleware instead.
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return database_down_response(request)
     if request.path.startswith("/api/"):
-        return api_unavailable(request) if database_down else api_server_error(request)
-    if database_down:
-        response = HttpResponse(
-            "Heard is busy for a moment. Please go back and send it again in a minute.",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return api_server_error(request)
     return defaults.server_error(request)
 
 

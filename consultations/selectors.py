@@ -140,7 +140,9 @@ def review_pack(review: Review) -> ReviewPack:
         .values_list("held_on", flat=True)
         .first()
     )
-    statements = Statement.objects.filter(child=review.child).select_related("author").order_by("created_at")
+    statements = (
+        Statement.objects.filter(child=review.child).select_related("child", "author", "review").order_by("created_at")
+    )
     if previous is not None:
         # From the day of the last review: better to show a message twice than to miss one.
         statements = statements.filter(created_at__date__gte=previous)

@@ -94,7 +94,11 @@ class Statement(models.Model):
                 name="feedback_statement_read_at_and_by_together",
             ),
         ]
-        indexes = [models.Index(fields=["child", "-created_at"], name="feedback_stmt_child_recent")]
+        indexes = [
+            models.Index(fields=["child", "-created_at"], name="feedback_stmt_child_recent"),
+            # The figures for a period and the notices' catch-up read by time across all children.
+            models.Index(fields=["created_at"], name="feedback_stmt_created"),
+        ]
 
     def __str__(self) -> str:
         return f"Statement {self.pk} ({self.get_category_display()})"

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -71,9 +72,17 @@ def iro_inbox(user: User) -> list[InboxGroup]:
     before it. A fixed number of queries however large the caseload.
     """
     pending = Statement.objects.filter(Q(review__held_on__isnull=True) | Q(read_at__isnull=True)).select_related(
-        "author", "read_by"
+        "author", "read_by", "review"
     )
     failed_texts = OutboundMessage.objects.filter(status__in=FAILED_STATES).order_by("-created_at")
+    # Only each child's latest held review: a child in care for years has dozens.
+    latest_held = (
+        Review.objects.filter(held_on__isnull=False)
+        .annotate(
+            newest=Window(RowNumber(), partition_by=[F("child_id")], order_by=[F("held_on").desc(), F("pk").desc()])
+        )
+        .filter(newest=1)
+    )
     children = (
         children_visible_to(user)
         .filter(left_care__isnull=True)
@@ -81,9 +90,7 @@ def iro_inbox(user: User) -> list[InboxGroup]:
         .prefetch_related(
             Prefetch("user__sms_messages", queryset=failed_texts, to_attr="failed_texts"),
             Prefetch("reviews", queryset=Review.objects.filter(held_on__isnull=True), to_attr="upcoming"),
-            Prefetch(
-                "reviews", queryset=Review.objects.filter(held_on__isnull=False).order_by("-held_on"), to_attr="held"
-            ),
+            Prefetch("reviews", queryset=latest_held, to_attr="held"),
             Prefetch("statements", queryset=pending, to_attr="pending"),
         )
     )

@@ -1,5 +1,6 @@
 """One shape for API errors: RFC 9457 problem details, with each bad field named."""
 
+import logging
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from feedback.services import IdempotencyConflict
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -84,6 +87,7 @@ def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, IdempotencyConflict):
         return Conflict(str(exc))
     if isinstance(exc, DATABASE_DOWN):
+        logger.warning("Answering 503: the database failed: %s", exc)
         return Unavailable()
     return exc
 

@@ -255,7 +255,8 @@ def statements(period: Period, previous: Period, scope: QuerySet[Child] | None =
     table = Table("statements", "Children's messages", "Messages received in the period")
 
     def counted(p: Period, field: str) -> dict[tuple, int]:
-        statements = Statement.objects.filter(created_at__date__range=(p.start, p.end))
+        first, after = p.moments()
+        statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after)
         return _counts(statements if scope is None else statements.filter(child__in=scope), field)
 
     for field, choices, group in (("channel", Channel, "channel"), ("category", Category, "category")):
@@ -316,8 +317,9 @@ def response_times(period: Period, previous: Period, scope: QuerySet[Child] | No
     table = Table("response-times", "Response times", "Messages (or safeguarding alerts) from the period")
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
-        statements = Statement.objects.filter(created_at__date__range=(p.start, p.end))
-        alerts = SafeguardingAlert.objects.filter(raised_at__date__range=(p.start, p.end))
+        first, after = p.moments()
+        statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after)
+        alerts = SafeguardingAlert.objects.filter(raised_at__gte=first, raised_at__lt=after)
         if scope is not None:
             statements, alerts = statements.filter(child__in=scope), alerts.filter(child__in=scope)
         read = statements.aggregate(

@@ -22,16 +22,14 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     if user.role == Role.IRO:
         # Only the child's current IRO, or whoever covers while that IRO is away: after
         # re-allocation the old IRO no longer sees them.
+        # Two indexed lookups joined by UNION: an OR across the joined tables made PostgreSQL read
+        # every allocation in the country (the benchmark's plan for the inbox).
         today = timezone.localdate()
-        return children.filter(
-            Q(iro_allocations__iro=user, iro_allocations__ended_on__isnull=True)
-            | Q(
-                iro_allocations__ended_on__isnull=True,
-                iro_allocations__iro__absences__cover_iro=user,
-                iro_allocations__iro__absences__starts_on__lte=today,
-                iro_allocations__iro__absences__ends_on__gte=today,
-            )
-        ).distinct()
+        current = IROAllocation.objects.filter(ended_on__isnull=True)
+        away = IROAbsence.objects.filter(cover_iro=user, starts_on__lte=today, ends_on__gte=today).values("iro_id")
+        mine = current.filter(iro=user).values("child_id")
+        covered = current.filter(iro__in=away).values("child_id")
+        return children.filter(pk__in=mine.union(covered))
     if user.role == Role.ADVOCATE:
         return children.filter(
             advocate_assignments__advocate=user, advocate_assignments__ended_on__isnull=True

@@ -151,3 +151,23 @@ def test_the_scheduler_survives_a_database_restart(db, capsys):
     ):
         call_command("heard_scheduler", "--once")  # logged, not raised: the next run carries on
     assert "Database unavailable" in capsys.readouterr().err
+
+
+def test_a_view_failing_on_the_database_is_answered_by_the_middleware_not_the_error_page(rf):
+    from django.conf import settings
+
+    from backend.middleware import DatabaseDownMiddleware
+    from backend.views import SMS_NOT_TAKEN, server_error
+
+    # Under Daphne, Django builds the error page in another thread with no exception in hand: the
+    # error page alone answers 500 (the benchmark saw it when PostgreSQL ran out of connections).
+    assert server_error(rf.get("/my/messages/")).status_code == 500
+    middleware = DatabaseDownMiddleware(lambda request: None)
+    page = middleware.process_exception(rf.get("/my/messages/"), OperationalError("too many clients"))
+    assert (page.status_code, page["Retry-After"]) == (503, "5")
+    api = middleware.process_exception(rf.get("/api/v1/me/"), OperationalError("too many clients"))
+    assert (api.status_code, api["Content-Type"]) == (503, "application/problem+json")
+    sms = middleware.process_exception(rf.post("/sms/inbound/"), OperationalError("too many clients"))
+    assert sms.status_code == 200 and SMS_NOT_TAKEN in sms.content.decode()  # Twilio would not retry
+    assert middleware.process_exception(rf.get("/my/messages/"), ValueError("a bug")) is None  # a real 500
+    assert settings.MIDDLEWARE[-1] == "backend.middleware.DatabaseDownMiddleware"

@@ -124,3 +124,17 @@ def test_only_the_childs_iro_and_managers_see_the_pack(child, child_user, advoca
     assert client_for(manager).get(url).status_code == 200
     for user in (other_iro, advocate, child_user, cicc):
         assert client_for(user).get(url).status_code == 404
+
+
+def test_the_pack_api_costs_the_same_queries_with_one_message_or_many(child, child_user, advocate, iro):
+    review = _setup(child, child_user, advocate, with_statements=1)
+    client = client_for(iro)
+    url = f"/api/v1/reviews/{review.pk}/pack/"
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for number in range(10):
+        statement_submit(author=child_user, child=child, category=Category.HEALTH, body=f"more {number}", channel="web")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(response.json()["statements"]) == 11
+    assert len(large) == len(small)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from feedback.models import Category
 from feedback.services import alert_acknowledge, statement_submit
+from reviews.models import Review
 from reviews.services import iro_allocate
 from tests.conftest import client_for, make_child, make_user
 
@@ -47,3 +48,26 @@ def test_the_inbox_makes_a_fixed_number_of_queries(iro):
     # Session, user, the MFA check, open alerts, reviews soon and their invitations, children
     # (with their accounts), failed texts, upcoming and held reviews, statements.
     assert small <= 11
+
+
+def test_the_inbox_api_makes_a_fixed_number_of_queries(iro):
+    client = client_for(iro)
+    _grow_caseload(iro, 1, 3)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/inbox/").status_code == 200
+    _grow_caseload(iro, 100, 40)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/api/v1/inbox/")
+    assert sum(len(group["statements"]) for group in response.json()["groups"]) == 86
+    assert len(large) == len(small)
+
+
+def test_the_inbox_offers_the_summary_of_the_latest_held_review_only(iro, child):
+    # A child in care for years has many held reviews; the inbox reads only the newest of them.
+    Review.objects.filter(child=child, held_on__isnull=True).delete()
+    for sequence, held_on in ((1, date(2024, 10, 1)), (3, date(2025, 8, 1)), (2, date(2025, 2, 1))):
+        Review.objects.create(child=child, sequence=sequence, due_by=held_on, held_on=held_on, participation_code="PN1")
+    Review.objects.create(child=child, sequence=4, due_by=date(2026, 2, 1))
+    page = client_for(iro).get(reverse("feedback:inbox")).content.decode()
+    assert "summary of review 3" in page
+    assert "summary of review 2" not in page and "summary of review 1" not in page

@@ -1,11 +1,12 @@
 """Reports from known populations: exact counts, percentages and bases."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from feedback.models import Category
@@ -156,3 +157,17 @@ def test_periods():
     assert collection_year(2025) == Period(date(2024, 4, 1), date(2025, 3, 31))
     assert YEAR.previous() == Period(date(2024, 4, 1), date(2025, 3, 31))
     assert period_from(None, None, today=date(2026, 11, 23)) == Period(date(2026, 4, 1), date(2027, 3, 31))
+
+
+def test_messages_count_on_the_day_they_arrived_in_london(child, child_user):
+    # 23:30 UTC on 31 March 2026 is 00:30 on 1 April in London (BST began on 29 March): the
+    # next reporting year. The period is a range of instants so an index on created_at serves it.
+    for moment in (datetime(2026, 3, 31, 22, 30, tzinfo=UTC), datetime(2026, 3, 31, 23, 30, tzinfo=UTC)):
+        with time_machine.travel(moment):
+            statement_submit(author=child_user, child=child, category=Category.SCHOOL, body="x", channel="web")
+    this_year = _rows(report("statements", YEAR))
+    next_year = _rows(report("statements", Period(date(2026, 4, 1), date(2027, 3, 31))))
+    assert this_year[("channel", "Web")][:2] == (1, 1)
+    assert next_year[("channel", "Web")][:2] == (1, 1)
+    times = {row.label: row.base for row in report("response-times", YEAR).rows}
+    assert times["Messages read by the IRO within a day"] == 1

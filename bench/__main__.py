@@ -1,0 +1,180 @@
+"""Heard's benchmark: national-scale data, reports, query counts, plans, API and SMS load, scale-out.
+
+    make bench          # full: 100,000 children, ~2.5M reviews, 5M statements (under 30 minutes)
+    make bench-quick    # the same steps at 1,000 children (under 3 minutes; CI runs it as a smoke test)
+
+Makes a fresh database on the PostgreSQL server in DATABASE_URL (default the local one) and uses
+the Redis in REDIS_URL (default redis://127.0.0.1:6379/3), then, in one run on one machine:
+
+1. loads children in three steps (about 10k, 100k and 2.5M reviews) with COPY, measuring every
+   report against hand-written SQL giving the same figures after each step;
+2. counts the queries the inbox, the pre-review pack and the reports make for IROs with 10, 60 and
+   300 children, and keeps EXPLAIN ANALYZE plans for the heaviest queries;
+3. starts Daphne and a Celery worker and drives statement submission, the IRO inbox and the SMS
+   webhook under concurrent load, each as a ratio to a bare DRF endpoint / bare Django view on the
+   same server;
+4. does the API runs again with two Daphne processes and two workers, for the scale-out.
+
+Figures go to bench/results/bench.json, a table to bench/RESULTS.md and the plans to
+bench/results/plans.md (or all three under --out). Nothing here asserts on a timing.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench.servers import ROOT, Cluster, free_port
+
+FULL = {"stages": [400, 4_000, 100_000], "repeats": 3, "seconds": 15, "sms_pairs": 1500, "connections": 16}
+QUICK = {"stages": [40, 400, 1_000], "repeats": 2, "seconds": 3, "sms_pairs": 150, "connections": 8}
+TOKEN, SID = "bench-auth-token-0123456789abcdef", "AC" + "b" * 32
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PASSWORD = "bench-password-not-for-production"
+CASELOADS = (10, 60, 300)
+
+
+def _environment(database_url: str, redis_url: str, port: int, folder: Path) -> dict:
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "backend.settings",
+        "HEARD_ROOT_URLCONF": "bench.urls",
+        "HEARD_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "HEARD_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "TWILIO_ACCOUNT_SID": SID,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_FROM": "+447700900999",
+        "HEARD_SMS_BACKEND": "sms.transport.ConsoleTransport",
+        "HEARD_SMS_INBOUND_PER_NUMBER_PER_HOUR": "100000",
+        "HEARD_API_RATE_PER_USER": "10000000/minute",
+        "HEARD_API_RATE_PER_ADDRESS": "10000000/minute",
+        "HEARD_SIGN_IN_RATE_PER_ADDRESS": "100000/m/ip",
+        "HEARD_EMAIL_FILE_PATH": str(folder / "email"),
+        "HEARD_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _fresh_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlparse(admin_url)._replace(path=f"/{name}").geturl()
+
+
+def _manage(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=os.environ, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def _machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))) // 1024**2  # fmt: skip
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]
+    return (f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory} GiB; Python {platform.python_version()},"
+            f" PostgreSQL {server.split()[0]}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 children and short runs (under 3 minutes)")
+    parser.add_argument("--children", type=int, help="children in the last step (default 100,000; quick 1,000)")
+    parser.add_argument("--seconds", type=float, help="seconds of load for each run")
+    parser.add_argument("--out", type=Path, help="folder for the results (default: bench/results, RESULTS.md)")
+    args = parser.parse_args()
+
+    plan = dict(QUICK if args.quick else FULL)
+    if args.children:
+        plan["stages"] = [n for n in plan["stages"] if n < args.children] + [args.children]
+    if args.seconds:
+        plan["seconds"] = args.seconds
+    out = args.out or ROOT / "bench" / "results"
+    summary = (args.out / "RESULTS.md") if args.out else ROOT / "bench" / "RESULTS.md"
+    out.mkdir(parents=True, exist_ok=True)
+    logs = out / "logs"
+
+    began = time.perf_counter()
+    admin_url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    if not admin_url.startswith("postgres"):
+        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL to a server it may make a database on.")
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/3"
+    name = "heard_bench_quick" if args.quick else "heard_bench"
+    port = free_port()
+    print(f"Heard benchmark ({'quick' if args.quick else 'full'}): database {name}", flush=True)
+    database_url = _fresh_database(admin_url, name)
+    os.environ.update(_environment(database_url, redis_url, port, logs))
+    _manage("migrate", "--noinput")
+    _manage("consultation_forms_sync")
+
+    import django
+
+    django.setup()
+    from bench import data, figures, scenarios
+
+    results: dict = {
+        "benchmark": "heard",
+        "mode": "quick" if args.quick else "full",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "loads": [],
+        "reports": [],
+    }
+
+    print("1. Data and reports", flush=True)
+    have = 0
+    for target in plan["stages"]:
+        loaded = data.grow(database_url, target - have)
+        have = target
+        table_counts = data.counts(database_url, ["reviews_child", "reviews_review", "feedback_statement",
+                                                  "consultations_invitation", "consultations_response"])  # fmt: skip
+        results["loads"].append({"children": target, "rows": loaded.rows, "seconds": round(loaded.seconds, 1),
+                                 "rows_per_second": round(loaded.rows_per_second)})  # fmt: skip
+        print(f"  {table_counts['reviews_review']:,} reviews, {table_counts['feedback_statement']:,} statements"
+              f" ({loaded.rows_per_second:,.0f} rows/s); reports (median of {plan['repeats']}):", flush=True)  # fmt: skip
+        results["reports"].append({"data": table_counts, "reports": figures.reports_against_sql(plan["repeats"])})
+
+    print("2. Query counts and plans", flush=True)
+    accounts = scenarios.accounts(caseloads=CASELOADS, password=PASSWORD, totp_secret=TOTP_SECRET,
+                                  sms_children=plan["sms_pairs"])  # fmt: skip
+    results["query_counts"] = figures.query_counts(scenarios.counted_operations(accounts))
+    plans = figures.explain_heaviest(scenarios.explained_operations(accounts, PASSWORD))
+    results["plans"] = {name: [{"ms": p["ms"], "sql": p["sql"][:300]} for p in found] for name, found in plans.items()}
+
+    print("3. Load: 1 Daphne process, 1 Celery worker", flush=True)
+    tokens = scenarios.tokens(accounts, PASSWORD, TOTP_SECRET)
+    with Cluster(dict(os.environ), port, logs, web=1, workers=1) as cluster:
+        one = scenarios.api_runs(cluster, tokens, plan["seconds"], plan["connections"], run="one")
+        results["sms"] = scenarios.sms_runs(port, accounts["sms_phones"], plan["connections"])
+    results["api"] = one
+
+    print("4. Scale-out: 2 Daphne processes, 2 Celery workers", flush=True)
+    with Cluster(dict(os.environ), port, logs, web=2, workers=2) as cluster:
+        two = scenarios.api_runs(cluster, tokens, plan["seconds"], plan["connections"], run="two")
+    results["scale_out"] = scenarios.scale_out(one, two)
+    results["stored_check"] = scenarios.stored_check(one, two)
+    results["seconds"] = round(time.perf_counter() - began, 1)
+
+    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / "plans.md").write_text(scenarios.plans_markdown(plans, results))
+    summary.write_text(scenarios.results_markdown(results))
+    print(f"Done in {results['seconds']:.0f} s: {out / 'bench.json'}, {summary}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

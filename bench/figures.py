@@ -1,0 +1,164 @@
+"""In-process measurements on the benchmark database: reports against hand-written SQL, query
+counts by caseload size, and explain plans for the heaviest queries.
+
+Needs Django set up against the benchmark database (bench/__main__.py does that).
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+
+LONDON_DAY = "((%({0})s::date + {1})::timestamp AT TIME ZONE 'Europe/London')"
+
+
+def _day_range(start: str, end: str) -> str:
+    """created_at within the London days start..end, as a range an index can use."""
+    return f"created_at >= {LONDON_DAY.format(start, 0)} AND created_at < {LONDON_DAY.format(end, 1)}"
+
+
+def _per_period(sql: str) -> list[str]:
+    return [
+        sql.replace("%(START)s", f"%({start})s").replace("%(END)s", f"%({end})s")
+        for start, end in (("start", "end"), ("pstart", "pend"))
+    ]
+
+
+def _day_range_periods(template: str) -> list[str]:
+    return [template.format(range=_day_range(s, e)) for s, e in (("start", "end"), ("pstart", "pend"))]
+
+
+AGE = "date_part('year', age(r.held_on, c.date_of_birth))"
+BY_GROUP = (
+    "SELECT {group}, r.participation_code, count(*) FROM reviews_review r JOIN reviews_child c ON c.id = r.child_id"
+    f" WHERE r.held_on BETWEEN %(START)s AND %(END)s AND {AGE} >= 4 GROUP BY 1, 2"
+)
+
+# The same figures as each report, as a person would write them by hand.
+HAND_WRITTEN: dict[str, list[str]] = {
+    "participation": _per_period(
+        "SELECT participation_code, count(*) FROM reviews_review WHERE held_on BETWEEN %(START)s AND %(END)s GROUP BY 1"
+    ),
+    "participation-by-age": _per_period(BY_GROUP.format(
+        group=f"CASE WHEN {AGE} <= 7 THEN 1 WHEN {AGE} <= 11 THEN 2 WHEN {AGE} <= 15 THEN 3 ELSE 4 END")),
+    "participation-by-sex": _per_period(BY_GROUP.format(group="c.sex")),
+    "participation-by-ethnicity": _per_period(BY_GROUP.format(
+        group="CASE WHEN c.ethnicity IN ('REFU', 'NOBT') THEN 'N' ELSE left(c.ethnicity, 1) END")),
+    "participation-by-placement": _per_period(BY_GROUP.format(group="c.placed_out_of_area")),
+    "participation-by-communication": _per_period(BY_GROUP.format(
+        group="(c.communication_needs <> '' OR c.uses_symbols)")),
+    "timeliness": [
+        *_per_period("SELECT count(*) FILTER (WHERE held_on <= due_by), count(*), count(*) FILTER (WHERE sequence = 1"
+                     " AND held_on <= due_by), count(*) FILTER (WHERE sequence = 1) FROM reviews_review"
+                     " WHERE held_on BETWEEN %(START)s AND %(END)s"),
+        *_per_period("SELECT count(*) FILTER (WHERE f <= iro_allocation_due), count(*) FROM (SELECT"
+                     " c.iro_allocation_due, min(a.allocated_on) f FROM reviews_child c LEFT JOIN reviews_iroallocation"
+                     " a ON a.child_id = c.id WHERE c.became_looked_after BETWEEN %(START)s AND %(END)s GROUP BY c.id) x"),
+        "SELECT late_reason, count(*) FROM reviews_review WHERE held_on BETWEEN %(start)s AND %(end)s"
+        " AND held_on > due_by GROUP BY 1",
+    ],
+    "caseloads": [
+        "SELECT u.id, u.first_name, u.username, u.fte, count(a.id) FILTER (WHERE a.ended_on IS NULL) FROM accounts_user u"
+        " LEFT JOIN reviews_iroallocation a ON a.iro_id = u.id WHERE u.role = 'iro' AND u.is_active GROUP BY u.id"
+        " ORDER BY u.first_name, u.username",
+        "SELECT iro_id, ends_on FROM reviews_iroabsence WHERE starts_on <= CURRENT_DATE AND ends_on >= CURRENT_DATE",
+    ],
+    "consultation-returns": [
+        q for s, e in (("start", "end"), ("pstart", "pend")) for q in (
+            "SELECT i.audience, count(*) FROM consultations_invitation i JOIN reviews_review v ON v.id = i.review_id"
+            f" WHERE coalesce(v.held_on, v.scheduled_for, v.due_by) BETWEEN %({s})s AND %({e})s GROUP BY 1",
+            "SELECT i.audience, count(*) FROM consultations_invitation i JOIN reviews_review v ON v.id = i.review_id"
+            " JOIN consultations_response r ON r.invitation_id = i.id WHERE r.submitted_at IS NOT NULL"
+            f" AND coalesce(v.held_on, v.scheduled_for, v.due_by) BETWEEN %({s})s AND %({e})s GROUP BY 1",
+        )
+    ],
+    "statements": [
+        *_day_range_periods("SELECT channel, count(*) FROM feedback_statement WHERE {range} GROUP BY 1"),
+        *_day_range_periods("SELECT category, count(*) FROM feedback_statement WHERE {range} GROUP BY 1"),
+    ],
+    "response-times": [
+        *_day_range_periods(
+            "SELECT count(*), count(*) FILTER (WHERE read_at <= created_at + interval '1 day'), count(*) FILTER"
+            " (WHERE read_at <= created_at + interval '7 days'), count(*) FILTER (WHERE acknowledged_at <= created_at"
+            " + interval '7 days') FROM feedback_statement WHERE {range}"),
+        *[q.replace("created_at", "raised_at") for q in _day_range_periods(
+            "SELECT count(*), count(*) FILTER (WHERE acknowledged_at <= created_at + interval '2 hours')"
+            " FROM feedback_safeguardingalert WHERE {range}")],
+    ],
+}  # fmt: skip
+
+
+def _median_seconds(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def reports_against_sql(repeats: int) -> dict:
+    """Each report through Heard's code, and its hand-written SQL, median of `repeats`; and the ratio."""
+    from django.db import connection
+
+    from reporting.periods import Period
+    from reporting.reports import report
+
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    previous = period.previous()
+    params = {"start": period.start, "end": period.end, "pstart": previous.start, "pend": previous.end}
+    results = {}
+    for name, queries in HAND_WRITTEN.items():
+        report(name, period)  # warm: the first run pays for the cache, for both
+        heard = _median_seconds(lambda name=name: report(name, period), repeats)
+
+        def sql(queries=queries):
+            with connection.cursor() as cursor:
+                for query in queries:
+                    cursor.execute(query, params)
+                    cursor.fetchall()
+
+        sql()
+        baseline = _median_seconds(sql, repeats)
+        results[name] = {"heard_ms": round(heard * 1000, 1), "sql_ms": round(baseline * 1000, 1),
+                         "ratio": round(heard / baseline, 2)}  # fmt: skip
+        print(f"    {name:<32} heard {heard * 1000:9.1f} ms   sql {baseline * 1000:9.1f} ms   "
+              f"ratio {heard / baseline:5.2f}", flush=True)  # fmt: skip
+    return results
+
+
+def _captured(run: Callable[[], object]) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return list(queries.captured_queries)
+
+
+def query_counts(operations: dict[str, dict[int, Callable[[], object]]]) -> dict:
+    """Queries each operation makes, for each caseload size; constant when they are all the same."""
+    results = {}
+    for name, by_size in operations.items():
+        counts = {str(size): len(_captured(run)) for size, run in by_size.items()}
+        results[name] = {"queries_by_caseload": counts, "constant": len(set(counts.values())) == 1}
+        print(f"    {name:<32} {counts}  {'constant' if results[name]['constant'] else 'GROWS'}", flush=True)
+    return results
+
+
+def explain_heaviest(operations: dict[str, Callable[[], object]], per_operation: int = 2) -> dict[str, list[dict]]:
+    """EXPLAIN (ANALYZE, BUFFERS) for the slowest queries each operation makes."""
+    from django.db import connection
+
+    plans: dict[str, list[dict]] = {}
+    for name, run in operations.items():
+        run()  # warm
+        captured = [q for q in _captured(run) if q["sql"].lstrip().upper().startswith("SELECT")]
+        captured.sort(key=lambda q: float(q["time"]), reverse=True)
+        plans[name] = []
+        for query in captured[:per_operation]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            plans[name].append({"sql": query["sql"], "plan": plan, "ms": round(float(query["time"]) * 1000, 2)})
+    return plans

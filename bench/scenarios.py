@@ -1,0 +1,346 @@
+"""What the benchmark does with the loaded data: accounts, operations to count and explain, load
+runs, and the results written as Markdown. Needs Django set up against the benchmark database."""
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+from bench import sms_webhook
+from bench.load import ratio, wrk
+
+PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}
+IRO_REPORTS = ["participation", "participation-by-age", "timeliness", "consultation-returns", "statements",
+               "response-times"]  # fmt: skip
+EXPLAINED_REPORTS = ["participation-by-age", "timeliness", "consultation-returns", "statements", "response-times"]
+API_CHILDREN, API_IROS = 50, 4
+
+
+def _staff(username: str, password: str, totp_secret: str):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from accounts.models import Role, User
+
+    user = User.objects.create_user(
+        username=username, password=password, role=Role.IRO, email=f"{username}@bench.example"
+    )
+    TOTP.activate(user, totp_secret)
+    return user
+
+
+def accounts(*, caseloads: tuple[int, ...], password: str, totp_secret: str, sms_children: int) -> dict:
+    """Sign-in details for a few of the loaded children and IROs, and IROs with caseloads of each size."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import Role, User
+    from reviews.models import Child, IROAllocation
+
+    in_care = Child.objects.filter(left_care__isnull=True, reviews__held_on__isnull=True).order_by("pk")
+    hashed = make_password(password)
+    api_iros = list(User.objects.filter(role=Role.IRO).order_by("pk")[:API_IROS])
+    User.objects.filter(pk__in=[iro.pk for iro in api_iros]).update(password=hashed)
+    for iro in api_iros:
+        TOTP.activate(iro, totp_secret)
+
+    # IROs with 10, 60 and 300 children, taken from the end of the loaded children.
+    sized, taken = {}, 0
+    tail = list(in_care.order_by("-pk").values_list("pk", flat=True)[: sum(caseloads)])
+    for size in caseloads:
+        iro = _staff(f"bench-iro-{size}", password, totp_secret)
+        IROAllocation.objects.filter(child_id__in=tail[taken : taken + size], ended_on__isnull=True).update(iro=iro)
+        sized[size] = iro
+        taken += size
+
+    # The children who write (through the app and by text) belong to other IROs, so the inboxes
+    # being read under load, and the caseloads being counted, stay the same size throughout.
+    writers = in_care.exclude(iro_allocations__iro__in=[*api_iros, *sized.values()]).values_list("user_id", flat=True)
+    writers = list(writers[: API_CHILDREN + sms_children])
+    if len(writers) < API_CHILDREN + sms_children:
+        raise SystemExit(f"Too few children for the load runs: {len(writers)}; load more children.")
+    api_children = writers[:API_CHILDREN]
+    User.objects.filter(pk__in=api_children).update(password=hashed)
+    phones = [f"+4477009{n:05d}" for n in range(sms_children)]
+    for user_id, phone in zip(writers[API_CHILDREN:], phones, strict=True):
+        User.objects.filter(pk=user_id).update(phone=phone)
+    return {
+        "children": list(User.objects.filter(pk__in=api_children)),
+        "iros": api_iros,
+        "sized": sized,
+        "sms_phones": phones,
+    }
+
+
+def _client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _pack_review(iro):
+    """The IRO's first child's next review that has invitations out (so every part of the pack is there)."""
+    from reviews.models import Review
+
+    return (
+        Review.objects.filter(held_on__isnull=True, child__iro_allocations__iro=iro,
+                              child__iro_allocations__ended_on__isnull=True, invitations__response__isnull=False)
+        .order_by("child_id").first()
+    )  # fmt: skip
+
+
+def _get(client, url: str, **params) -> Callable[[], object]:
+    def run():
+        response = client.get(url, params)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+
+    return run
+
+
+def counted_operations(found: dict) -> dict[str, dict[int, Callable[[], object]]]:
+    """The inbox, the pack and an IRO's reports, for IROs with each caseload size."""
+    from django.urls import reverse
+
+    operations: dict[str, dict[int, Callable[[], object]]] = {
+        "inbox (page)": {}, "inbox (API)": {}, "pre-review pack (page)": {}, "pre-review pack (API)": {},
+        "an IRO's reports (API, 6 reports)": {},
+    }  # fmt: skip
+    for size, iro in found["sized"].items():
+        client, review = _client(iro), _pack_review(iro)
+        operations["inbox (page)"][size] = _get(client, reverse("feedback:inbox"))
+        operations["inbox (API)"][size] = _get(client, "/api/v1/inbox/")
+        operations["pre-review pack (page)"][size] = _get(client, reverse("consultations:pack", args=[review.pk]))
+        operations["pre-review pack (API)"][size] = _get(client, f"/api/v1/reviews/{review.pk}/pack/")
+
+        def reports(client=client):
+            for name in IRO_REPORTS:
+                _get(client, f"/api/v1/reports/{name}/", **PERIOD)()
+
+        operations["an IRO's reports (API, 6 reports)"][size] = reports
+    return operations
+
+
+def explained_operations(found: dict, password: str) -> dict[str, Callable[[], object]]:
+    """The operations whose heaviest queries get an EXPLAIN ANALYZE."""
+    from itertools import count
+
+    from django.test import Client
+
+    from accounts.models import Role, User
+    from reporting.periods import Period
+    from reporting.reports import report
+
+    iro = found["sized"][60]
+    client, review = _client(iro), _pack_review(iro)
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    writer, token, keys = Client(), _headless_token(found["children"][0].username, password, ""), count()
+    operations: dict[str, Callable[[], object]] = {
+        "IRO inbox (API), 60 children": _get(client, "/api/v1/inbox/"),
+        "pre-review pack (API)": _get(client, f"/api/v1/reviews/{review.pk}/pack/"),
+        "statement submission (API)": lambda: _submit(writer, token, f"explain-{next(keys)}"),
+        "SMS: finding the child by phone": lambda: User.objects.filter(
+            phone=found["sms_phones"][-1], is_active=True, role=Role.CHILD
+        ).first(),
+    }
+    for name in EXPLAINED_REPORTS:
+        operations[f"report: {name} (whole council)"] = lambda name=name: report(name, period)
+    return operations
+
+
+def _submit(client, token: str, key: str) -> None:
+    response = client.post("/api/v1/statements/", STATEMENT, content_type="application/json",
+                           headers={"X-Session-Token": token, "Idempotency-Key": key})  # fmt: skip
+    if response.status_code != 201:
+        raise RuntimeError(f"submitting a statement answered {response.status_code}: {response.content[:200]!r}")
+
+
+def _headless_token(username: str, password: str, totp_secret: str) -> str:
+    from django.test import Client
+
+    from accounts.demo import current_totp_code
+
+    client = Client()
+    response = client.post("/_allauth/app/v1/auth/login", json.dumps({"username": username, "password": password}),
+                           content_type="application/json")  # fmt: skip
+    token = response.json()["meta"]["session_token"]
+    if response.status_code == 401:  # staff: the TOTP step
+        response = client.post("/_allauth/app/v1/auth/2fa/authenticate",
+                               json.dumps({"code": current_totp_code(totp_secret)}),
+                               content_type="application/json", headers={"X-Session-Token": token})  # fmt: skip
+        token = response.json()["meta"]["session_token"]
+    if response.status_code != 200:
+        raise RuntimeError(f"could not sign in {username}: {response.status_code} {response.content[:200]!r}")
+    return token
+
+
+def tokens(found: dict, password: str, totp_secret: str) -> dict[str, list[str]]:
+    """App session tokens (allauth headless) for the load runs' children and IROs."""
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # staff's first step answers 401: expected
+    return {
+        "children": [_headless_token(u.username, password, totp_secret) for u in found["children"]],
+        "iros": [_headless_token(u.username, password, totp_secret) for u in found["iros"]],
+    }
+
+
+STATEMENT = json.dumps({"category": "school", "body": "Can I change my maths set? I get on better with Ms Price."})
+
+
+def api_runs(cluster, found_tokens: dict, seconds: float, connections: int, run: str) -> dict:
+    """The bare DRF endpoint, statement submission and the IRO inbox, one after another; ratios to the bare one."""
+    endpoints = {
+        "bare_drf": {"path": "/bench/bare-api/"},
+        "statement_submission": {"path": "/api/v1/statements/", "method": "POST", "body": STATEMENT,
+                                 "tokens": found_tokens["children"]},
+        "iro_inbox": {"path": "/api/v1/inbox/", "tokens": found_tokens["iros"]},
+    }  # fmt: skip
+    results: dict = {"connections": connections, "seconds": seconds}
+    for name, endpoint in endpoints.items():
+        port = cluster.port
+        wrk(port, seconds=1, connections=connections, run=f"{run}-warm", **endpoint)  # warm: imports, caches, pools
+        with cluster.cpu() as cpu:
+            results[name] = wrk(port, seconds=seconds, connections=connections, run=run, **endpoint)
+        figures = results[name]
+        figures["cpu"] = cpu.figures
+        per = {
+            part: round(1000 * used / max(figures["requests"], 1), 1)
+            for part, used in cpu.figures["cpu_seconds"].items()
+        }
+        figures["cpu_ms_per_request"] = per
+        print(f"    {name:<22} {figures['requests_per_second']:>8} req/s  p50 {figures['p50_ms']:>7} ms"
+              f"  p99 {figures['p99_ms']:>7} ms  failed {figures['failed']}  CPU {cpu.figures['machine_busy_percent']}%"
+              f" (ms/request: web {per['web']}, workers {per['workers']}, rest {per['database_redis_and_load']})",
+              flush=True)  # fmt: skip
+    results["ratio_to_bare_drf"] = {
+        name: ratio(results[name], results["bare_drf"]) for name in ("statement_submission", "iro_inbox")
+    }
+    return results
+
+
+def sms_runs(port: int, phones: list[str], connections: int) -> dict:
+    """The SMS webhook and the bare Django view, the same number of signed POSTs each."""
+    from django.conf import settings
+
+    webhook, bare = sms_webhook.requests_for(settings.PUBLIC_BASE_URL, phones)
+    sms_webhook.drive(port, bare[:50], 2)  # warm
+    # Each child's topic and words go in order from one client thread, as one phone would.
+    results = {
+        "requests_each": len(webhook),
+        "client": f"{connections} Python threads",
+        "sms_inbound_webhook": sms_webhook.drive(port, webhook, connections, group=2),
+        "bare_django_view": sms_webhook.drive(port, bare, connections),
+    }
+    results["ratio_to_bare_view"] = ratio(results["sms_inbound_webhook"], results["bare_django_view"])
+    for name in ("bare_django_view", "sms_inbound_webhook"):
+        figures = results[name]
+        print(f"    {name:<22} {figures['requests_per_second']:>8} req/s  p50 {figures['p50_ms']:>7} ms"
+              f"  p99 {figures['p99_ms']:>7} ms  errors {figures['errors']}", flush=True)  # fmt: skip
+    return results
+
+
+def scale_out(one: dict, two: dict) -> dict:
+    """Throughput with two processes and two workers as a multiple of one and one."""
+    growth = {
+        name: {
+            "one_process_rps": one[name]["requests_per_second"],
+            "two_processes_rps": two[name]["requests_per_second"],
+            "growth": round(two[name]["requests_per_second"] / one[name]["requests_per_second"], 2),
+        }
+        for name in ("bare_drf", "statement_submission", "iro_inbox")
+    }
+    return {"two_processes": two, "growth": growth}
+
+
+def stored_check(one: dict, two: dict) -> dict:
+    """Statements the load runs stored, against the submissions answered 201: each stored once."""
+    from feedback.models import Statement
+
+    stored = {
+        run: Statement.objects.filter(idempotency_key__startswith=f"bench-{run}-").count() for run in ("one", "two")
+    }
+    answered = {
+        "one": one["statement_submission"]["requests"] - one["statement_submission"]["failed"],
+        "two": two["statement_submission"]["requests"] - two["statement_submission"]["failed"],
+    }
+    return {"stored": stored, "answered_201": answered}
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def results_markdown(results: dict) -> str:
+    """The short table of bench/RESULTS.md."""
+    data = results["reports"][-1]["data"]
+    parts = [
+        "# Heard benchmark results\n",
+        f"{results['date']} · {results['mode']} run (`{'make bench-quick' if results['mode'] == 'quick' else 'make bench'}`)"
+        f" in {results['seconds']:.0f} s · {results['machine']}\n",
+        f"Data: {data['reviews_child']:,} children, {data['reviews_review']:,} reviews, "
+        f"{data['feedback_statement']:,} statements, {data['consultations_invitation']:,} consultation invitations, "
+        f"{data['consultations_response']:,} responses. Every figure is measured in this run against a baseline "
+        "measured in the same run on the same machine; ratios, not seconds, are the point. Full figures: "
+        "`bench/results/bench.json`; explain plans: `bench/results/plans.md`.\n",
+        "## Loading (COPY)\n",
+        _table(["children after step", "rows", "seconds", "rows/s"],
+               [[f"{load['children']:,}", f"{sum(load['rows'].values()):,}", load["seconds"],
+                 f"{load['rows_per_second']:,}"] for load in results["loads"]]),
+        "## Reports against hand-written SQL (median ms; ratio = Heard / SQL)\n",
+    ]  # fmt: skip
+    steps = results["reports"]
+    header = ["report"] + [f"{step['data']['reviews_review']:,} reviews" for step in steps]
+    rows = [
+        [name] + [f"{s['reports'][name]['heard_ms']} / {s['reports'][name]['sql_ms']} = **{s['reports'][name]['ratio']}**"
+                  for s in steps]
+        for name in steps[0]["reports"]
+    ]  # fmt: skip
+    parts.append(_table(header, rows))
+    parts.append("\n## Query counts by caseload size (IROs with 10, 60 and 300 children)\n")
+    parts.append(_table(["operation", "queries", "constant"],
+                        [[name, " / ".join(str(n) for n in c["queries_by_caseload"].values()),
+                          "yes" if c["constant"] else "**no**"] for name, c in results["query_counts"].items()]))  # fmt: skip
+    api = results["api"]
+    parts.append(f"\n## API under load (1 Daphne process, 1 Celery worker; wrk, {api['connections']} connections, "
+                 f"{api['seconds']} s each)\n")  # fmt: skip
+    rows = []
+    for name in ("bare_drf", "statement_submission", "iro_inbox"):
+        figures = api[name]
+        share = api["ratio_to_bare_drf"].get(name, {"throughput": 1, "p50": 1, "p99": 1})
+        rows.append([name.replace("_", " "), figures["requests_per_second"], figures["p50_ms"], figures["p99_ms"],
+                     figures["failed"], share["throughput"], share["p50"], share["p99"]])  # fmt: skip
+    parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "failed", "throughput ratio", "p50 ratio",
+                         "p99 ratio"], rows))  # fmt: skip
+    sms = results["sms"]
+    parts.append(f"\n## SMS webhook ({sms['requests_each']:,} signed POSTs each, {sms['client']})\n")
+    rows = []
+    for name in ("bare_django_view", "sms_inbound_webhook"):
+        figures = sms[name]
+        share = sms["ratio_to_bare_view"] if name == "sms_inbound_webhook" else {"throughput": 1, "p50": 1, "p99": 1}
+        rows.append([name.replace("_", " "), figures["requests_per_second"], figures["p50_ms"], figures["p99_ms"],
+                     figures["errors"], share["throughput"], share["p50"], share["p99"]])  # fmt: skip
+    parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "errors", "throughput ratio", "p50 ratio",
+                         "p99 ratio"], rows))  # fmt: skip
+    parts.append("\n## Scale-out: two Daphne processes and two Celery workers on one PostgreSQL and Redis\n")
+    growth = results["scale_out"]["growth"]
+    parts.append(_table(["endpoint", "1 process req/s", "2 processes req/s", "growth"],
+                        [[name.replace("_", " "), g["one_process_rps"], g["two_processes_rps"], f"{g['growth']}x"]
+                         for name, g in growth.items()]))  # fmt: skip
+    check = results["stored_check"]
+    parts.append(f"\nStatements answered 201 / stored: {check['answered_201']['one']:,} / {check['stored']['one']:,}"
+                 f" (one process), {check['answered_201']['two']:,} / {check['stored']['two']:,} (two).\n")  # fmt: skip
+    return "\n".join(parts)
+
+
+def plans_markdown(plans: dict, results: dict) -> str:
+    """Every kept plan, with its query."""
+    parts = [f"# Explain plans ({results['date']}, {results['mode']} run)\n",
+             "EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of each operation, on the benchmark's data.\n"]  # fmt: skip
+    for name, found in plans.items():
+        parts.append(f"## {name}\n")
+        for plan in found:
+            parts.append(f"{plan['ms']} ms when captured.\n\n```sql\n{plan['sql']}\n```\n\n```\n{plan['plan']}\n```\n")
+    return "\n".join(parts)

@@ -1,0 +1,147 @@
+"""Heard's processes for a benchmark: ASGI servers sharing one listening socket, and Celery workers."""
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / ticks, sum(values) / ticks
+
+
+class CpuMeter:
+    """Where the CPU went during a run: Heard's web processes, its workers, and everything else
+    (PostgreSQL, Redis, the load generator) as the machine's busy time less those two."""
+
+    def __init__(self, web: list[int], workers: list[int]) -> None:
+        self.web, self.workers = web, workers
+
+    def __enter__(self) -> "CpuMeter":
+        self.start = self._read()
+        return self
+
+    def _read(self) -> tuple[float, float, float, float]:
+        busy, total = _machine_busy()
+        return (sum(_cpu_seconds(p) for p in self.web), sum(_cpu_seconds(p) for p in self.workers), busy, total)
+
+    def __exit__(self, *exc) -> None:
+        end = self._read()
+        web, workers, busy, total = (b - a for a, b in zip(self.start, end, strict=True))
+        self.figures = {
+            "machine_busy_percent": round(100 * busy / max(total, 1e-9), 1),
+            "cpu_seconds": {"web": round(web, 2), "workers": round(workers, 2),
+                            "database_redis_and_load": round(max(busy - web - workers, 0), 2)},
+        }  # fmt: skip
+
+
+class Cluster:
+    """`web` Daphne processes on one port (the kernel spreads connections between them, as a load
+    balancer spreads them across machines) and `workers` Celery workers on the Redis broker."""
+
+    def __init__(self, env: dict, port: int, logs: Path, web: int = 1, workers: int = 1) -> None:
+        self.env, self.port, self.logs, self.web, self.workers = env, port, logs, web, workers
+        self.processes: list[subprocess.Popen] = []
+        self.web_pids: list[int] = []
+        self.worker_pids: list[int] = []
+        self.sockets: list[socket.socket] = []
+
+    def __enter__(self) -> "Cluster":
+        self.logs.mkdir(parents=True, exist_ok=True)
+        for n in range(self.web):
+            # A socket each on the same port (SO_REUSEPORT): the kernel spreads new connections
+            # evenly across the processes, where one shared socket lets the quickest take them all.
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind(("127.0.0.1", self.port))
+            sock.listen(1024)
+            self.sockets.append(sock)
+            command = [sys.executable, "-m", "daphne", "--fd", str(sock.fileno()), "backend.asgi:application"]
+            self.web_pids.append(self._start(f"web-{n}", command, pass_fds=(sock.fileno(),)))
+        for n in range(self.workers):
+            command = [sys.executable, "-m", "celery", "-A", "backend", "worker", "-c", "1", "-n", f"bench{n}@%h",
+                       "-l", "WARNING", "--without-gossip", "--without-mingle"]  # fmt: skip
+            self.worker_pids.append(self._start(f"worker-{n}", command))
+        self._wait_until_serving()
+        return self
+
+    def _wait_until_serving(self, seconds: float = 60) -> None:
+        # The socket listens before any server is up: wait for answers, from every process.
+        deadline, answered = time.monotonic() + seconds, 0
+        while answered < 4 * self.web:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Heard did not start on {self.port}: see {self.logs}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/bench/bare-api/")
+                answered += conn.getresponse().status == 200
+                conn.close()
+            except OSError:
+                time.sleep(0.3)
+
+    def _start(self, name: str, command: list[str], pass_fds: tuple = ()) -> int:
+        log = (self.logs / f"{name}.log").open("a")
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=pass_fds
+        )
+        self.processes.append(process)
+        return process.pid
+
+    def cpu(self) -> CpuMeter:
+        """Measure the CPU each part uses (a Celery worker's pool children are counted with the worker)."""
+        return CpuMeter(self.web_pids, self.worker_pids + self._children(self.worker_pids))
+
+    @staticmethod
+    def _children(pids: list[int]) -> list[int]:
+        found = []
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return found
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for sock in self.sockets:
+            sock.close()
