@@ -82,8 +82,12 @@ def test_load_runs_fail_nothing_and_store_every_statement_once(quick_run):
         for name in ("bare_drf", "statement_submission", "iro_inbox"):
             assert run[name]["requests"] > 0, (name, run[name])
             assert run[name]["failed"] == 0, (name, run[name])
-    check = results["stored_check"]
-    assert check["stored"] == check["answered_201"], check
+    for run in ("one", "two"):
+        check = results["stored_check"][run]
+        # Every statement answered 201 is stored, once; a few more may be stored that were still
+        # in flight when wrk stopped counting.
+        assert check["answered_201"] <= check["stored"] <= check["answered_201"] + results["api"]["connections"]
+        assert check["stored_twice"] == 0 and check["ok"], check
     for name in ("bare_django_view", "sms_inbound_webhook"):
         assert results["sms"][name]["errors"] == 0, results["sms"][name]
 
