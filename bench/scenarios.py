@@ -12,7 +12,7 @@ PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}
 IRO_REPORTS = ["participation", "participation-by-age", "timeliness", "consultation-returns", "statements",
                "response-times"]  # fmt: skip
 EXPLAINED_REPORTS = ["participation-by-age", "timeliness", "consultation-returns", "statements", "response-times"]
-API_CHILDREN, API_IROS = 50, 4
+API_CHILDREN, API_IROS = 24, 4
 
 
 def _staff(username: str, password: str, totp_secret: str):
@@ -240,21 +240,21 @@ def sms_runs(port: int, phones: list[str], connections: int) -> dict:
     return results
 
 
-def scale_out(one: dict, two: dict) -> dict:
-    """Throughput with two processes and two workers as a multiple of one and one."""
-    growth = {
-        name: {
-            "one_process_rps": one[name]["requests_per_second"],
-            "two_processes_rps": two[name]["requests_per_second"],
-            "growth": round(two[name]["requests_per_second"] / one[name]["requests_per_second"], 2),
-        }
-        for name in ("bare_drf", "statement_submission", "iro_inbox")
-    }
-    return {"two_processes": two, "growth": growth}
+def scale_out(rounds: list[dict]) -> dict:
+    """Throughput with two processes and two workers as a multiple of one and one, in each round."""
+    growth = {}
+    for name in ("bare_drf", "statement_submission", "iro_inbox"):
+        one = [r["one"][name]["requests_per_second"] for r in rounds]
+        two = [r["two"][name]["requests_per_second"] for r in rounds]
+        each = [round(b / a, 2) for a, b in zip(one, two, strict=True)]
+        growth[name] = {"one_process_rps": one, "two_processes_rps": two, "growth": each,
+                        "mean_growth": round(sum(each) / len(each), 2),
+                        "machine_busy_two": [r["two"][name]["cpu"]["machine_busy_percent"] for r in rounds]}  # fmt: skip
+    return {"rounds": rounds, "growth": growth}
 
 
-def stored_check(one: dict, two: dict) -> dict:
-    """Statements the timed runs stored, against those answered 201 within the run.
+def stored_check(runs: dict[str, dict]) -> dict:
+    """Statements each timed run stored, against those answered 201 within the run.
 
     wrk stops counting when time is up while up to one request per connection is still in flight:
     the server finishes and stores those, so stored may exceed answered by at most that many.
@@ -265,7 +265,7 @@ def stored_check(one: dict, two: dict) -> dict:
     from feedback.models import Statement
 
     check = {}
-    for run, figures in (("one", one), ("two", two)):
+    for run, figures in runs.items():
         stored = Statement.objects.filter(idempotency_key__startswith=f"bench-{run}-")
         answered = figures["statement_submission"]["requests"] - figures["statement_submission"]["failed"]
         twice = stored.values("author", "idempotency_key").annotate(n=Count("pk")).filter(n__gt=1).count()
@@ -336,17 +336,21 @@ def results_markdown(results: dict) -> str:
     parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "errors", "throughput ratio", "p50 ratio",
                          "p99 ratio"], rows))  # fmt: skip
     parts.append("\n## Scale-out: two Daphne processes and two Celery workers on one PostgreSQL and Redis\n")
+    parts.append("One process, then two, twice over (round 1, round 2), with the same connections.\n")
     growth = results["scale_out"]["growth"]
-    two = results["scale_out"]["two_processes"]
+
+    def both(values: list) -> str:
+        return " / ".join(str(v) for v in values)
+
     parts.append(_table(["endpoint", "1 process req/s", "2 processes req/s", "growth", "machine busy (2 processes)"],
-                        [[name.replace("_", " "), g["one_process_rps"], g["two_processes_rps"], f"{g['growth']}x",
-                          f"{two[name]['cpu']['machine_busy_percent']}%"] for name, g in growth.items()]))  # fmt: skip
-    check = results["stored_check"]
+                        [[name.replace("_", " "), both(g["one_process_rps"]), both(g["two_processes_rps"]),
+                          both(f"{x}x" for x in g["growth"]), both(f"{x}%" for x in g["machine_busy_two"])]
+                         for name, g in growth.items()]))  # fmt: skip
+    check = results["stored_check"].values()
     parts.append(
         "\nStatements answered 201 within the timed runs / stored (the difference: requests still in flight when "
-        f"wrk stopped, finished by the server): {check['one']['answered_201']:,} / {check['one']['stored']:,} "
-        f"(one process), {check['two']['answered_201']:,} / {check['two']['stored']:,} (two); stored twice: "
-        f"{check['one']['stored_twice'] + check['two']['stored_twice']}.\n"
+        f"wrk stopped, finished by the server): {sum(c['answered_201'] for c in check):,} / "
+        f"{sum(c['stored'] for c in check):,}; stored twice: {sum(c['stored_twice'] for c in check)}.\n"
     )
     return "\n".join(parts)
 

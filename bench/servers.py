@@ -139,9 +139,12 @@ class Cluster:
         for process in self.processes:
             process.terminate()
         for process in self.processes:
+            # After a load run Daphne can take half a minute to go on SIGTERM (idle, it goes at
+            # once); the figures are taken by now, so do not wait for it.
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         for sock in self.sockets:
             sock.close()

@@ -78,15 +78,17 @@ def test_every_section_is_written(quick_run):
 
 def test_load_runs_fail_nothing_and_store_every_statement_once(quick_run):
     results, _, _ = quick_run
-    for run in (results["api"], results["scale_out"]["two_processes"]):
+    runs = [found[size] for found in results["scale_out"]["rounds"] for size in ("one", "two")]
+    assert len(runs) == 4 and results["api"] is not None
+    for run in runs:
         for name in ("bare_drf", "statement_submission", "iro_inbox"):
             assert run[name]["requests"] > 0, (name, run[name])
             assert run[name]["failed"] == 0, (name, run[name])
-    for run in ("one", "two"):
-        check = results["stored_check"][run]
+    assert set(results["stored_check"]) == {"one1", "two1", "one2", "two2"}
+    for check in results["stored_check"].values():
         # Every statement answered 201 is stored, once; a few more may be stored that were still
         # in flight when wrk stopped counting.
-        assert check["answered_201"] <= check["stored"] <= check["answered_201"] + results["api"]["connections"]
+        assert check["answered_201"] <= check["stored"] <= check["answered_201"] + results["api"]["connections"], check
         assert check["stored_twice"] == 0 and check["ok"], check
     for name in ("bare_django_view", "sms_inbound_webhook"):
         assert results["sms"][name]["errors"] == 0, results["sms"][name]
