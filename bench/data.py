@@ -269,9 +269,12 @@ def grow(database_url: str, children: int, seed: int = 903) -> Loaded:
 
         # Reviews at the child's own pace: the statutory timetable at most (20 working days, 3 months,
         # then 6 months: Care Planning Regulations 2010 reg 33), brought forward often enough that
-        # the total matches the design's 25 a child.
+        # the total matches the design's 25 a child. The first two and the late ones keep the full
+        # statutory gap, so the gaps come out longer than the interval aimed at: aim 9% more
+        # reviews (aiming at 25 gave 23.5 a child).
         total_span = sum(max((b - a).days, 0) for a, b in (kid.span for kid in kids))
-        interval = max(60, min(182, int(total_span / max(children * REVIEWS_PER_CHILD, 1))))
+        aimed = children * REVIEWS_PER_CHILD * 1.09
+        interval = max(60, min(182, int(total_span / max(aimed, 1))))
         per_day = children * STATEMENTS_PER_CHILD / max(total_span, 1)
         with psycopg.connect(database_url) as reviews_conn, psycopg.connect(database_url) as statements_conn:
             for conn in (reviews_conn, statements_conn):
