@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 
 
 class DatabaseDownMiddleware:
-    """A view that cannot reach the database answers a retryable 503 (a text, a reply saying so).
+    """A view that cannot reach the database answers a retryable 503 (the SMS webhook: a reply to text again).
 
     Under ASGI Django builds the error page in another thread, where the exception is no longer in
     hand, so handler500 alone answered 500; the exception reaches this hook in every server.
