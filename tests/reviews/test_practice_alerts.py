@@ -1,8 +1,10 @@
 """Practice alerts: raised from a child's words, moved forward through the stages, resolved with an outcome."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -12,7 +14,11 @@ from reviews.models import PracticeAlert, PracticeAlertStage
 from reviews.services import practice_alert_advance, practice_alert_raise
 from tests.conftest import client_for
 
+LONDON = ZoneInfo("Europe/London")
 
+
+# The alert is raised on the day the page is used; its stages follow on later dates.
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=False)
 def test_an_iro_raises_a_practice_alert_from_a_childs_words_and_takes_it_through_the_stages(child, child_user, iro):
     statement, _ = statement_submit(
         author=child_user, child=child, category=Category.SCHOOL, body="No PEP meeting since June", channel="web"
