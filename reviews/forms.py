@@ -13,6 +13,15 @@ def _iros():
     return User.objects.filter(role=Role.IRO, is_active=True).order_by("first_name", "username")
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date picker; `<input type="date">` drops any value that is not an ISO date (2026-12-09)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class IROChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name} ({obj.get_iro_contract_display() or 'IRO'})"
@@ -20,15 +29,13 @@ class IROChoiceField(forms.ModelChoiceField):
 
 class AllocateForm(forms.Form):
     iro = IROChoiceField(queryset=_iros(), label="IRO")
-    allocated_on = forms.DateField(
-        label="Allocated on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    allocated_on = forms.DateField(label="Allocated on", initial=timezone.localdate, widget=IsoDateInput())
 
 
 class AbsenceForm(forms.Form):
     iro = IROChoiceField(queryset=_iros(), label="IRO who is away")
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(widget=IsoDateInput())
+    ends_on = forms.DateField(widget=IsoDateInput())
     cover_iro = IROChoiceField(queryset=_iros(), label="Covering IRO")
 
 
@@ -47,7 +54,7 @@ class PracticeAlertForm(forms.Form):
 
 class PracticeAlertAdvanceForm(forms.Form):
     stage = forms.ChoiceField(choices=[c for c in PracticeAlertStage.choices if c[0] != PracticeAlertStage.INFORMAL])
-    on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(initial=timezone.localdate, widget=IsoDateInput())
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed to resolve.")
 
@@ -55,7 +62,7 @@ class PracticeAlertAdvanceForm(forms.Form):
 class RecordReviewForm(forms.Form):
     """What the IRO records once the review has been held."""
 
-    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="Held on", widget=IsoDateInput())
     late_reason = forms.CharField(label="If it was late, why", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attended = forms.TypedChoiceField(
         label="Did the child attend?",
