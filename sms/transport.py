@@ -4,6 +4,7 @@ A console transport stands in when Twilio is not configured (the embedded defaul
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,7 +43,9 @@ class ConsoleTransport:
     def send(self, *, to: str, body: str, status_callback: str = "") -> Sent:
         logger.info("SMS to %s: %s", to, body)
         ConsoleTransport.sent.append((to, body))
-        return Sent(sid=f"console-{len(ConsoleTransport.sent)}", status="sent")
+        # Unique across processes: the web server, the scheduler and seed_demo all send, and the
+        # sid is unique in the outbound table (a per-process counter collided).
+        return Sent(sid=f"console-{uuid.uuid4().hex}", status="sent")
 
 
 class TwilioTransport:
