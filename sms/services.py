@@ -244,6 +244,8 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
         OptOut.objects.filter(phone=phone).delete()
         return "Heard: you'll get our texts again. Text HELP for help, STOP to stop."
     if word in HELP_WORDS:
+        if phone and is_opted_out(phone):
+            return ""
         return (
             f"Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
             f"or ask {settings.HEARD_IRO_SERVICE_PHONE}. Text STOP to stop."
@@ -261,13 +263,18 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
     inbound = InboundMessage.objects.create(message_sid=message_sid, from_number=phone, user=user, body=body)
     if not limits.take(f"in:{limits.number_key(phone)}", settings.SMS_INBOUND_PER_NUMBER_PER_HOUR):
         return ""  # kept, but no reply and no statement: a loop must not flood the IRO
-    reply, statement = _converse(user=user, text=body, message_sid=message_sid, word=word)
+    # A child who texted STOP is sent nothing until START, replies included; what they text is
+    # still a message to their IRO, so it is taken without asking for a topic.
+    opted_out = is_opted_out(phone)
+    reply, statement = _converse(user=user, text=body, message_sid=message_sid, word=word, quiet=opted_out)
+    if opted_out:
+        reply = ""
     InboundMessage.objects.filter(pk=inbound.pk).update(reply=reply, processed_at=timezone.now(), statement=statement)
     return reply
 
 
 @transaction.atomic
-def _converse(*, user: User, text: str, message_sid: str, word: str = ""):
+def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet: bool = False):
     # Texts from one child are taken one at a time: two arriving together (Twilio does not
     # promise order) must not both start a conversation.
     User.objects.select_for_update().filter(pk=user.pk).first()
@@ -287,10 +294,21 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = ""):
         if choice:
             Conversation.objects.create(user=user, step=ConversationStep.WORDS, category=choice, expires_at=expires)
             return ASK_WORDS, None
-        Conversation.objects.create(user=user, step=ConversationStep.CATEGORY, draft=text.strip(), expires_at=expires)
+        conversation = Conversation.objects.create(
+            user=user, step=ConversationStep.CATEGORY, draft=text.strip(), expires_at=expires
+        )
+        if quiet:  # the menu cannot be sent, so the words go as they are
+            return _submit(
+                user=user, conversation=conversation, category=Category.SOMETHING_ELSE, words=text, key=message_sid
+            )
         return MENU_TEXT, None
 
     if conversation.step == ConversationStep.CATEGORY:
+        if not choice and quiet:
+            words = f"{conversation.draft}\n{text.strip()}".strip()
+            return _submit(
+                user=user, conversation=conversation, category=Category.SOMETHING_ELSE, words=words, key=message_sid
+            )
         if not choice:
             conversation.draft = f"{conversation.draft}\n{text.strip()}".strip()
             conversation.expires_at = expires

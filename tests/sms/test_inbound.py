@@ -148,6 +148,37 @@ def test_stop_opts_out_until_start_and_nothing_is_sent_meanwhile(
     assert sent_bodies() == [(CHILD_PHONE, "Heard: hello")]
 
 
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+
+def test_after_stop_nothing_is_texted_back_but_the_words_reach_the_iro(client, child, iro):
+    text(client, "STOP")
+    assert text(client, "hi") == (200, EMPTY_TWIML)
+    assert text(client, "HELP") == (200, EMPTY_TWIML)
+    assert text(client, "my carer shouts at me") == (200, EMPTY_TWIML)
+    bodies = list(Statement.objects.order_by("pk").values_list("body", "channel", "routed_to"))
+    assert bodies == [("hi", Channel.SMS, iro.pk), ("my carer shouts at me", Channel.SMS, iro.pk)]
+    assert set(InboundMessage.objects.values_list("reply", flat=True)) == {""}
+    assert sent_bodies() == []
+
+    _, reply = text(client, "START")
+    assert "you'll get our texts again" in reply
+    assert MENU_TEXT in text(client, "hello again")[1]
+
+
+def test_a_topic_chosen_before_stop_is_kept_for_the_words_after_it(client, child):
+    text(client, "7")
+    text(client, "STOP")
+    assert text(client, "Can I change my maths set?") == (200, EMPTY_TWIML)
+    assert Statement.objects.get().category == "school"
+
+
+def test_an_urgent_text_after_stop_still_raises_an_alert(client, child):
+    text(client, "STOP")
+    assert text(client, "he hits me") == (200, EMPTY_TWIML)
+    assert SafeguardingAlert.objects.get().statement.body == "he hits me"
+
+
 @pytest.mark.parametrize("word", ["STOPALL", "unsubscribe", "Cancel", "END", "quit"])
 def test_twilios_other_opt_out_words_count_too(client, child, word):
     text(client, word)
