@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from backend.schedule import beat_schedule
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
 app = Celery("heard")
@@ -11,3 +13,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Site-wide tasks live outside the apps.
 app.autodiscover_tasks(["backend"])
+# One list of periodic jobs, shared with manage.py heard_scheduler (backend/schedule.py).
+app.conf.beat_schedule = beat_schedule()

@@ -146,11 +146,9 @@ def test_a_database_outage_before_the_view_is_a_503_too(child, child_user):
 def test_the_scheduler_survives_a_database_restart(db, capsys):
     from django.core.management import call_command
 
-    with mock.patch(
-        "feedback.management.commands.heard_scheduler.invitations_due", side_effect=OperationalError("restarting")
-    ):
+    with mock.patch("consultations.tasks.invitations_due", side_effect=OperationalError("restarting")):
         call_command("heard_scheduler", "--once")  # logged, not raised: the next run carries on
-    assert "Database unavailable" in capsys.readouterr().err
+    assert "consultation-invitations: database unavailable" in capsys.readouterr().err
 
 
 def test_a_view_failing_on_the_database_is_answered_by_the_middleware_not_the_error_page(rf):

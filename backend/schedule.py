@@ -1,0 +1,28 @@
+"""Heard's periodic jobs: one list, read by Celery beat (production) and `manage.py heard_scheduler`."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Job:
+    """A Celery task (by name) and how often it runs."""
+
+    name: str
+    task: str
+    every_seconds: float
+
+
+JOBS: tuple[Job, ...] = (
+    # Alerts move to cover IROs and escalate after their working hours run out: checked each minute.
+    Job("escalate-safeguarding-alerts", "feedback.tasks.escalate_due_alerts", 60),
+    # Notices and texts never queued while the broker was down, sent from the database.
+    Job("catch-up", "feedback.tasks.catch_up", 60),
+    # Invitations and reminders go out by working day; an hourly run is soon enough and safe to repeat.
+    Job("consultation-invitations", "consultations.tasks.send_due_invitations", 3600),
+    Job("retention", "backend.tasks.apply_retention", 3600),
+)
+
+
+def beat_schedule() -> dict[str, dict[str, object]]:
+    """Return the jobs as Celery beat's schedule."""
+    return {job.name: {"task": job.task, "schedule": job.every_seconds} for job in JOBS}
