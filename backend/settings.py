@@ -154,17 +154,30 @@ def _postgres(url: str) -> dict[str, Any]:
     return database
 
 
-if DATABASE_URL:
+def sqlite_database(path: Path | str) -> dict[str, Any]:
+    """Return the embedded database's settings: a SQLite file that takes writers one at a time."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "timeout": 20,
+            # A transaction that began as a reader cannot become a writer while another writes,
+            # however long it waits ("database is locked"): take the write lock at BEGIN instead,
+            # so two requests writing at once queue rather than fail (Django's documented setting).
+            "transaction_mode": "IMMEDIATE",
+            # Readers do not wait for a writer, and a commit costs one sync of the log.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+if DATABASE_URL.startswith("sqlite:"):
+    DATABASES = {"default": sqlite_database(dj_database_url.parse(DATABASE_URL)["NAME"])}
+elif DATABASE_URL:
     DATABASES = {"default": _postgres(DATABASE_URL)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "heard.sqlite3"),
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+    DATABASES = {"default": sqlite_database(VAR_DIR / "heard.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A PostgreSQL read replica for reports (backend/db_router.py); tests read it through the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
@@ -209,12 +222,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE = {
-    "escalate-safeguarding-alerts": {"task": "feedback.tasks.escalate_due_alerts", "schedule": 60.0},
-    "consultation-invitations": {"task": "consultations.tasks.send_due_invitations", "schedule": 3600.0},
-    "retention": {"task": "backend.tasks.apply_retention", "schedule": 3600.0},
-    "catch-up": {"task": "feedback.tasks.catch_up", "schedule": 60.0},
-}
+# The periodic jobs (Celery beat and manage.py heard_scheduler alike) are listed in backend/schedule.py.
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

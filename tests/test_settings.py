@@ -76,3 +76,13 @@ def test_real_parts_switch_on_from_the_environment(tmp_path):
         "False",
         "sms.transport.TwilioTransport",
     ]
+
+
+def test_a_sqlite_database_url_is_the_embedded_database_at_that_path(tmp_path):
+    probe = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['NAME'], d['OPTIONS'])"
+    result = _manage(
+        "shell", "--no-imports", "-c", probe, DATABASE_URL=f"sqlite:///{tmp_path}/h.db", HEARD_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{tmp_path}/h.db ")
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
