@@ -162,8 +162,29 @@ class AccessLogQuerySet(models.QuerySet):
         return deleted
 
 
+class AccessPurpose(models.TextChoices):
+    """Why a member of staff read a child's words or records: the access log's "Why" column."""
+
+    INBOX = "inbox", "Going through their inbox"
+    MESSAGES = "messages", "Looking through messages"
+    STATEMENT = "statement", "Reading a child's message"
+    MARK_READ = "mark_read", "Marking a child's message read"
+    REPLY = "reply", "Replying to a child's message"
+    ALERT = "alert", "Dealing with a safeguarding alert"
+    PACK = "pack", "Preparing for a review (pre-review pack)"
+    CONSULTATION = "consultation", "Filling in a consultation form with the child"
+    CHILD_RECORD = "child_record", "Looking at the children they work with"
+    ADVOCACY_REQUEST = "advocacy_request", "Answering a request for an advocate"
+    PRACTICE_ALERT = "practice_alert", "Raising a practice alert"
+    QUOTE_CHECK = "quote_check", "Checking a quote for the Children in Care Council"
+    EXPORT = "export", "Statutory return to the DfE (SSDA903)"
+    SUBJECT_ACCESS = "subject_access", "Answering a subject access request"
+    # Only for entries written before the log kept a purpose; nothing new is logged with it.
+    UNRECORDED = "unrecorded", "Not recorded (logged before Heard kept the reason)"
+
+
 class AccessLogEntry(models.Model):
-    """One staff read or export of a child's words or records: who, what, when, and why if given."""
+    """One staff read or export of a child's words or records: who, what, when and why."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
@@ -175,6 +196,8 @@ class AccessLogEntry(models.Model):
     what = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40, blank=True, default="")
     child = models.ForeignKey("reviews.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=20, choices=AccessPurpose.choices)
+    # A free-text note beside the purpose, if staff ever give one.
     reason = models.CharField(max_length=200, blank=True, default="")
 
     objects = AccessLogQuerySet.as_manager()
@@ -182,9 +205,14 @@ class AccessLogEntry(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "access log entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=AccessPurpose.values), name="accounts_accesslogentry_purpose_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.what} {self.object_id}"
+        return f"{self.user} {self.action} {self.what} {self.object_id} ({self.purpose})"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

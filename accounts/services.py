@@ -1,10 +1,14 @@
 """Writes to accounts that are not sign-in (allauth owns those)."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from accounts.models import NotifyBy, User
+from accounts.models import AccessLogEntry, AccessPurpose, NotifyBy, Role, User
+
+if TYPE_CHECKING:  # accounts sits below reviews: the type only
+    from reviews.models import Child
 
 
 def user_set_notify_by(*, user: User, notify_by: str) -> User:
@@ -19,31 +23,51 @@ def user_set_notify_by(*, user: User, notify_by: str) -> User:
 
 
 # Roles whose reads of a child's words are logged (a child reading their own is not).
-LOGGED_ROLES = frozenset({"iro", "manager", "admin", "advocate"})
+LOGGED_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN, Role.ADVOCATE})
 
 
 def access_log_record(
-    *, user: User, what: str, object_id: object = "", child=None, action: str = "view", reason: str = ""
+    *,
+    user: User,
+    what: str,
+    purpose: AccessPurpose,
+    object_id: object = "",
+    child: "Child | None" = None,
+    action: AccessLogEntry.Action = AccessLogEntry.Action.VIEW,
+    reason: str = "",
 ) -> None:
-    """Write one access log entry for a staff read or export (nothing for anyone else)."""
-    from accounts.models import AccessLogEntry
-
-    if user.role not in LOGGED_ROLES:
-        return
-    AccessLogEntry.objects.create(
-        user=user, action=action, what=what, object_id=str(object_id)[:40], child=child, reason=reason[:200]
+    """Write one access log entry for a staff read or export, with its purpose (nothing for anyone else)."""
+    access_log_record_many(
+        user=user, what=what, purpose=purpose, records=[(object_id, child)], action=action, reason=reason
     )
 
 
-def access_log_record_many(*, user: User, what: str, records: list[tuple[object, Any]]) -> None:
-    """Log a staff read of several records at once (a list through the API): (object id, child) each."""
-    from accounts.models import AccessLogEntry
-
+def access_log_record_many(
+    *,
+    user: User,
+    what: str,
+    purpose: AccessPurpose,
+    records: Sequence[tuple[object, "Child | None"]],
+    action: AccessLogEntry.Action = AccessLogEntry.Action.VIEW,
+    reason: str = "",
+) -> None:
+    """Log one staff read of several records in a single insert: (object id, child) each, all for one purpose."""
+    purpose = AccessPurpose(purpose)
+    if purpose == AccessPurpose.UNRECORDED:
+        raise ValueError("Say why the record was read: 'unrecorded' is only for entries older than purposes.")
     if user.role not in LOGGED_ROLES or not records:
         return
     AccessLogEntry.objects.bulk_create(
         [
-            AccessLogEntry(user=user, action="view", what=what, object_id=str(oid)[:40], child=child)
-            for oid, child in records
+            AccessLogEntry(
+                user=user,
+                action=action,
+                what=what,
+                object_id=str(object_id)[:40],
+                child=child,
+                purpose=purpose,
+                reason=reason[:200],
+            )
+            for object_id, child in records
         ]
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import posted_id
-from accounts.models import AuthenticatedHttpRequest, Role
+from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record
 from consultations.models import CHILD_AUDIENCES, EntryMode, FormTemplate, FormTemplateVersion, Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
@@ -160,11 +160,18 @@ def on_behalf(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResp
     if request.user.role not in (Role.ADVOCATE, Role.IRO):
         raise Http404
     invitation = invitation_get_for_user(request.user, invitation_id)
-    access_log_record(
-        user=request.user, what="consultation form", object_id=invitation.pk, child=invitation.review.child
-    )
     if hasattr(invitation, "response") and invitation.response.is_submitted:
         return render(request, "consultations/link_problem.html", {"reason": "used"}, status=410)
+    if request.method == "GET":
+        # Opening the form shows the child's answers so far; the posts that save or send it
+        # carry what the adult just entered with the child, and are not reads.
+        access_log_record(
+            user=request.user,
+            what="consultation form",
+            purpose=AccessPurpose.CONSULTATION,
+            object_id=invitation.pk,
+            child=invitation.review.child,
+        )
     return _handle_form(request, invitation, done_url="/", entered_by=request.user, on_behalf=True)
 
 
@@ -172,7 +179,9 @@ def on_behalf(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResp
 def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """The IRO's pre-review pack: every response, every statement since the last review, who is missing."""
     review = review_get_for_pack(request.user, review_id)
-    access_log_record(user=request.user, what="pre-review pack", object_id=review.pk, child=review.child)
+    access_log_record(
+        user=request.user, what="pre-review pack", purpose=AccessPurpose.PACK, object_id=review.pk, child=review.child
+    )
     return render(
         request,
         "consultations/pack.html",

@@ -170,7 +170,7 @@ def response_times(*, since: datetime, until: datetime) -> tuple[list[ResponseTi
     """Return time from submission to first read and to acknowledgement, per IRO and overall."""
     overall = ResponseTimes(label="All IROs")
     by_iro: dict[int | None, ResponseTimes] = {}
-    names = dict(User.objects.filter(role=Role.IRO).values_list("pk", "username"))
+    names = {iro.pk: iro.display_name for iro in User.objects.filter(role=Role.IRO).only("first_name", "username")}
     rows = Statement.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
         "routed_to_id", "created_at", "read_at", "acknowledged_at"
     )

@@ -384,7 +384,7 @@ def _alert_escalate(alert_id: int, now: datetime) -> bool:
         alert,
         AlertEventKind.ESCALATED,
         recipient=target,
-        detail=f"Not acknowledged in time by {previous.get_username() if previous else 'nobody'}",
+        detail=f"Not acknowledged in time by {previous.display_name if previous else 'nobody'}",
     )
     _notify_alert_on_commit(alert, "escalated")
     return True

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import require_role
-from accounts.models import AuthenticatedHttpRequest, Role
-from accounts.services import access_log_record, user_set_notify_by
+from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.services import access_log_record, access_log_record_many, user_set_notify_by
 from feedback.forms import (
     AlertCloseForm,
     NotifyPreferenceForm,
@@ -166,10 +166,17 @@ def statement_withdraw_view(request: AuthenticatedHttpRequest, statement_id: int
 def advocacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The advocate's children, and the messages they sent for them."""
     require_role(request, Role.ADVOCATE)
+    statements = list(statements_visible_to(request.user)[:50])
+    access_log_record_many(
+        user=request.user,
+        what="statement",
+        purpose=AccessPurpose.MESSAGES,
+        records=[(statement.pk, statement.child) for statement in statements],
+    )
     return render(
         request,
         "feedback/advocacy.html",
-        {"children": children_visible_to(request.user), "statements": statements_visible_to(request.user)[:50]},
+        {"children": children_visible_to(request.user), "statements": statements},
     )
 
 
@@ -213,10 +220,13 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
-    """One statement, opened by staff; the child's IRO opening it counts as read, and may reply."""
+    """One statement, opened by staff; the child's IRO opening it counts as read, and may reply.
+
+    The read is logged where the page shows the words: a post that acts and goes back to the page
+    leaves the logging to that page.
+    """
     require_role(request, Role.IRO, Role.MANAGER)
     statement = statement_get_for_user(request.user, statement_id)
-    access_log_record(user=request.user, what="statement", object_id=statement.pk, child=statement.child)
     form = ReplyForm()
     if request.method == "POST":
         if request.POST.get("action") == "acknowledge":
@@ -246,6 +256,13 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
         statement = statement_mark_read(statement=statement, reader=request.user)
     from reporting.models import Theme
 
+    access_log_record(
+        user=request.user,
+        what="statement",
+        purpose=AccessPurpose.STATEMENT,
+        object_id=statement.pk,
+        child=statement.child,
+    )
     return render(
         request,
         "feedback/statement_detail.html",
@@ -261,10 +278,12 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
-    """A safeguarding alert: the child's words, every step so far, and acknowledging or closing it."""
+    """A safeguarding alert: the child's words, every step so far, and acknowledging or closing it.
+
+    The read is logged where the page shows the words, not by the posts that act and move on.
+    """
     require_role(request, Role.IRO, Role.MANAGER)
     alert = alert_get_for_user(request.user, alert_id)
-    access_log_record(user=request.user, what="safeguarding alert", object_id=alert.pk, child=alert.child)
     form = AlertCloseForm()
     if request.method == "POST":
         try:
@@ -280,6 +299,9 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         alert.refresh_from_db()
+    access_log_record(
+        user=request.user, what="safeguarding alert", purpose=AccessPurpose.ALERT, object_id=alert.pk, child=alert.child
+    )
     return render(
         request,
         "feedback/alert_detail.html",

@@ -16,8 +16,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import posted_id
-from accounts.models import AccessLogEntry, AuthenticatedHttpRequest, Role
-from accounts.services import access_log_record
+from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.services import access_log_record, access_log_record_many
 from reporting.annual import annual_report, bar_chart
 from reporting.models import Quote, Theme
 from reporting.output import as_csv
@@ -76,7 +76,13 @@ def ssda903_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     with tempfile.TemporaryDirectory() as folder:
         content = write_reviews_csv(year, Path(folder)).read_text()
-    access_log_record(user=request.user, what="SSDA903 reviews file", object_id=year, action="export")
+    access_log_record(
+        user=request.user,
+        what="SSDA903 reviews file",
+        purpose=AccessPurpose.EXPORT,
+        object_id=year,
+        action=AccessLogEntry.Action.EXPORT,
+    )
     response = HttpResponse(content, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="ssda903-reviews-{year}.csv"'
     return response
@@ -148,7 +154,13 @@ def quotes(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Quote approved for the Children in Care Council.")
         return redirect("reporting:quotes")
-    waiting = Quote.objects.filter(approved_at__isnull=True).select_related("theme", "statement")
+    waiting = list(Quote.objects.filter(approved_at__isnull=True).select_related("theme", "statement__child"))
+    access_log_record_many(
+        user=request.user,
+        what="quote",
+        purpose=AccessPurpose.QUOTE_CHECK,
+        records=[(quote.pk, quote.statement.child) for quote in waiting],
+    )
     return render(request, "reporting/quotes.html", {"quotes": waiting})
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import posted_id, require_role
-from accounts.models import AuthenticatedHttpRequest, Role
+from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.services import access_log_record, access_log_record_many
 from feedback.selectors import response_times, statement_get_for_user
 from reviews.forms import (
     AbsenceForm,
@@ -255,6 +256,15 @@ def practice_alert_new(request: AuthenticatedHttpRequest, child_id: int) -> Http
             else:
                 messages.success(request, "Practice alert raised.")
                 return redirect("reviews:practice_alert_detail", alert_id=alert.pk)
+    if statement is not None:
+        # The page quotes the child's message the alert starts from.
+        access_log_record(
+            user=request.user,
+            what="statement",
+            purpose=AccessPurpose.PRACTICE_ALERT,
+            object_id=statement.pk,
+            child=statement.child,
+        )
     return render(request, "reviews/practice_alert_new.html", {"child": child, "form": form, "statement": statement})
 
 
@@ -332,8 +342,16 @@ def advocacy_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, "Advocate assigned; they can now write for the child.")
             return redirect("reviews:advocacy_requests")
         messages.error(request, "Choose an advocate.")
+    waiting = list(visible.filter(resolved_at__isnull=True))
+    # The open requests are shown with the child's own note: one read of them all, in one insert.
+    access_log_record_many(
+        user=request.user,
+        what="advocacy request",
+        purpose=AccessPurpose.ADVOCACY_REQUEST,
+        records=[(advocacy.pk, advocacy.child) for advocacy in waiting],
+    )
     context = {
-        "open": visible.filter(resolved_at__isnull=True),
+        "open": waiting,
         "closed": visible.filter(resolved_at__isnull=False)[:20],
         "assign_form": AdvocateAssignForm() if request.user.role == Role.MANAGER else None,
     }

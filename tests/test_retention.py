@@ -1,14 +1,13 @@
 """Retention: once past the council's periods, children's words, texts, keys, log entries and exports are gone."""
 
 import os
-import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.management import call_command
 
-from accounts.models import AccessLogEntry
+from accounts.models import AccessLogEntry, AccessPurpose
 from accounts.services import access_log_record
 from backend.retention import retention_apply
 from consultations.models import Response
@@ -41,7 +40,9 @@ def _everything_said(child, child_user, iro, when: datetime, words: str) -> Stat
         InboundMessage.objects.create(
             message_sid=f"SM{words[:10]}", from_number="+447700900123", body=words, user=child_user
         )
-        access_log_record(user=iro, what="statement", object_id=statement.pk, child=child)
+        access_log_record(
+            user=iro, what="statement", purpose=AccessPurpose.STATEMENT, object_id=statement.pk, child=child
+        )
     return statement
 
 
@@ -51,9 +52,10 @@ def test_nothing_past_retention_remains_and_what_is_recent_stays(child, child_us
     recent = _everything_said(child, child_user, iro, NOW - timedelta(days=20), "recent words")
     old_export = tmp_path / "ssda903_reviews_2019.csv"
     old_export.write_text("CHILD,DOB\n")
-    os.utime(old_export, (time.time() - 40 * 86400,) * 2)
+    os.utime(old_export, ((NOW - timedelta(days=40)).timestamp(),) * 2)
     new_export = tmp_path / "ssda903_reviews_2026.csv"
     new_export.write_text("CHILD,DOB\n")
+    os.utime(new_export, ((NOW - timedelta(days=1)).timestamp(),) * 2)
 
     with time_machine.travel(NOW, tick=False):
         run = retention_apply()
@@ -112,8 +114,8 @@ def test_idempotency_records_and_old_access_log_entries_expire(child, child_user
             headers={"Idempotency-Key": "old-key"},
         )
     with time_machine.travel(NOW - timedelta(days=8 * 365), tick=False):
-        access_log_record(user=iro, what="statement", object_id=1, child=child)
-    access_log_record(user=iro, what="statement", object_id=2, child=child)
+        access_log_record(user=iro, what="statement", purpose=AccessPurpose.STATEMENT, object_id=1, child=child)
+    access_log_record(user=iro, what="statement", purpose=AccessPurpose.STATEMENT, object_id=2, child=child)
     with time_machine.travel(NOW, tick=False):
         retention_apply()
     assert not IdempotentRequest.objects.exists()
@@ -134,7 +136,7 @@ def test_the_command_says_what_it_would_remove_and_a_dry_run_changes_nothing(chi
 
 
 def test_the_access_log_stays_append_only_for_everything_but_retention(iro, child):
-    access_log_record(user=iro, what="statement", object_id=1, child=child)
+    access_log_record(user=iro, what="statement", purpose=AccessPurpose.STATEMENT, object_id=1, child=child)
     import pytest
 
     with pytest.raises(PermissionError):

@@ -7,10 +7,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.services import access_log_record_many
+from accounts.models import AccessPurpose, Role
 from feedback.models import Channel
-from mobile_api.apis.base import IDEMPOTENCY_KEY, Cursor, HeardListApi, IdCursor, caller
+from mobile_api.apis.base import IDEMPOTENCY_KEY, Cursor, HeardListApi, IdCursor, caller, log_read
 from mobile_api.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.models import AdvocacyRequest, AdvocacyRequestOutcome, Child, Review
@@ -44,6 +43,16 @@ class AdvocacyRequestListCreateApi(HeardListApi):
 
     def get_queryset(self):
         return advocacy_requests_visible_to(caller(self.request))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset) or []
+        log_read(
+            self.request,
+            what="advocacy request",
+            purpose=AccessPurpose.ADVOCACY_REQUEST,
+            records=[(a.pk, a.child) for a in page],
+        )
+        return page
 
     @extend_schema(
         request=AdvocacyRequestInput,
@@ -98,5 +107,7 @@ class ChildListApi(HeardListApi):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset) or []
-        access_log_record_many(user=caller(self.request), what="child record", records=[(c.pk, c) for c in page])
+        log_read(
+            self.request, what="child record", purpose=AccessPurpose.CHILD_RECORD, records=[(c.pk, c) for c in page]
+        )
         return page

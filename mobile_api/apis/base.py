@@ -1,10 +1,12 @@
 """What every API view shares: the caller, private caching, the Idempotency-Key header and cursors."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial, wraps
 from typing import cast
 
 from django.http import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
+from django.template.response import SimpleTemplateResponse
 from django.utils.decorators import decorator_from_middleware
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, serializers
@@ -14,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.models import AccessPurpose, User
+from accounts.services import access_log_record_many
+from reviews.models import Child
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
@@ -36,14 +40,56 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in 
 _conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
+# Where `conditional` keeps the access log entries a view noted, until it knows the answer is not a 304.
+_PENDING_READS = "heard_pending_reads"
+
+
 def conditional(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Give a view's answers an ETag from the rendered body; If-None-Match then gets 304 (Django's middleware)."""
-    return cast(Callable[..., HttpResponseBase], _conditional_get(view))
+    """Give a view's answers an ETag from the rendered body; If-None-Match then gets 304 (Django's middleware).
+
+    A 304 carries none of the child's words, so the reads the view noted (`log_read`) are written to
+    the access log only when the answer is a success with its body: an app polling with its ETag is
+    not logged again and again for what it already has.
+    """
+    conditional_view = cast(Callable[..., HttpResponseBase], _conditional_get(view))
+
+    @wraps(view)
+    def view_logging_reads_sent(request, *args, **kwargs) -> HttpResponseBase:
+        pending: list[Callable[[], None]] = []
+        setattr(request, _PENDING_READS, pending)
+        response = conditional_view(request, *args, **kwargs)
+
+        def write_if_sent(final: HttpResponseBase) -> None:
+            if 200 <= final.status_code < 300:
+                for write in pending:
+                    write()
+
+        if isinstance(response, SimpleTemplateResponse):
+            # The ETag needs the rendered body, so the middleware swaps in the 304 after rendering;
+            # this callback comes after the middleware's and is handed the final answer.
+            response.add_post_render_callback(write_if_sent)
+        else:
+            write_if_sent(response)
+        return response
+
+    return view_logging_reads_sent
 
 
 def caller(request: Request) -> User:
     """Return the signed-in user (every view here requires one)."""
     return cast(User, request.user)
+
+
+def log_read(
+    request: Request, *, what: str, purpose: AccessPurpose, records: Sequence[tuple[object, Child | None]]
+) -> None:
+    """Log a staff read of these records, in one insert, with the answer that carries them (not a 304)."""
+    write = partial(access_log_record_many, user=caller(request), what=what, purpose=purpose, records=records)
+    pending = getattr(request, _PENDING_READS, None)  # a DRF request reads it from the Django request beneath
+    if pending is None:
+        write()
+    else:
+        pending.append(write)
 
 
 class PrivateAnswers(APIView):

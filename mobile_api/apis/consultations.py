@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.services import access_log_record
+from accounts.models import AccessPurpose
 from consultations.models import EntryMode, Invitation
 from consultations.schema import localise
 from consultations.selectors import consultations_open_for_child, invitation_get_for_user
@@ -19,18 +19,22 @@ from mobile_api.apis.base import (
     HeardListApi,
     IdCursor,
     caller,
+    log_read,
 )
 from mobile_api.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 
 
-def _invitation(request: Request, invitation_id: int) -> Invitation:
-    """The invitation if the caller may fill it in; staff opening a child's form is logged."""
+def _answer_with_form(request: Request, invitation_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+    """Answer with the form and its answers as stored; for staff that is a read of the child's answers, logged."""
     invitation = invitation_get_for_user(caller(request), invitation_id)
-    access_log_record(
-        user=caller(request), what="consultation form", object_id=invitation.pk, child=invitation.review.child
+    log_read(
+        request,
+        what="consultation form",
+        purpose=AccessPurpose.CONSULTATION,
+        records=[(invitation.pk, invitation.review.child)],
     )
-    return invitation
+    return Response(ConsultationOutput(invitation).data, status=status_code)
 
 
 class ConsultationOutput(serializers.ModelSerializer):
@@ -93,8 +97,7 @@ class ConsultationDetailApi(HeardApi):
 
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: ConsultationOutput, 304: NOT_MODIFIED})
     def get(self, request: Request, invitation_id: int) -> Response:
-        invitation = _invitation(request, invitation_id)
-        return Response(ConsultationOutput(invitation).data)
+        return _answer_with_form(request, invitation_id)
 
 
 class ConsultationDraftApi(HeardApi):
@@ -102,11 +105,11 @@ class ConsultationDraftApi(HeardApi):
 
     @extend_schema(request=AnswersInput, responses={200: ConsultationOutput}, operation_id="consultations_save_draft")
     def put(self, request: Request, invitation_id: int) -> Response:
-        invitation = _invitation(request, invitation_id)
+        invitation = invitation_get_for_user(caller(request), invitation_id)
         data = AnswersInput(data=request.data)
         data.is_valid(raise_exception=True)
         response_save_draft(invitation=invitation, entered_by=caller(request), **data.validated_data)
-        return Response(ConsultationOutput(invitation_get_for_user(caller(request), invitation_id)).data)
+        return _answer_with_form(request, invitation_id)
 
 
 class ConsultationSubmitApi(HeardApi):
@@ -125,11 +128,8 @@ class ConsultationSubmitApi(HeardApi):
     )
     @idempotent
     def post(self, request: Request, invitation_id: int) -> Response:
-        invitation = _invitation(request, invitation_id)
+        invitation = invitation_get_for_user(caller(request), invitation_id)
         data = AnswersInput(data=request.data)
         data.is_valid(raise_exception=True)
         _, created = response_submit(invitation=invitation, entered_by=caller(request), **data.validated_data)
-        invitation = _invitation(request, invitation_id)
-        return Response(
-            ConsultationOutput(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return _answer_with_form(request, invitation_id, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

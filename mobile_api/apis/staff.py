@@ -6,11 +6,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.services import access_log_record, access_log_record_many
+from accounts.models import AccessPurpose, Role
 from consultations.selectors import review_get_for_pack, review_pack
 from feedback.selectors import iro_inbox, open_alerts_for
-from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, log_read
 from mobile_api.apis.statements import StatementOutput
 
 
@@ -67,7 +66,7 @@ class InboxApi(HeardApi):
             raise NotFound("No inbox for this account.")
         groups = iro_inbox(user)
         statements = [statement for group in groups for statement in group.statements]
-        access_log_record_many(user=user, what="statement", records=[(s.pk, s.child) for s in statements])
+        log_read(request, what="statement", purpose=AccessPurpose.INBOX, records=[(s.pk, s.child) for s in statements])
         body = {
             "alerts": [
                 {
@@ -134,7 +133,7 @@ class ReviewPackApi(HeardApi):
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: PackOutput, 304: NOT_MODIFIED}, operation_id="pack")
     def get(self, request: Request, review_id: int) -> Response:
         review = review_get_for_pack(caller(request), review_id)
-        access_log_record(user=caller(request), what="pre-review pack", object_id=review.pk, child=review.child)
+        log_read(request, what="pre-review pack", purpose=AccessPurpose.PACK, records=[(review.pk, review.child)])
         pack = review_pack(review)
         body = {
             "review": _review(review),

@@ -7,8 +7,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.services import access_log_record, access_log_record_many
+from accounts.models import AccessPurpose, Role
 from feedback.models import Category, Channel, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
 from feedback.services import statement_mark_read, statement_reply, statement_submit, statement_withdraw
@@ -20,6 +19,7 @@ from mobile_api.apis.base import (
     HeardApi,
     HeardListApi,
     caller,
+    log_read,
 )
 from mobile_api.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
@@ -86,7 +86,9 @@ class StatementListCreateApi(HeardListApi):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset) or []
-        access_log_record_many(user=caller(self.request), what="statement", records=[(s.pk, s.child) for s in page])
+        log_read(
+            self.request, what="statement", purpose=AccessPurpose.MESSAGES, records=[(s.pk, s.child) for s in page]
+        )
         return page
 
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: StatementOutput(many=True), 304: NOT_MODIFIED})
@@ -136,7 +138,7 @@ class StatementDetailApi(HeardApi):
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: StatementOutput, 304: NOT_MODIFIED})
     def get(self, request: Request, statement_id: int) -> Response:
         statement = statement_get_for_user(caller(request), statement_id)
-        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
+        log_read(request, what="statement", purpose=AccessPurpose.STATEMENT, records=[(statement.pk, statement.child)])
         return Response(StatementOutput(statement).data)
 
     @extend_schema(
@@ -163,10 +165,11 @@ class StatementMarkReadApi(HeardApi):
     )
     def post(self, request: Request, statement_id: int) -> Response:
         statement = statement_get_for_user(caller(request), statement_id)
-        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
         if caller(request).role != Role.IRO:
             raise PermissionDenied("Only the child's IRO can mark a statement read.")
         statement = statement_mark_read(statement=statement, reader=caller(request))
+        # The answer carries the child's words, so it is a read too, logged for what it was for.
+        log_read(request, what="statement", purpose=AccessPurpose.MARK_READ, records=[(statement.pk, statement.child)])
         return Response(StatementOutput(statement).data)
 
 
@@ -186,8 +189,10 @@ class StatementReplyApi(HeardApi):
     @idempotent
     def post(self, request: Request, statement_id: int) -> Response:
         statement = statement_get_for_user(caller(request), statement_id)
-        access_log_record(user=caller(request), what="statement", object_id=statement.pk, child=statement.child)
         data = ReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         statement = statement_reply(statement=statement, iro=caller(request), text=data.validated_data["reply"])
-        return Response(StatementOutput(statement_get_for_user(caller(request), statement.pk)).data)
+        statement = statement_get_for_user(caller(request), statement.pk)
+        # The answer carries the child's words, so it is a read too, logged for what it was for.
+        log_read(request, what="statement", purpose=AccessPurpose.REPLY, records=[(statement.pk, statement.child)])
+        return Response(StatementOutput(statement).data)
