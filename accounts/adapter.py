@@ -4,18 +4,49 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalise_uk_phone
+
+_TRY_AGAIN_LATER = _("Too many tries. To keep your account safe, please wait a few minutes and try again.")
+_LINK_USED_UP = _("This link doesn't work any more. Ask for a new one.")
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts are made by the council; children may sign in with a code sent to their phone."""
 
+    # Heard's own words for what can go wrong while signing in: read by children of 8 and up, and by staff.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _(
+            "This account is closed. If you think that's a mistake, ask your IRO, social worker or carer."
+        ),
+        "email_password_mismatch": _("That email and password don't match. Check them and try again."),
+        "phone_password_mismatch": _("That mobile number and password don't match. Check them and try again."),
+        "username_password_mismatch": _("That username and password don't match. Check them and try again."),
+        "incorrect_code": _("That code isn't right. Check the message and try again."),
+        "incorrect_password": _("That password isn't right. Try again."),
+        "invalid_login": _("We couldn't sign you in. Check what you typed and try again."),
+        "invalid_or_expired_key": _LINK_USED_UP,
+        "invalid_password_reset": _LINK_USED_UP,
+        "too_many_login_attempts": _TRY_AGAIN_LATER,
+        "rate_limited": _TRY_AGAIN_LATER,
+        "select_only_one": _("Type your mobile number or your email, not both."),
+        "unknown_email": _("We don't know that email address. Check it, or ask your IRO, social worker or carer."),
+        "unknown_phone": _("We don't know that number. Check it, or ask your IRO, social worker or carer."),
+    }
+
     def is_open_for_signup(self, request: Any) -> bool:
         return False
 
     def clean_phone(self, phone: str) -> str:
-        return normalise_uk_phone(phone)
+        try:
+            return normalise_uk_phone(phone)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("That doesn't look like a mobile number. Type it like this: 07700 900123."), code="invalid_phone"
+            ) from exc
 
     def phone_form_field(self, **kwargs: Any) -> Any:
         from accounts.fields import UKPhoneField
@@ -29,7 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # No name and nothing about care in the text: the phone may be shared or seen.
         sms_queue(
             to=phone,
-            body=f"Your Heard code is {code}. It works for 5 minutes. Don't share it.",
+            body=gettext("Your Heard code is %(code)s. It works for 5 minutes. Don't share it.") % {"code": code},
             purpose=Purpose.LOGIN_CODE,
             key=f"login:{phone}:{code}",
             user=user,
