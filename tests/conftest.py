@@ -1,9 +1,11 @@
 """Shared fixtures: a small council with a child, their IRO, another IRO, an advocate and more."""
 
 import json
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
@@ -12,6 +14,8 @@ from reviews.models import Child, Sex
 from reviews.services import advocate_assign, child_admit, iro_allocate
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# A working Monday morning, three days after the reviews these tests hold on Friday 20 November.
+PINNED_MOMENT = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +44,13 @@ def _tasks_in_process():
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pinned_clock():
+    """Pin the clock to PINNED_MOMENT (it ticks on from there), for tests whose dates are fixed."""
+    with time_machine.travel(PINNED_MOMENT) as traveller:
+        yield traveller
 
 
 def make_user(username: str, role: str, **extra) -> User:

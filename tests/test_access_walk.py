@@ -21,6 +21,9 @@ from reviews.models import Review
 from reviews.services import iro_allocate, practice_alert_raise, review_record_held
 from tests.conftest import client_for, make_user
 
+# Alice's first review is held on a fixed day; her feedback link lasts four weeks from it.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 ROLES = [
     "anonymous",
     "child_user",

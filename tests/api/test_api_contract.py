@@ -157,6 +157,7 @@ CREATES = [_statement_create, _statement_reply, _consultation_submit, _review_fe
 
 
 @pytest.mark.parametrize("scenario", CREATES, ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.usefixtures("pinned_clock")  # the review is held on a fixed day; feedback is asked for four weeks
 def test_every_create_answers_a_retry_with_the_first_answer_and_a_changed_body_with_409(
     scenario, child, child_user, iro, django_capture_on_commit_callbacks
 ):

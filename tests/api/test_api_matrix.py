@@ -19,6 +19,9 @@ from reviews.models import Review
 from reviews.services import iro_allocate, review_record_held
 from tests.conftest import app_token, make_user
 
+# Alice's first review is held on a fixed day; her feedback link lasts four weeks from it.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 SCHEMA = yaml.safe_load((Path(__file__).resolve().parents[2] / "mobile_api" / "openapi.yaml").read_text())
 OPERATIONS = sorted(f"{method.upper()} {path}" for path, ops in SCHEMA["paths"].items() for method in ops)
 ROLES = ["anonymous", "child_user", "other_child_user", "advocate", "other_advocate", "iro", "other_iro", "manager"]

@@ -16,6 +16,9 @@ from sms.models import OutboundMessage, Purpose
 from sms.transport import ConsoleTransport
 from tests.conftest import client_for
 
+# The review is booked for a fixed day; its links stop working after it.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 LONDON = ZoneInfo("Europe/London")
 
 

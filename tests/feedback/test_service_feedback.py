@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -17,6 +18,9 @@ from reviews.models import Review
 from reviews.services import review_record_held
 from sms.transport import ConsoleTransport
 from tests.conftest import client_for, problem_fields
+
+# Reviews are held on a fixed day; the feedback links last four weeks from it.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 LONDON = ZoneInfo("Europe/London")
 HELD = date(2026, 11, 20)

@@ -70,6 +70,7 @@ def test_an_unknown_report_is_404(manager):
     assert client_for(manager).get(reverse("reporting:ssda903_reviews") + "?year=soon").status_code == 400
 
 
+@pytest.mark.usefixtures("pinned_clock")  # what is said now falls in the fixed period below
 def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_child, other_child_user, other_iro, iro):
     from consultations.services import forms_sync_from_files, invitations_create_for_review
     from feedback.services import statement_submit
