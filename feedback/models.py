@@ -116,10 +116,22 @@ class PhraseKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Shown beside the phrase in the admin; feedback/safeguarding.py is the matcher it describes.
+PHRASE_HELP = (
+    "Words that make a statement urgent. Capitals, apostrophes, accents and letters repeated for "
+    'emphasis do not matter ("dont" is "don\'t", "hiiits" is "hits"), and common text-speak is read as '
+    'words ("u", "wanna", "cos", "no1"). A phrase does not count where a negation directly before it '
+    'denies it ("nobody hits me", "I\'m not going to run away"); a comma, full stop or joining word '
+    '("but", "and", "because") ends a negation\'s reach. Patterns: "hit* me" matches any word '
+    'starting "hit" (hits, hitting); "hits/kicks me" matches either word; "[so] scared" makes a word '
+    'optional; "touch* ... private*" allows up to three words in between.'
+)
+
+
 class SafeguardingPhrase(models.Model):
     """A phrase that makes a statement urgent; the council maintains the list."""
 
-    phrase = models.CharField(max_length=100, unique=True)
+    phrase = models.CharField(max_length=100, unique=True, help_text=PHRASE_HELP)
     kind = models.CharField(max_length=16, choices=PhraseKind.choices)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
