@@ -243,6 +243,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # phone number, with a password or a one-time code sent by SMS. Accounts are made by the
 # council, never by open sign-up.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "accounts.forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_METHODS = {"email", "username", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "phone", "password1*"]
 ACCOUNT_UNIQUE_EMAIL = True
