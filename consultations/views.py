@@ -138,7 +138,9 @@ def my_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The forms waiting for a signed-in child."""
     if request.user.role != Role.CHILD:
         raise Http404
-    return render(request, "consultations/mine.html", {"invitations": consultations_open_for_child(request.user)})
+    language = get_language()
+    forms = [(i, localise(i.version.schema, language)["title"]) for i in consultations_open_for_child(request.user)]
+    return render(request, "consultations/mine.html", {"forms": forms})
 
 
 @login_required

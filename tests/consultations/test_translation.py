@@ -21,6 +21,8 @@ def test_a_child_reads_their_form_in_polish(child, child_user):
     client = client_for(child_user)
     client.post(reverse("set_language"), {"language": "pl", "next": "/"})
 
+    waiting = client.get(reverse("consultations:mine")).content.decode()
+    assert "<h2>Twój przegląd: powiedz, co myślisz</h2>" in waiting  # the form's title, in the list too
     page = client.get(reverse("consultations:mine_detail", args=[invitation.pk])).content.decode()
     assert '<html lang="pl">' in page
     assert "Twój przegląd: powiedz, co myślisz" in page  # the form's own words
