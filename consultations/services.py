@@ -30,6 +30,7 @@ from consultations.models import (
 from consultations.schema import check_schema, clean_answers
 from reviews import statutory
 from reviews.models import Child, Review
+from sms.selectors import texts_stopped_for
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
 SMS_FORM_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
@@ -208,10 +209,8 @@ def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
 
 
 def _child_channel(child: Child) -> str:
-    from sms.services import is_opted_out
-
     user = child.user
-    if user is not None and user.phone and not is_opted_out(user.phone):
+    if user is not None and user.phone and not texts_stopped_for(user.phone):
         return InvitationChannel.SMS
     if user is not None:
         return InvitationChannel.APP

@@ -14,6 +14,7 @@ from accounts.models import User
 from backend.signed_links import token_hash, token_make, token_read
 from feedback.models import Channel, Rating, Respondent, ServiceFeedback, ServiceFeedbackRequest
 from reviews.models import Review
+from sms.selectors import texts_stopped_for
 
 LINK_KIND = "review-feedback"
 # How long after the review people may still say how it went.
@@ -35,13 +36,13 @@ def _link(token: str) -> str:
 
 def _send(request: ServiceFeedbackRequest, token: str) -> None:
     from sms.models import Purpose
-    from sms.services import is_opted_out, sms_queue
+    from sms.services import sms_queue
 
     contact = request.contact
     child_user = request.review.child.user
     phone = contact.phone if contact else (child_user.phone if child_user else "")
     text = f"Heard: how did the meeting go? Tell us in 3 quick questions: {_link(token)}"
-    if phone and (contact is None or contact.channel == "sms") and not is_opted_out(phone):
+    if phone and (contact is None or contact.channel == "sms") and not texts_stopped_for(phone):
         sms_queue(to=phone, body=text, purpose=Purpose.INVITATION, key=f"review-feedback:{request.pk}", user=None)
     elif contact is not None and contact.email:
         email = contact.email

@@ -49,6 +49,7 @@ from feedback.services import (
 )
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
+from sms.selectors import texts_stopped_for
 
 
 def _child_of(request: AuthenticatedHttpRequest) -> Child:
@@ -271,6 +272,7 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
             "form": form,
             "themes": Theme.objects.all(),
             "tagged": set(statement.themes.values_list("theme__slug", flat=True)),
+            "texts_stopped": statement.child.user is not None and texts_stopped_for(statement.child.user.phone),
         },
     )
 

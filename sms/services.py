@@ -27,6 +27,7 @@ from sms.models import (
     Status,
 )
 from sms.segments import encoding, segment_count
+from sms.selectors import texts_stopped_for
 from sms.transport import PermanentSmsError, TemporarySmsError, get_transport
 
 logger = logging.getLogger("heard.sms")
@@ -74,11 +75,6 @@ def phone_normalise(raw: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def is_opted_out(phone: str) -> bool:
-    """Return True when this number said STOP and has not said START since."""
-    return OptOut.objects.filter(phone=phone).exists()
-
-
 # --- Outbound ------------------------------------------------------------------------------
 
 
@@ -98,7 +94,7 @@ def sms_queue(*, to: str, body: str, purpose: str, key: str, user: User | None =
     )
     if not created:
         return message
-    if is_opted_out(to):
+    if texts_stopped_for(to):
         message.status = Status.SUPPRESSED
         message.save(update_fields=["status", "updated_at"])
         return message
@@ -118,7 +114,7 @@ def _claim(message_id: int) -> OutboundMessage | None:
         message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != Status.PENDING:
             return None
-        if is_opted_out(message.to):
+        if texts_stopped_for(message.to):
             message.status = Status.SUPPRESSED
             message.save(update_fields=["status", "updated_at"])
             return None
@@ -244,7 +240,7 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
         OptOut.objects.filter(phone=phone).delete()
         return "Heard: you'll get our texts again. Text HELP for help, STOP to stop."
     if word in HELP_WORDS:
-        if phone and is_opted_out(phone):
+        if phone and texts_stopped_for(phone):
             return ""
         return (
             f"Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
@@ -265,7 +261,7 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
         return ""  # kept, but no reply and no statement: a loop must not flood the IRO
     # A child who texted STOP is sent nothing until START, replies included; what they text is
     # still a message to their IRO, so it is taken without asking for a topic.
-    opted_out = is_opted_out(phone)
+    opted_out = texts_stopped_for(phone)
     reply, statement = _converse(user=user, text=body, message_sid=message_sid, word=word, quiet=opted_out)
     if opted_out:
         reply = ""

@@ -4,12 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Channel, SafeguardingAlert, Statement
 from reviews.services import iro_allocate
 from sms.models import Conversation, InboundMessage, OptOut, OutboundMessage, Purpose, Status
 from sms.services import ASK_WORDS, MENU_TEXT, UNKNOWN_NUMBER_REPLY, sms_queue
+from tests.conftest import client_for
 from tests.sms.fake_twilio import AUTH_TOKEN, PUBLIC_BASE_URL, sent_bodies, signed_post
 
 CHILD_PHONE = "+447700900123"
@@ -256,3 +258,13 @@ def test_two_texts_from_one_child_at_the_same_moment_do_not_collide(child):
         statuses = list(pool.map(send, ["7", "my words"]))
     assert statuses == [200, 200]
     assert InboundMessage.objects.count() == 2
+
+
+def test_the_iro_sees_that_the_child_has_stopped_texts(client, child, iro):
+    text(client, "STOP")
+    text(client, "Can I see my nan at Christmas")
+    page = client_for(iro).get(reverse("feedback:statement_detail", args=[Statement.objects.get().pk]))
+    assert 'id="texts-stopped"' in page.content.decode()
+    text(client, "START")
+    page = client_for(iro).get(reverse("feedback:statement_detail", args=[Statement.objects.get().pk]))
+    assert 'id="texts-stopped"' not in page.content.decode()
