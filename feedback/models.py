@@ -74,6 +74,9 @@ class Statement(models.Model):
     urgent_reasons = models.JSONField(default=list, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True, default="")
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    # Words the child added to an earlier statement in the same conversation (by text, after saying
+    # they were not safe): kept as their own statements and shown with the first one and its alert.
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -200,6 +203,7 @@ class AlertEventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     REASSIGNED = "reassigned", "Reassigned"
     CLOSED = "closed", "Closed with action"
+    ADDED = "added", "The child added to what they said"
 
 
 class AlertEvent(models.Model):

@@ -104,6 +104,7 @@ class ConversationStep(models.TextChoices):
     CATEGORY = "category", "Waiting for what it is about"
     WORDS = "words", "Waiting for the child's words"
     CONSULTATION = "form", "Answering a consultation, one question at a time"
+    FOLLOW_UP = "follow_up", "Adding to an urgent message"
 
 
 class Conversation(models.Model):
@@ -119,6 +120,10 @@ class Conversation(models.Model):
         "consultations.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     question_index = models.PositiveSmallIntegerField(default=0)
+    # After an urgent message: what the child texts next is added to it (and to its alert).
+    statement = models.ForeignKey(
+        "feedback.Statement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     expires_at = models.DateTimeField()
 
     class Meta:
