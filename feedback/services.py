@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from feedback.escalation import add_working_hours
 from feedback.models import (
+    URGENT_CATEGORIES,
     AlertEvent,
     AlertEventKind,
     AlertLevel,
@@ -86,16 +87,23 @@ def statement_submit(
     consent_given: bool = False,
     idempotency_key: str = "",
     quote_consent: bool = False,
+    follows: Statement | None = None,
+    words_optional: bool = False,
 ) -> tuple[Statement, bool]:
     """Store a statement and route it to the child's IRO and next review.
 
+    `follows` is an earlier statement of the same child and author that these words add to (by
+    text, after an urgent message); an open alert on it then carries them. `words_optional` lets a
+    child who chose "not safe" by text raise the alert before typing anything.
     Returns the statement and whether it was created now (False for a retried submission).
     """
     if category not in Category.values:
         raise ValidationError({"category": "Choose what your message is about."})
     if channel not in Channel.values:
         raise ValidationError({"channel": "Unknown channel."})
-    body = statement_clean_body(body)
+    if follows is not None and (follows.child_id != child.pk or follows.author_id != author.pk):
+        raise ValidationError({"follows": "Words can only be added to the same child's own message."})
+    body = "" if words_optional and category in URGENT_CATEGORIES and not body.strip() else statement_clean_body(body)
     idempotency_key = idempotency_key.strip()
     if len(idempotency_key) > 255:
         raise ValidationError({"idempotency_key": "An Idempotency-Key can be at most 255 characters."})
@@ -123,6 +131,7 @@ def statement_submit(
         urgent_reasons=urgent_reasons,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint if idempotency_key else "",
+        follows=follows,
     )
     try:
         with transaction.atomic():
@@ -146,9 +155,21 @@ def statement_submit(
     # The statement is stored whatever happens next: a failing notifier must not lose it.
     # (A named function, not a partial: Django logs a robust callback's failure by its name.)
     transaction.on_commit(notify_iro, robust=True)
-    if statement.is_urgent:
+    open_alert = _open_alert_on(follows)
+    if open_alert is not None:
+        # The alert already open on the first message carries these words: no second alert.
+        _alert_event(
+            open_alert, AlertEventKind.ADDED, recipient=open_alert.assigned_to, detail=f"message {statement.pk}"
+        )
+    elif statement.is_urgent:
         alert_raise(statement=statement)
     return statement, True
+
+
+def _open_alert_on(statement: Statement | None) -> SafeguardingAlert | None:
+    if statement is None:
+        return None
+    return SafeguardingAlert.objects.filter(statement=statement, closed_at__isnull=True).first()
 
 
 def _statement_for_key(*, author: User, key: str, fingerprint: str) -> Statement | None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from feedback.models import Category, Channel
+from feedback.models import URGENT_CATEGORIES, Category, Channel, Statement
 from feedback.services import statement_submit
 from reviews.selectors import children_visible_to
 from sms import consultation, limits
@@ -54,10 +54,19 @@ MENU_TEXT = (
     "5 where I live 6 family 7 school 8 health 9 other"
 )
 ASK_WORDS = "Thanks. Now text what you want your IRO to know."
+# After "not safe" or "worried", or words that raised an alert: one short text that asks.
+ASK_WHAT_IS_HAPPENING = (
+    "Heard: we've told someone who can help. What is happening? Are you safe right now? Text back here."
+)
+FOLLOW_UP_THANKS = "Heard: thank you, we've added that to your message. Someone will be in touch soon."
 UNKNOWN_NUMBER_REPLY = (
     "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it. "
     "In danger now? Call 999."
 )
+
+
+def crisis_help_text() -> str:
+    return settings.HEARD_CRISIS_ADVICE
 
 
 class RateLimited(Exception):
@@ -284,15 +293,25 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
     if conversation is not None and conversation.step == ConversationStep.CONSULTATION:
         return consultation.consultation_answer(user=user, conversation=conversation, text=text), None
     expires = now + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
+    if conversation is not None and conversation.step == ConversationStep.FOLLOW_UP and conversation.statement:
+        # After an urgent message everything the child texts is added to it, for whoever acts on the alert.
+        first = conversation.statement
+        return _submit(
+            user=user, conversation=conversation, category=first.category, words=text, key=message_sid, follows=first
+        )
     choice = _menu_choice(text)
 
     if conversation is None:
+        conversation = Conversation(user=user, step=ConversationStep.CATEGORY, expires_at=expires)
+        if choice in URGENT_CATEGORIES:
+            # Not safe, or worried: the alert opens now, before any words; the child is asked next.
+            return _submit(user=user, conversation=conversation, category=choice, words="", key=message_sid)
         if choice:
-            Conversation.objects.create(user=user, step=ConversationStep.WORDS, category=choice, expires_at=expires)
+            conversation.step, conversation.category = ConversationStep.WORDS, choice
+            conversation.save()
             return ASK_WORDS, None
-        conversation = Conversation.objects.create(
-            user=user, step=ConversationStep.CATEGORY, draft=text.strip(), expires_at=expires
-        )
+        conversation.draft = text.strip()
+        conversation.save()
         if quiet:  # the menu cannot be sent, so the words go as they are
             return _submit(
                 user=user, conversation=conversation, category=Category.SOMETHING_ELSE, words=text, key=message_sid
@@ -310,7 +329,7 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
             conversation.expires_at = expires
             conversation.save(update_fields=["draft", "expires_at"])
             return MENU_TEXT, None
-        if not conversation.draft:
+        if not conversation.draft and choice not in URGENT_CATEGORIES:
             conversation.step, conversation.category, conversation.expires_at = ConversationStep.WORDS, choice, expires
             conversation.save(update_fields=["step", "category", "expires_at"])
             return ASK_WORDS, None
@@ -319,25 +338,47 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
     return _submit(user=user, conversation=conversation, category=conversation.category, words=text, key=message_sid)
 
 
-def _submit(*, user: User, conversation: Conversation, category: str, words: str, key: str):
+def _submit(
+    *, user: User, conversation: Conversation, category: str, words: str, key: str, follows: Statement | None = None
+):
     child = children_visible_to(user).first()
     if child is None:
-        conversation.delete()
+        _end(conversation)
         return UNKNOWN_NUMBER_REPLY, None
+    # A child's words are never dropped: what passes the length limit is cut there, and they are told.
+    limit = settings.HEARD_STATEMENT_MAX_LENGTH
+    cut = len(words.strip()) > limit
     try:
         statement, _ = statement_submit(
-            author=user, child=child, category=category, body=words, channel=Channel.SMS, idempotency_key=f"sms:{key}"
+            author=user,
+            child=child,
+            category=category,
+            body=words.strip()[:limit],
+            channel=Channel.SMS,
+            idempotency_key=f"sms:{key}",
+            follows=follows,
+            words_optional=follows is None,  # choosing "not safe" is enough to raise the alert
         )
     except ValidationError as exc:
-        conversation.delete()  # start again rather than loop on words that cannot be sent
+        _end(conversation)  # start again rather than loop on words that cannot be sent
         return f"Heard: {' '.join(exc.messages)}", None
     except PermissionDenied:
-        conversation.delete()
+        _end(conversation)
         return UNKNOWN_NUMBER_REPLY, None
-    conversation.delete()
-    if statement.is_urgent:
-        return (
-            f"Heard: thank you for telling us. Someone will be in touch soon. {settings.HEARD_CRISIS_ADVICE}",
-            statement,
-        )
-    return "Heard: thanks, your IRO will read this before your review. Text again any time.", statement
+    too_long = f" It was long, so we kept the first {limit} characters: text again to add the rest." if cut else ""
+    if follows is not None or statement.is_urgent:
+        # Keep listening: what the child texts next is added to this message and its alert.
+        conversation.step, conversation.category = ConversationStep.FOLLOW_UP, statement.category
+        conversation.statement, conversation.draft = follows or statement, ""
+        conversation.expires_at = timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
+        conversation.save()
+        if follows is not None:
+            return f"{FOLLOW_UP_THANKS}{too_long}", statement
+        return f"{ASK_WHAT_IS_HAPPENING}{too_long} {crisis_help_text()}", statement
+    _end(conversation)
+    return f"Heard: thanks, your IRO will read this before your review. Text again any time.{too_long}", statement
+
+
+def _end(conversation: Conversation) -> None:
+    if conversation.pk is not None:
+        conversation.delete()

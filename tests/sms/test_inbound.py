@@ -7,11 +7,18 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import Channel, SafeguardingAlert, Statement
+from feedback.models import AlertEventKind, Channel, SafeguardingAlert, Statement
 from reviews.services import iro_allocate
 from sms.models import Conversation, InboundMessage, OptOut, OutboundMessage, Purpose, Status
-from sms.services import ASK_WORDS, MENU_TEXT, UNKNOWN_NUMBER_REPLY, sms_queue
-from tests.conftest import client_for
+from sms.services import (
+    ASK_WHAT_IS_HAPPENING,
+    ASK_WORDS,
+    FOLLOW_UP_THANKS,
+    MENU_TEXT,
+    UNKNOWN_NUMBER_REPLY,
+    sms_queue,
+)
+from tests.conftest import PINNED_MOMENT, client_for
 from tests.sms.fake_twilio import AUTH_TOKEN, PUBLIC_BASE_URL, sent_bodies, signed_post
 
 CHILD_PHONE = "+447700900123"
@@ -124,12 +131,12 @@ def test_empty_emoji_and_non_latin_texts_are_handled(client, child, body):
         assert not Statement.objects.exists()
 
 
-def test_a_huge_text_gets_a_clear_reply_and_the_child_can_start_again(client, child):
+def test_a_huge_text_is_kept_up_to_the_limit_and_the_child_is_told(client, child):
     text(client, "x" * 6000)
     _, reply = text(client, "1")
-    assert "under 5000 characters" in reply
-    assert not Statement.objects.exists()
-    assert InboundMessage.objects.filter(body="x" * 6000).exists()  # kept, not lost
+    assert "kept the first 5000 characters" in reply
+    assert Statement.objects.get().body == "x" * 5000
+    assert InboundMessage.objects.filter(body="x" * 6000).exists()  # the whole text is kept as it came
     assert "Reply with a number" in text(client, "hello again")[1]
 
 
@@ -216,16 +223,62 @@ def test_an_idle_conversation_expires(client, child):
     assert not Statement.objects.exists()
 
 
-def test_an_urgent_text_raises_an_alert_and_the_reply_says_what_to_do_now(
+def test_not_safe_opens_the_alert_at_once_asks_and_keeps_what_follows_with_it(
     client, child, iro, django_capture_on_commit_callbacks
 ):
+    with time_machine.travel(PINNED_MOMENT, tick=False) as clock:
+        text(client, "hello")
+        with django_capture_on_commit_callbacks(execute=True):
+            _, reply = text(client, "3")
+        assert ASK_WHAT_IS_HAPPENING in reply and "999" in reply and "0800 1111" in reply
+        alert = SafeguardingAlert.objects.get()
+        assert (alert.statement.body, alert.statement.category, alert.statement.channel) == ("hello", "unsafe", "sms")
+
+        clock.shift(timedelta(minutes=5))
+        with django_capture_on_commit_callbacks(execute=True):
+            _, reply = text(client, "my carer shouts at me")
+        assert FOLLOW_UP_THANKS in reply
+        clock.shift(timedelta(minutes=20))
+        text(client, "and he took my phone")
+        added = list(Statement.objects.filter(follows=alert.statement).order_by("pk"))
+        assert [s.body for s in added] == ["my carer shouts at me", "and he took my phone"]
+        assert all(s.routed_to == iro and s.notified_at for s in added[:1])  # the IRO is told live, as ever
+        assert SafeguardingAlert.objects.count() == 1  # one alert carries every word
+        assert alert.events.filter(kind=AlertEventKind.ADDED).count() == 2
+        # The advice went in the reply: no second text to the child.
+        assert not OutboundMessage.objects.filter(purpose=Purpose.CHILD_CRISIS).exists()
+
+        clock.shift(timedelta(minutes=31))  # the conversation window closed: a new message starts afresh
+        assert MENU_TEXT in text(client, "hi")[1]
+
+
+def test_not_safe_with_no_words_yet_still_raises_the_alert(client, child):
+    _, reply = text(client, "3")
+    assert ASK_WHAT_IS_HAPPENING in reply
+    first = SafeguardingAlert.objects.get().statement
+    assert (first.body, first.category) == ("", "unsafe")
+    text(client, "im scared to go home")
+    assert Statement.objects.get(follows=first).body == "im scared to go home"
+
+
+def test_words_that_raise_an_alert_are_followed_up_too(client, child):
+    text(client, "7")
+    _, reply = text(client, "a boy at school says he will stab me")
+    assert ASK_WHAT_IS_HAPPENING in reply
+    first = SafeguardingAlert.objects.get().statement
+    text(client, "hes in year 10")
+    assert Statement.objects.get(follows=first).category == "school"
+
+
+def test_words_added_after_the_alert_was_closed_raise_a_new_one_if_urgent(client, child, iro):
+    from feedback.services import alert_acknowledge, alert_close
+
     text(client, "3")
-    with django_capture_on_commit_callbacks(execute=True):
-        _, reply = text(client, "my carer's friend scares me")
-    assert "999" in reply and "0800 1111" in reply
-    assert SafeguardingAlert.objects.get().statement.channel == Channel.SMS
-    # The advice went in the reply: no second text to the child.
-    assert not OutboundMessage.objects.filter(purpose=Purpose.CHILD_CRISIS).exists()
+    alert = SafeguardingAlert.objects.get()
+    alert_acknowledge(alert=alert, user=iro)
+    alert_close(alert=alert, user=iro, action_taken="Rang the carer; child safe at home.")
+    text(client, "he hit me again")
+    assert SafeguardingAlert.objects.count() == 2
 
 
 def test_a_flood_from_one_number_is_kept_but_does_not_reach_the_iro(client, child, settings):
@@ -268,3 +321,14 @@ def test_the_iro_sees_that_the_child_has_stopped_texts(client, child, iro):
     text(client, "START")
     page = client_for(iro).get(reverse("feedback:statement_detail", args=[Statement.objects.get().pk]))
     assert 'id="texts-stopped"' not in page.content.decode()
+
+
+def test_the_iro_reads_the_added_words_with_the_first_message(client, child, iro):
+    text(client, "3")
+    text(client, "my carer shouts at me")
+    first = SafeguardingAlert.objects.get().statement
+    page = client_for(iro).get(reverse("feedback:statement_detail", args=[first.pk])).content.decode()
+    assert "No words yet" in page and "my carer shouts at me" in page
+    added = Statement.objects.get(follows=first)
+    page = client_for(iro).get(reverse("feedback:statement_detail", args=[added.pk])).content.decode()
+    assert reverse("feedback:alert_detail", args=[first.alert.pk]) in page
