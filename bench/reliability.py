@@ -16,7 +16,7 @@ Afterwards it waits for every IRO notice (one email per statement), then counts:
 answers by status, stored, duplicates, missing, notices and emails. Figures go to
 bench/results/reliability.json (and a table on stdout).
 
-    .venv/bin/python bench/reliability.py [--scenario all] [--statements 5000] [--clients 50]
+    .venv/bin/python -m bench.reliability [--scenario all] [--statements 5000] [--clients 50]
 """
 
 import argparse

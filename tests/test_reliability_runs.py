@@ -5,13 +5,17 @@ its own, sends statements from many clients, and breaks one part mid-run. The fu
 (5,000 statements from 50 clients) are in bench/results/reliability.json.
 """
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from django.db import connection
 
-from bench.reliability import PG_BIN, run_scenario
+from bench.reliability import PG_BIN
+from bench.servers import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +29,15 @@ def _needs_servers():
 
 
 @pytest.mark.parametrize("scenario", ["load", "redis", "worker", "database"])
-def test_every_statement_is_stored_once_and_every_iro_told_once(scenario):
-    run = run_scenario(scenario, statements=300, clients=15)
+def test_every_statement_is_stored_once_and_every_iro_told_once(scenario, tmp_path):
+    # The README's command, in a small form.
+    out = tmp_path / "reliability.json"
+    command = [sys.executable, "-m", "bench.reliability", "--scenario", scenario, "--statements", "300"]
+    done = subprocess.run(
+        [*command, "--clients", "15", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [run] = json.loads(out.read_text())["runs"]
     assert run["given_up"] == 0, run
     assert (run["stored"], run["duplicates"], run["missing"]) == (300, 0, 0), run
     assert run["server_errors_not_503"] == 0, run  # a database restart answers 503 + Retry-After, never a 500
