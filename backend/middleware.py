@@ -4,8 +4,27 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
+
+
+class PrivateByDefaultMiddleware:
+    """Every answer is `Cache-Control: no-store, private` unless its view chose otherwise.
+
+    Pages and API answers hold children's words and names, and children share phones and
+    computers: nothing may be kept by the browser or a shared cache. Only a view that serves no
+    personal data (the manifest, the service worker) sets its own policy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class DatabaseDownMiddleware:

@@ -7,6 +7,7 @@ cache), TWILIO_* (SMS), EMAIL_HOST (SMTP).
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "backend.middleware.PrivateByDefaultMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -320,7 +322,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # The API docs page loads Swagger UI from this server, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RatingEnum": "feedback.models.Rating"},
+    "ENUM_NAME_OVERRIDES": {"RatingEnum": "feedback.models.Rating", "CategoryEnum": "feedback.models.Category"},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
@@ -441,11 +443,39 @@ HEARD_CONSULTATION_LEAD_WORKING_DAYS = env_int("HEARD_CONSULTATION_LEAD_WORKING_
 HEARD_WORKING_HOURS = tuple(env_str("HEARD_WORKING_HOURS", "09:00-17:00").split("-", 1))
 # Working hours an urgent statement may wait unacknowledged before it escalates.
 HEARD_ALERT_ESCALATE_AFTER_HOURS = float(env_str("HEARD_ALERT_ESCALATE_AFTER_HOURS", "2"))
-# What a child is told to do right now when they say they are not safe (shown and texted).
-HEARD_CRISIS_ADVICE = env_str(
-    "HEARD_CRISIS_ADVICE",
-    "If you are in danger now, call 999. You can talk to Childline free, any time, on 0800 1111.",
+
+
+# Digits, with the spaces, dashes and brackets people write numbers with, and a leading + for abroad.
+_DIALLABLE = re.compile(r"\+?[0-9][0-9 ()-]*")
+
+
+def env_phone_number(name: str, value: str) -> str:
+    """Return a phone number as people write it, or refuse to start if it could not be dialled."""
+    value = value.strip()
+    if value and (not _DIALLABLE.fullmatch(value) or sum(c.isdigit() for c in value) < 3):
+        raise ImproperlyConfigured(f"{name}: {value!r} is not a phone number a child could tap to call")
+    return value
+
+
+def env_phone_numbers(name: str) -> list[tuple[str, str]]:
+    """Return an environment variable "Label=number;Label=number" as (label, number) pairs."""
+    pairs = []
+    for entry in filter(None, (part.strip() for part in env_str(name).split(";"))):
+        label, _, number = (part.strip() for part in entry.rpartition("="))
+        if not label or not number:
+            raise ImproperlyConfigured(f'{name} must be "Label=number;Label=number", not {entry!r}')
+        pairs.append((label, env_phone_number(name, number)))
+    return pairs
+
+
+# What a child who says they are not safe is shown (to tap and call) and texted, after 999 and
+# Childline (feedback/crisis.py): the council's out-of-hours social work line, its other numbers
+# and any words of its own. A number that cannot be dialled stops Heard starting, not a child later.
+HEARD_CRISIS_OUT_OF_HOURS_PHONE = env_phone_number(
+    "HEARD_CRISIS_OUT_OF_HOURS_PHONE", env_str("HEARD_CRISIS_OUT_OF_HOURS_PHONE")
 )
+HEARD_CRISIS_PHONE_NUMBERS = env_phone_numbers("HEARD_CRISIS_PHONE_NUMBERS")
+HEARD_CRISIS_ADVICE = env_str("HEARD_CRISIS_ADVICE").strip()
 
 LOGGING = {
     "version": 1,

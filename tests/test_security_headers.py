@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.conftest import client_for
+
 ROOT = Path(__file__).resolve().parents[1]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
 
@@ -41,3 +43,27 @@ def test_pages_cannot_be_framed_and_do_not_leak_referrers(db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/",
+        "/my/messages/",
+        "/my/data/",
+        "/inbox/",
+        "/api/v1/me/",
+        "/api/v1/statements/",
+        "/no-such-page/",
+    ],
+)
+def test_pages_and_api_answers_are_never_stored_by_the_browser(child, child_user, iro, path):
+    # Children share phones: nothing with a name or a word in it may stay in a cache.
+    for user in (child_user, iro):
+        response = client_for(user).get(path)
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= cache_control, (path, user, response.status_code)
+
+
+def test_what_holds_no_personal_data_keeps_its_own_caching(db):
+    assert Client().get("/manifest.webmanifest")["Cache-Control"] == "max-age=3600"

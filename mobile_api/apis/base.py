@@ -37,7 +37,15 @@ IF_NONE_MATCH = OpenApiParameter(
 )
 NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in If-None-Match.")
 
-_conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+class _ConditionalGetForApps(ConditionalGetMiddleware):
+    """Django's ETag and 304, also for answers the browser must not store: the app keeps its own copy."""
+
+    def needs_etag(self, response: HttpResponseBase) -> bool:
+        return True
+
+
+_conditional_get = decorator_from_middleware(_ConditionalGetForApps)
 
 
 # Where `conditional` keeps the access log entries a view noted, until it knows the answer is not a 304.
@@ -93,11 +101,11 @@ def log_read(
 
 
 class PrivateAnswers(APIView):
-    """Every answer holds personal data: private to the caller, and checked again before reuse."""
+    """Every answer holds personal data: private to the caller and never stored (phones are shared)."""
 
     def finalize_response(self, request, response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = "private, no-cache"
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -256,7 +256,7 @@ def test_etag_gives_304_until_something_changes(child, child_user, iro):
     client = client_for(child_user)
     url = f"/api/v1/statements/{statement.pk}/"
     first = client.get(url)
-    assert first["Cache-Control"] == "private, no-cache"
+    assert first["Cache-Control"] == "private, no-store"
     etag = first["ETag"]
 
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
