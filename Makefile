@@ -17,13 +17,23 @@ $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 install: $(STAMP)
 
 # The embedded default: SQLite, in-memory channel layer, tasks in process, console SMS and email.
+# The seed writes its emails and texts to var/demo-outbox.txt; the addresses to open are printed
+# once the server answers. `make run PORT=8001` serves on another port.
+run: PORT ?= 8000
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	HEARD_DEBUG=1 $(PY) manage.py migrate --noinput
 	HEARD_DEBUG=1 $(PY) manage.py consultation_forms_sync
 	HEARD_DEBUG=1 $(PY) manage.py seed_demo
-	HEARD_DEBUG=1 $(PY) manage.py heard_scheduler & scheduler=$$!; \
-	trap 'kill $$scheduler' EXIT INT TERM; \
-	HEARD_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 backend.asgi:application
+	@HEARD_DEBUG=1 $(PY) manage.py heard_scheduler & scheduler=$$!; \
+	( until $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", $(PORT)), 1)' 2>/dev/null; \
+	  do sleep 0.5; done; \
+	  printf '\nHeard is ready (Ctrl-C stops it). Sign in with the demo logins in README.md:\n'; \
+	  printf '  site      http://127.0.0.1:$(PORT)/\n'; \
+	  printf '  API docs  http://127.0.0.1:$(PORT)/api/docs/  (OpenAPI: /api/schema/)\n'; \
+	  printf '  admin     http://127.0.0.1:$(PORT)/admin/\n\n' ) & ready=$$!; \
+	trap 'kill $$scheduler $$ready 2>/dev/null' EXIT INT TERM; \
+	HEARD_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) backend.asgi:application
 
 test: install
 	$(VENV)/bin/pytest
