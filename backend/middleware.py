@@ -3,8 +3,10 @@
 import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
+
+from backend.json_depth import MAX_JSON_DEPTH, json_too_deep
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,24 @@ class PrivateByDefaultMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SignInJsonDepthMiddleware:
+    """allauth's app API parses JSON itself: a body nested to exhaust the parser gets a 400 here, not a 500.
+
+    The app API of Heard's own (/api/) checks the same in its parser (mobile_api/parsers.py).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signing_in = request.path.startswith("/_allauth/") and request.content_type == "application/json"
+        if signing_in and json_too_deep(request.body):
+            # allauth's own error shape, so the app reads it like any other sign-in error.
+            message = f"JSON nested more than {MAX_JSON_DEPTH} levels deep."
+            return JsonResponse({"status": 400, "errors": [{"message": message, "code": "invalid"}]}, status=400)
+        return self.get_response(request)
 
 
 class DatabaseDownMiddleware:

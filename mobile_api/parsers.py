@@ -4,8 +4,10 @@ import io
 from typing import Any
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from backend.json_depth import MAX_JSON_DEPTH, json_too_deep
 from mobile_api.errors import RequestTooLarge
 
 
@@ -22,4 +24,6 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise RequestTooLarge(f"Please send at most {limit} bytes.")
+        if json_too_deep(body):
+            raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep.")
         return super().parse(io.BytesIO(body), media_type, parser_context)

@@ -6,6 +6,18 @@ import json
 
 from reporting.tables import Table
 
+# A cell a spreadsheet would run as a formula (OWASP's CSV injection): =, +, -, @, or a tab or
+# carriage return before one. Late reasons and theme names are typed by people.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Return text that a spreadsheet will show as text, never run; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 CSV_COLUMNS = ["group", "label", "count", "base", "percent", "previous_count", "previous_base", "previous_percent"]
 
 
@@ -15,7 +27,7 @@ def as_csv(table: Table) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in table.as_dict()["rows"]:
-        writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_safe(row[column]) if row[column] is not None else "" for column in CSV_COLUMNS])
     return out.getvalue()
 
 

