@@ -55,12 +55,20 @@ def collection_year(year: int) -> Period:
     return Period(date(year - 1, 4, 1), date(year, 3, 31))
 
 
+# Far enough either way for any council's records, and far from the calendar's ends (year 1 and
+# 9999), where the period before or the day after would not exist.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
 def parse_day(value: str, field: str) -> date:
-    """Read a YYYY-MM-DD date, or raise a ValidationError naming the field."""
+    """Read a YYYY-MM-DD date from 1900 to 2199, or raise a ValidationError naming the field."""
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except (ValueError, AttributeError) as exc:
         raise ValidationError({field: f"{value!r} is not a date: use YYYY-MM-DD, like 2025-04-01."}) from exc
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError({field: f"{value!r} is out of range: reports cover 1900 to 2199."})
+    return day
 
 
 def period_from(start: str | None, end: str | None, *, today: date) -> Period:

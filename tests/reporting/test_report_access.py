@@ -58,7 +58,15 @@ def test_the_page_csv_and_ssda903_download(held_reviews, manager):
 
 
 @pytest.mark.parametrize(
-    "query", ["?from=2025-02-30&to=2026-01-01", "?from=2026-04-01&to=2025-04-01", "?from=2025-04-01"]
+    "query",
+    [
+        "?from=2025-02-30&to=2026-01-01",
+        "?from=2026-04-01&to=2025-04-01",
+        "?from=2025-04-01",
+        "?from=0001-01-01&to=0001-01-05",
+        "?from=9999-12-01&to=9999-12-31",
+        "?from=1899-12-31&to=1900-01-31",
+    ],
 )
 def test_a_wrong_period_gets_a_clear_400(manager, query):
     assert client_for(manager).get(reverse("reporting:reports") + query).status_code == 400
