@@ -121,7 +121,8 @@ class InvitationChannel(models.TextChoices):
 class Invitation(models.Model):
     """An invitation to answer a form before one review, for the child or one adult around them."""
 
-    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="invitations")
+    # PROTECT: deleting a review must never take the invitations, and the answers given to them, with it.
+    review = models.ForeignKey("reviews.Review", on_delete=models.PROTECT, related_name="invitations")
     audience = models.CharField(max_length=16, choices=Audience.choices)
     contact = models.ForeignKey(ChildContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     version = models.ForeignKey(FormTemplateVersion, on_delete=models.PROTECT, related_name="invitations")
