@@ -24,7 +24,7 @@ from reporting.output import as_csv
 from reporting.periods import Period, period_from, reporting_year
 from reporting.selectors import report_for_user, report_names_for
 from reporting.services import quote_approve, quote_reject, you_said_we_did_publish
-from reporting.ssda903 import write_reviews_csv
+from reporting.ssda903 import UnsafeExportError, write_reviews_csv
 from reporting.themes import cicc_quotes, cicc_themes, closed_quarters, you_said_we_did_recent
 
 
@@ -75,7 +75,11 @@ def ssda903_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
             "The year is the one the collection ends in, like 2025.", status=400, content_type="text/plain"
         )
     with tempfile.TemporaryDirectory() as folder:
-        content = write_reviews_csv(year, Path(folder)).read_text()
+        try:
+            content = write_reviews_csv(year, Path(folder)).read_text()
+        except UnsafeExportError as exc:
+            # A record typed by hand would break the DfE's file: say which, and write nothing.
+            return HttpResponse(str(exc), status=409, content_type="text/plain")
     access_log_record(
         user=request.user,
         what="SSDA903 reviews file",

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError
+from django.urls import reverse
 
 from consultations.models import ChildContact, Invitation, Response
 from consultations.services import forms_sync_from_files, invitations_create_for_review, response_submit
@@ -14,7 +15,7 @@ from feedback.services import statement_submit
 from reporting.ssda903 import UnsafeExportError, reviews_rows
 from reviews.models import Child, Review
 from reviews.services import iro_allocate
-from tests.conftest import make_child
+from tests.conftest import client_for, make_child
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nK001,1,03/05/2012,WBRI,,,\nK002,2,10/10/2020,BAFR,,,\n"
 EPISODES = (
@@ -394,3 +395,13 @@ def test_a_row_the_csv_reader_cannot_read_is_named(pinned_clock, db, tmp_path):
         call_command("import_ssda903", _files(tmp_path, header=header), stdout=StringIO(), stderr=err)
     assert "header.csv row 4: cannot be read as CSV" in err.getvalue()
     assert not Child.objects.exists()
+
+
+def test_the_download_and_the_command_say_why_an_unsafe_export_was_refused(pinned_clock, db, manager, tmp_path):
+    unsafe = make_child("=1+2", born=date(2012, 5, 17), looked_after=date(2025, 1, 6))
+    Review.objects.filter(child=unsafe).update(held_on=date(2025, 2, 1), participation_code="PN1")
+    page = client_for(manager).get(reverse("reporting:ssda903_reviews") + "?year=2025")
+    assert page.status_code == 409 and "CHILD '=1+2'" in page.content.decode()
+    with pytest.raises(CommandError, match="CHILD '=1[+]2'"):
+        call_command("export_ssda903", "--year", "2025", "--out", str(tmp_path), stdout=StringIO())
+    assert not (tmp_path / "reviews.csv").exists()

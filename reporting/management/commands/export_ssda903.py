@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.ssda903 import write_reviews_csv
+from reporting.ssda903 import UnsafeExportError, write_reviews_csv
 
 
 class Command(BaseCommand):
@@ -24,5 +24,8 @@ class Command(BaseCommand):
             raise CommandError("--year is the year the collection ends in, like 2025.")
         folder = Path(options["out"] or settings.HEARD_EXPORTS_DIR)
         folder.mkdir(parents=True, exist_ok=True)
-        path = write_reviews_csv(options["year"], folder)
+        try:
+            path = write_reviews_csv(options["year"], folder)
+        except UnsafeExportError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"Wrote {path}")
