@@ -6,11 +6,14 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
+from django.test import Client
 
 from backend.asgi import application
-from feedback.consumers import CLOSE_FORBIDDEN, InboxConsumer
+from feedback.consumers import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT, InboxConsumer
 from feedback.models import Category
 from feedback.services import statement_submit
 
@@ -42,9 +45,20 @@ async def _close_worker_thread_connections():
     await database_sync_to_async(connections.close_all)()
 
 
-def _communicator(user) -> WebsocketCommunicator:
+def _signed_in_session(user):
+    """A real sign-in session for the user, as the browser's cookie carries it."""
+    session = SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session
+
+
+async def _communicator(user) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(InboxConsumer.as_asgi(), "/ws/inbox/")
     communicator.scope["user"] = user
+    if user.is_authenticated:
+        communicator.scope["session"] = await database_sync_to_async(_signed_in_session)(user)
     return communicator
 
 
@@ -57,7 +71,7 @@ async def _submit(author, child, body: str, category: str = Category.SCHOOL) -> 
 async def test_an_iro_hears_of_a_new_statement_for_their_child_and_not_of_others(
     channel_layer, child, other_child, child_user, other_child_user, iro
 ):
-    communicator = _communicator(iro)
+    communicator = await _communicator(iro)
     connected, _ = await communicator.connect()
     assert connected
 
@@ -74,7 +88,7 @@ async def test_an_iro_hears_of_a_new_statement_for_their_child_and_not_of_others
 @pytest.mark.parametrize("who", ["anonymous", "child_user", "advocate", "cicc"])
 async def test_anyone_but_staff_is_refused(request, who, child_user, advocate, cicc):
     user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
-    connected, code = await _communicator(user).connect()
+    connected, code = await (await _communicator(user)).connect()
     assert (connected, code) == (False, CLOSE_FORBIDDEN)
 
 
@@ -87,7 +101,7 @@ async def test_the_socket_route_is_served_by_the_asgi_application_and_refuses_st
 async def test_an_urgent_statement_reaches_the_iro_and_the_duty_manager_live(
     channel_layer, child, child_user, iro, manager
 ):
-    iro_socket, manager_socket = _communicator(iro), _communicator(manager)
+    iro_socket, manager_socket = await _communicator(iro), await _communicator(manager)
     assert (await iro_socket.connect())[0]
     assert (await manager_socket.connect())[0]
 
@@ -102,7 +116,7 @@ async def test_an_urgent_statement_reaches_the_iro_and_the_duty_manager_live(
 
 
 async def test_a_burst_of_statements_drops_no_events(channel_layer, child, child_user, iro):
-    socket = _communicator(iro)
+    socket = await _communicator(iro)
     assert (await socket.connect())[0]
     for number in range(20):
         await _submit(child_user, child, f"message {number}")
@@ -112,7 +126,7 @@ async def test_a_burst_of_statements_drops_no_events(channel_layer, child, child
 
 
 async def test_asking_to_join_another_iros_stream_changes_nothing(channel_layer, other_child, other_child_user, iro):
-    socket = _communicator(iro)
+    socket = await _communicator(iro)
     assert (await socket.connect())[0]
     await socket.send_json_to({"type": "subscribe", "group": "inbox.user.999", "user": other_child_user.pk})
     await _submit(other_child_user, other_child, "for Ben only")
@@ -132,3 +146,21 @@ async def test_with_redis_down_statements_are_still_stored(settings, child, chil
     finally:
         channel_layers.backends.clear()
     assert await database_sync_to_async(Statement.objects.filter(body="Redis is down but I am here").count)() == 1
+
+
+async def test_signing_out_closes_the_socket_at_once(channel_layer, child, child_user, iro):
+    socket = await _communicator(iro)
+    assert (await socket.connect())[0]
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = socket.scope["session"].session_key
+    await database_sync_to_async(browser.post)("/accounts/logout/")
+    assert await socket.receive_output(timeout=3) == {"type": "websocket.close", "code": CLOSE_SIGNED_OUT}
+    await _submit(child_user, child, "after sign-out")
+
+
+async def test_a_session_ended_elsewhere_gets_no_more_events(channel_layer, child, child_user, iro):
+    socket = await _communicator(iro)
+    assert (await socket.connect())[0]
+    await database_sync_to_async(socket.scope["session"].delete)()  # signed out on another device, or expired
+    await _submit(child_user, child, "after the session ended")
+    assert await socket.receive_output(timeout=3) == {"type": "websocket.close", "code": CLOSE_SIGNED_OUT}
