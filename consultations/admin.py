@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.admin import ChildRecordReadsLogged
 from consultations.models import ChildContact, FormTemplate, FormTemplateVersion
 from consultations.schema import check_schema
 from consultations.services import version_publish
@@ -48,6 +49,6 @@ class FormTemplateVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChildContact)
-class ChildContactAdmin(admin.ModelAdmin):
+class ChildContactAdmin(ChildRecordReadsLogged):
     list_display = ("child", "role", "relationship", "channel", "active")
     list_filter = ("role", "channel", "active")

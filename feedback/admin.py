@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import admin
 
+from accounts.admin import ChildRecordReadsLogged
 from feedback.models import SafeguardingPhrase, Statement
 from feedback.safeguarding import PhraseSyntaxError, phrase_pattern
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(ChildRecordReadsLogged):
     list_display = ("id", "child", "category", "channel", "on_behalf", "created_at", "read_at")
     list_filter = ("category", "channel", "on_behalf")
     fields = ("child", "category", "channel", "author", "on_behalf", "routed_to", "review", "created_at", "read_at")

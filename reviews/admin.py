@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from accounts.admin import ChildRecordReadsLogged
 from reviews.models import AdvocateAssignment, Child, IROAllocation, Review
 
 
@@ -16,11 +17,14 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(ChildRecordReadsLogged):
     list_display = ("case_reference", "date_of_birth", "became_looked_after", "left_care", "placed_out_of_area")
     search_fields = ("case_reference",)
     list_filter = ("placed_out_of_area", "uses_symbols")
     inlines = [IROAllocationInline, ReviewInline]
+
+    def child_of(self, obj: Child) -> Child:
+        return obj
 
 
 @admin.register(AdvocateAssignment)

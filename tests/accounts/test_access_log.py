@@ -282,3 +282,19 @@ def test_managers_see_the_log_and_no_one_else_does(iro, other_iro, cicc, advocat
     assert client_for(manager).get(reverse("reporting:access_log")).status_code == 200
     for user in (iro, other_iro, cicc, advocate):
         assert client_for(user).get(reverse("reporting:access_log")).status_code == 404
+
+
+def test_opening_a_childs_records_in_the_admin_is_logged_once(child, child_user):
+    admin_user = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
+    statement, _ = statement_submit(author=child_user, child=child, category="school", body="x", channel="web")
+    client = client_for(admin_user)
+    for page in (
+        reverse("admin:reviews_child_change", args=[child.pk]),
+        reverse("admin:feedback_statement_change", args=[statement.pk]),
+    ):
+        assert client.get(page).status_code == 200
+    entries = list(AccessLogEntry.objects.filter(user=admin_user).values_list("what", "purpose", "child"))
+    assert entries == [
+        ("admin: statement", AccessPurpose.CHILD_RECORD, child.pk),
+        ("admin: child", AccessPurpose.CHILD_RECORD, child.pk),
+    ]
