@@ -1,13 +1,24 @@
 """The allauth adapter: closed sign-up, phone numbers on the user row, codes by our SMS backend."""
 
+import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email, filter_users_by_username
+from allauth.core import context
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalise_uk_phone
+from sms.models import CODE_MASK, Purpose
+from sms.services import sms_queue
+
+logger = logging.getLogger("heard.accounts")
 
 _TRY_AGAIN_LATER = _("Too many tries. To keep your account safe, please wait a few minutes and try again.")
 _LINK_USED_UP = _("This link doesn't work any more. Ask for a new one.")
@@ -54,20 +65,30 @@ class AccountAdapter(DefaultAccountAdapter):
         return UKPhoneField(**kwargs)
 
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
-        from sms.models import Purpose
-        from sms.services import sms_queue
-
-        # No name and nothing about care in the text: the phone may be shared or seen.
-        sms_queue(
+        # No name and nothing about care in the text: the phone may be shared or seen. The SMS log
+        # keeps it with the code masked; the code goes only to the task that sends the text.
+        text = gettext("Your Heard code is %(code)s. It works for 5 minutes. Don't share it.")
+        queue = partial(
+            sms_queue,
             to=phone,
-            body=gettext("Your Heard code is %(code)s. It works for 5 minutes. Don't share it.") % {"code": code},
+            body=text % {"code": CODE_MASK},
             purpose=Purpose.LOGIN_CODE,
-            key=f"login:{phone}:{code}",
+            # Once per code, without the code or anything that gives it away.
+            key=f"login:{salted_hmac('heard.sign-in-code', f'{phone}:{code}').hexdigest()}",
             user=user,
+            code=code,
         )
+        # Queued only once the answer has gone, so asking for a code takes as long whether or not
+        # the number is a child's: the answer's timing must not tell who is in care.
+        _after_response(context.request, queue)
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        # Nothing is sent to a number we do not know: we never text strangers.
+        # Nothing is sent to a number we do not know: we never text strangers. Answering the app,
+        # allauth reads a known person's row once more to describe the next step (Login.deserialize);
+        # read a row here too, one that cannot exist, so that answer also takes as long either way.
+        request = context.request
+        if request is not None and getattr(getattr(request, "allauth", None), "headless", None) is not None:
+            User.objects.filter(pk=0).first()
         return None
 
     def set_phone(self, user: Any, phone: str, verified: bool) -> None:
@@ -90,3 +111,61 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             return None
         return User.objects.filter(phone=phone, is_active=True).first()
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed sign-ins against the text typed, and every phone login against one
+        # key. Count them against the account the login names instead, however it was typed (the
+        # maintainers' advice for changing this key: allauth issue #3584), and an unknown login
+        # against what was typed, tidied the same way, so guessing is still limited.
+        user = self._account_for_login(credentials)
+        if user is not None:
+            return f"user:{user.pk}"
+        typed = next((str(credentials[m]) for m in ("phone", "email", "username") if credentials.get(m)), "")
+        try:
+            return f"login:{normalise_uk_phone(typed)}"
+        except ValidationError:
+            return f"login:{typed.strip().lower()}"
+
+    def _account_for_login(self, credentials: dict[str, Any]) -> User | None:
+        """Return the account a login names, found as allauth's backend finds it, or None."""
+        for typed in (credentials.get("username"), credentials.get("email")):
+            if typed and "@" in typed:
+                by_email = filter_users_by_email(typed)
+                if by_email:
+                    return by_email[0]
+        username = credentials.get("username")
+        if username:
+            # As allauth's backend: a username matches whatever its case, if only one account has it.
+            by_username = list(filter_users_by_username(username)[:2])
+            if len(by_username) == 1:
+                return by_username[0]
+        phone = credentials.get("phone")
+        return self.get_user_by_phone(phone) if phone else None
+
+
+def _after_response(request: HttpRequest | None, work: Callable[[], Any]) -> None:
+    """Do `work` once the response has been sent; at once when there is no request.
+
+    Django closes the request after the server has sent the response (the handler adds
+    `request.close` to the response's closers, under WSGI, ASGI and the test client alike), so the
+    work is chained onto that close, which runs before `request_finished` tidies the database
+    connection. A failure is logged: Django ignores errors from closers.
+    """
+    if request is None:
+        work()
+        return
+    pending: list[Callable[[], Any]] | None = request.__dict__.get("_heard_after_response")
+    if pending is None:
+        pending = request.__dict__["_heard_after_response"] = []
+        close = request.close
+
+        def close_then_work() -> None:
+            close()
+            for item in pending:
+                try:
+                    item()
+                except Exception:
+                    logger.exception("Work after the response failed")
+
+        request.close = close_then_work  # type: ignore[method-assign]
+    pending.append(work)

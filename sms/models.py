@@ -39,6 +39,10 @@ STATUS_RANK = {
 }
 FAILED_STATES = frozenset({Status.UNDELIVERED, Status.FAILED})
 
+# What a stored text holds where its sign-in code went: the code itself is never stored, only
+# handed to the task that sends the text (sms.services.sms_queue).
+CODE_MASK = "••••••"
+
 
 class OutboundMessage(models.Model):
     """One text Heard sends, once: the idempotency key names its purpose and occasion."""

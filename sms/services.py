@@ -17,6 +17,7 @@ from feedback.services import statement_submit
 from reviews.selectors import children_visible_to
 from sms import consultation, limits
 from sms.models import (
+    CODE_MASK,
     FAILED_STATES,
     STATUS_RANK,
     Conversation,
@@ -24,6 +25,7 @@ from sms.models import (
     InboundMessage,
     OptOut,
     OutboundMessage,
+    Purpose,
     Status,
 )
 from sms.segments import encoding, segment_count
@@ -87,17 +89,30 @@ def phone_normalise(raw: str) -> str | None:
 # --- Outbound ------------------------------------------------------------------------------
 
 
+def _text_to_send(body: str, code: str) -> str:
+    """Return the text the provider is given: the stored body, with the sign-in code in its place."""
+    return body.replace(CODE_MASK, code) if code else body
+
+
 @transaction.atomic
-def sms_queue(*, to: str, body: str, purpose: str, key: str, user: User | None = None) -> OutboundMessage:
-    """Queue one text for sending after commit; the same key never sends twice."""
+def sms_queue(
+    *, to: str, body: str, purpose: str, key: str, user: User | None = None, code: str = ""
+) -> OutboundMessage:
+    """Queue one text for sending after commit; the same key never sends twice.
+
+    A sign-in code is never stored: `body` holds CODE_MASK where it goes, and the code travels only
+    with the task that sends the text (and that task's retries), which puts it in its place.
+    """
+    sent_text = _text_to_send(body, code)
     message, created = OutboundMessage.objects.get_or_create(
         idempotency_key=key[:200],
         defaults={
             "purpose": purpose,
             "to": to,
             "body": body,
-            "encoding": encoding(body),
-            "segments": segment_count(body),
+            # Counted on the text the provider is given, which is what the council pays for.
+            "encoding": encoding(sent_text),
+            "segments": segment_count(sent_text),
             "user": user,
         },
     )
@@ -108,16 +123,19 @@ def sms_queue(*, to: str, body: str, purpose: str, key: str, user: User | None =
         message.save(update_fields=["status", "updated_at"])
         return message
 
-    from sms.tasks import deliver_sms
+    from sms.tasks import deliver_sms, deliver_sms_with_code
 
     def deliver() -> None:
-        deliver_sms.delay(message.pk)
+        if code:
+            deliver_sms_with_code(message.pk, code)
+        else:
+            deliver_sms.delay(message.pk)
 
     transaction.on_commit(deliver, robust=True)
     return message
 
 
-def _claim(message_id: int) -> OutboundMessage | None:
+def _claim(message_id: int, *, code: str = "") -> OutboundMessage | None:
     """Mark a pending message as being sent, or return None if it is not ours to send."""
     with transaction.atomic():
         message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
@@ -126,6 +144,12 @@ def _claim(message_id: int) -> OutboundMessage | None:
         if texts_stopped_for(message.to):
             message.status = Status.SUPPRESSED
             message.save(update_fields=["status", "updated_at"])
+            return None
+        if message.purpose == Purpose.LOGIN_CODE and not code:
+            # The code was never stored and has long expired (a text queued again after the broker
+            # was down): a text without it is worth nothing, so it is not sent.
+            message.status, message.error_code = Status.FAILED, "code-expired"
+            message.save(update_fields=["status", "error_code", "updated_at"])
             return None
         if not limits.take(f"out:{limits.number_key(message.to)}", settings.SMS_OUTBOUND_PER_NUMBER_PER_HOUR):
             raise RateLimited(f"too many texts to one number ({message.pk})")
@@ -137,20 +161,22 @@ def _claim(message_id: int) -> OutboundMessage | None:
         return message
 
 
-def sms_deliver(*, message_id: int) -> None:
+def sms_deliver(*, message_id: int, code: str = "") -> None:
     """Send one queued text. Temporary failures are raised for the task to retry later.
 
     The message is claimed (SENDING) before the provider is called, so a second worker, or a
     retry after a crash, never sends it again: never twice is preferred to at least once.
+    A sign-in code comes with the task, never from the row, and goes where CODE_MASK stands.
     """
-    message = _claim(message_id)
+    message = _claim(message_id, code=code)
     if message is None:
         return
     callback = ""
     if settings.TWILIO_AUTH_TOKEN:
         callback = f"{settings.PUBLIC_BASE_URL}{reverse('sms:status')}"
+    text = _text_to_send(message.body, code)
     try:
-        sent = get_transport().send(to=message.to, body=message.body, status_callback=callback)
+        sent = get_transport().send(to=message.to, body=text, status_callback=callback)
     except TemporarySmsError as exc:
         # The provider did not take it: it is safe to try again.
         OutboundMessage.objects.filter(pk=message.pk).update(status=Status.PENDING, error_code=exc.code[:32])

@@ -1,17 +1,25 @@
 """Texts going out: once per purpose, never to an opted-out number, retried, tracked to delivery."""
 
+import importlib
+import re
+from datetime import timedelta
+from unittest import mock
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.models import Category
 from feedback.services import statement_submit
-from sms.models import OptOut, OutboundMessage, Purpose, Status
+from sms.models import CODE_MASK, OptOut, OutboundMessage, Purpose, Status
 from sms.segments import encoding, segment_count
-from sms.services import ASK_WORDS, MENU_TEXT, sms_queue
+from sms.services import ASK_WORDS, MENU_TEXT, sms_pending_requeue, sms_queue
 from tests.conftest import client_for
 from tests.sms.fake_twilio import FROM, PUBLIC_BASE_URL, FakeTwilioHttp, sent_bodies, signed_post, twilio_error
 
 PHONE = "+447700900123"
+CODE_TEXT = f"Your Heard code is {CODE_MASK}. It works for 5 minutes. Don't share it."
 
 
 @pytest.fixture
@@ -167,3 +175,83 @@ def test_the_sms_admin_lists_messages_without_changing_them(db, send_now, client
     response = client_for(admin).get("/admin/sms/outboundmessage/")
     assert response.status_code == 200
     assert PHONE in response.content.decode()
+
+
+@pytest.fixture
+def send_code(django_capture_on_commit_callbacks):
+    def send(code="482913", key="login:1"):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = sms_queue(to=PHONE, body=CODE_TEXT, purpose=Purpose.LOGIN_CODE, key=key, code=code)
+        message.refresh_from_db()
+        return message
+
+    return send
+
+
+def _stores(message, code: str) -> bool:
+    stored = " ".join(str(getattr(message, field.attname)) for field in OutboundMessage._meta.fields)
+    return re.search(rf"\b{code}\b", stored) is not None
+
+
+def test_a_sign_in_code_goes_in_the_text_but_is_never_stored(db, send_code):
+    message = send_code(code="482913")
+    assert sent_bodies() == [(PHONE, "Your Heard code is 482913. It works for 5 minutes. Don't share it.")]
+    assert message.body == CODE_TEXT
+    assert not _stores(message, "482913")
+    assert (message.status, message.encoding, message.segments) == (Status.QUEUED, "GSM-7", 1)
+
+
+def test_a_sign_in_code_is_retried_with_its_code(db, send_code):
+    FakeTwilioHttp.responses.extend([twilio_error(500, 20500, "Internal error"), twilio_error(429, 20429, "Too many")])
+    message = send_code(code="482913")
+    assert (message.status, message.attempts) == (Status.QUEUED, 3)
+    assert [body for _, body in sent_bodies()] == [
+        "Your Heard code is 482913. It works for 5 minutes. Don't share it."
+    ] * 3
+    assert not _stores(message, "482913")
+
+
+def test_celery_shows_a_sign_in_code_masked(db, send_code):
+    with mock.patch("sms.tasks.deliver_sms.apply_async") as published:
+        message = send_code(code="482913")
+    (args, kwargs), options = published.call_args.args, published.call_args.kwargs
+    assert (args, kwargs) == ((message.pk,), {"code": "482913"})  # the code travels with the task only
+    assert "482913" not in options["kwargsrepr"]
+
+
+def test_a_code_text_left_waiting_while_the_broker_was_down_is_not_sent_without_its_code(db, send_code):
+    with mock.patch("sms.tasks.deliver_sms.apply_async", side_effect=OSError("broker down")):
+        message = send_code(code="482913")
+    assert message.status == Status.PENDING
+    OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+
+    assert sms_pending_requeue() == 1
+    message.refresh_from_db()
+    assert (message.status, message.error_code) == (Status.FAILED, "code-expired")
+    assert sent_bodies() == []  # the code has expired, and a text without it is worth nothing
+
+
+def test_codes_already_in_the_log_are_masked_by_a_migration(db):
+    old = OutboundMessage.objects.create(
+        idempotency_key=f"login:{PHONE}:604211",
+        purpose=Purpose.LOGIN_CODE,
+        to=PHONE,
+        body="Your Heard code is 604211. It works for 5 minutes. Don't share it.",
+        encoding="GSM-7",
+        segments=1,
+        status=Status.DELIVERED,
+    )
+    other = OutboundMessage.objects.create(
+        idempotency_key="statement:1:read",
+        purpose=Purpose.CHILD_READ,
+        to=PHONE,
+        body="Heard: 123456",
+        encoding="GSM-7",
+        segments=1,
+    )
+    importlib.import_module("sms.migrations.0003_mask_sign_in_codes").mask_sign_in_codes(apps, None)
+
+    old.refresh_from_db()
+    assert (old.body, old.idempotency_key) == (CODE_TEXT, f"login:masked-{old.pk}")
+    other.refresh_from_db()
+    assert other.body == "Heard: 123456"
