@@ -22,7 +22,7 @@ install: $(STAMP)
 run: PORT ?= 8000
 run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
-	HEARD_DEBUG=1 $(PY) manage.py migrate --noinput
+	HEARD_DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	HEARD_DEBUG=1 $(PY) manage.py consultation_forms_sync
 	HEARD_DEBUG=1 $(PY) manage.py seed_demo
 	@HEARD_DEBUG=1 $(PY) manage.py heard_scheduler & scheduler=$$!; \

@@ -23,7 +23,7 @@ def user_set_notify_by(*, user: User, notify_by: str) -> User:
 
 
 # Roles whose reads of a child's words are logged (a child reading their own is not).
-LOGGED_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN, Role.ADVOCATE})
+LOGGED_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN, Role.ADVOCATE, Role.EDT})
 
 
 def access_log_record(

@@ -13,7 +13,8 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
-    # Alerts move to cover IROs and escalate after their working hours run out: checked each minute.
+    # Alerts follow the IRO responsible today (cover and back), go to the duty team out of hours when
+    # nobody has taken charge, and escalate after their working hours run out: checked each minute.
     Job("escalate-safeguarding-alerts", "feedback.tasks.escalate_due_alerts", 60),
     # Notices and texts never queued while the broker was down, sent from the database.
     Job("catch-up", "feedback.tasks.catch_up", 60),

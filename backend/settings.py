@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import phonenumbers
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,12 +26,20 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_YES, _NO = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    """Return an environment variable as a boolean ("1", "true", "yes", "on" are true)."""
+    """Return an environment variable as a boolean; anything but a clear yes or no refuses to start."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.strip().lower() in _YES:
+        return True
+    if value.strip().lower() in _NO:
+        return False
+    # "HEARD_SECURE=ture" must not quietly mean off.
+    raise ImproperlyConfigured(f"{name} must be 1, true, yes or on, or 0, false, no or off, not {value!r}")
 
 
 def env_int(name: str, default: int) -> int:
@@ -61,7 +70,16 @@ def _embedded_secret_key() -> str:
 
 
 DEBUG = env_bool("HEARD_DEBUG")
+HEARD_SECURE = env_bool("HEARD_SECURE")
+if DEBUG and HEARD_SECURE:
+    # Debug pages show code, settings and requests: never on a production service.
+    raise ImproperlyConfigured("HEARD_DEBUG and HEARD_SECURE are both on: production never runs in debug mode.")
+if HEARD_SECURE and not env_str("HEARD_SECRET_KEY"):
+    raise ImproperlyConfigured("HEARD_SECURE is on but HEARD_SECRET_KEY is not set: production needs its own key.")
 SECRET_KEY = env_str("HEARD_SECRET_KEY") or _embedded_secret_key()
+# Debug pages hide settings and environment variables whose names match: the database, Redis and
+# broker URLs carry passwords too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "backend.debug.HeardExceptionReporterFilter"
 ALLOWED_HOSTS = env_list("HEARD_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("HEARD_CSRF_TRUSTED_ORIGINS")
 # The public address of this service, used in links sent by SMS and email.
@@ -109,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "backend.middleware.SignInJsonDepthMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "backend.middleware.DatabaseDownMiddleware",
 ]
@@ -257,6 +276,7 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PREVENT_ENUMERATION = True
 # Sign-in is rate limited (allauth, on the shared cache): per address, and per account or phone
 # number, so a password cannot be guessed and a phone cannot be flooded with codes (which cost money).
+# Failed sign-ins ("key") count against the account however its login is typed (accounts/adapter.py).
 ACCOUNT_RATE_LIMITS = {
     # Per address: raise it where many children share one (a school or a children's home network).
     "login": env_str("HEARD_SIGN_IN_RATE_PER_ADDRESS", "30/m/ip"),
@@ -298,6 +318,9 @@ REST_FRAMEWORK = {
     # How many proxies (load balancers) put an address in X-Forwarded-For: 0 trusts none of it.
     "NUM_PROXIES": env_int("HEARD_NUM_PROXIES", 0),
 }
+# allauth reads the client's address from X-Forwarded-For the same way, so that behind a load
+# balancer its per-address sign-in limits (and the sessions list) see the child, not the balancer.
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 # Per signed-in user and per client address; DRF's rate syntax (number/second|minute|hour|day).
 HEARD_API_THROTTLE_RATES = {
     "user": env_str("HEARD_API_RATE_PER_USER", "120/minute"),
@@ -361,8 +384,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "heard@localhost")
 
-# Security: production (HEARD_SECURE=1) is HTTPS-only and passes `check --deploy`.
-HEARD_SECURE = env_bool("HEARD_SECURE")
+# Security: production (HEARD_SECURE=1, read above) is HTTPS-only and passes `check --deploy`.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -443,6 +465,29 @@ HEARD_CONSULTATION_LEAD_WORKING_DAYS = env_int("HEARD_CONSULTATION_LEAD_WORKING_
 HEARD_WORKING_HOURS = tuple(env_str("HEARD_WORKING_HOURS", "09:00-17:00").split("-", 1))
 # Working hours an urgent statement may wait unacknowledged before it escalates.
 HEARD_ALERT_ESCALATE_AFTER_HOURS = float(env_str("HEARD_ALERT_ESCALATE_AFTER_HOURS", "2"))
+
+
+def env_text_number(name: str) -> str:
+    """Return a phone number to send texts to, in E.164 (national numbers read as UK ones), or refuse to start."""
+    value = env_str(name).strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise ImproperlyConfigured(f"{name}: {value!r} is not a phone number") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise ImproperlyConfigured(f"{name}: {value!r} is not a whole phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# The council's emergency duty team (EDT), on duty out of hours: an urgent alert raised outside working
+# hours or on a bank holiday goes at once to its shared inbox and phone (a link to sign in, never a name
+# or words). A number that cannot be texted stops Heard starting, rather than failing one night.
+HEARD_EDT_EMAIL = env_str("HEARD_EDT_EMAIL").strip()
+if HEARD_EDT_EMAIL and "@" not in HEARD_EDT_EMAIL:
+    raise ImproperlyConfigured(f"HEARD_EDT_EMAIL: {HEARD_EDT_EMAIL!r} is not an email address")
+HEARD_EDT_PHONE = env_text_number("HEARD_EDT_PHONE")
 
 
 # Digits, with the spaces, dashes and brackets people write numbers with, and a leading + for abroad.

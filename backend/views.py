@@ -17,6 +17,7 @@ _HOME_BY_ROLE: dict[str, str] = {
     Role.ADVOCATE: "feedback:advocacy",
     Role.IRO: "feedback:inbox",
     Role.MANAGER: "feedback:inbox",
+    Role.EDT: "feedback:alert_list",
 }
 
 

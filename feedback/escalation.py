@@ -1,4 +1,4 @@
-"""The escalation clock: safeguarding alerts run on the council's working hours.
+"""The escalation clock: safeguarding alerts run on the council's working hours; out of hours is the EDT's.
 
 The hours are the council's setting, not statute (HEARD_WORKING_HOURS, default 09:00-17:00);
 working days are England's, from reviews.statutory.
@@ -41,3 +41,16 @@ def add_working_hours(moment: datetime, hours: float) -> datetime:
                 remaining -= available
         day += timedelta(days=1)
         local = _working_window(day)[0]
+
+
+def is_out_of_hours(moment: datetime) -> bool:
+    """Return whether the moment falls outside the council's working hours on a working day.
+
+    Evenings, nights, weekends, Christmas Day, Good Friday and England's bank holidays are out of
+    hours: the emergency duty team is on, the IRO service is not.
+    """
+    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+    if not is_working_day(local.date()):
+        return True
+    opens, closes = _working_window(local.date())
+    return not opens <= local < closes

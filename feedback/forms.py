@@ -5,8 +5,20 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
-from feedback.models import Category, Rating
+from feedback.crisis import crisis_categories
+from feedback.models import ALERT_NOTE_MAX_LENGTH, Category, Rating
 from feedback.services import REPLY_MAX_LENGTH
+
+
+class CategoryRadios(forms.RadioSelect):
+    """The choices of what a message is about; those that show the crisis help at once are marked."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in crisis_categories():
+            # static/heard/heard.css and app.js show the crisis help when one of these is chosen.
+            option["attrs"]["data-crisis"] = "true"
+        return option
 
 
 class StatementForm(forms.Form):
@@ -14,7 +26,7 @@ class StatementForm(forms.Form):
 
     category = forms.ChoiceField(
         choices=Category.choices,
-        widget=forms.RadioSelect,
+        widget=CategoryRadios,
         label=_("What is it about?"),
         error_messages={"required": _("Choose what your message is about.")},
     )
@@ -33,6 +45,17 @@ class StatementForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["maxlength"] = settings.HEARD_STATEMENT_MAX_LENGTH
+
+    @property
+    def crisis_help_after(self) -> str:
+        """The choice the crisis help follows on the page: the last of those that show it."""
+        return crisis_categories()[-1]
+
+
+class StatementWithdrawForm(forms.Form):
+    """A child confirms taking a message back: only the confirm button sends this field."""
+
+    confirm = forms.BooleanField()
 
 
 class OnBehalfStatementForm(StatementForm):
@@ -87,4 +110,15 @@ class ServiceFeedbackForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("What would have made it better?"),
+    )
+
+
+class AlertNoteForm(forms.Form):
+    """An action taken on a safeguarding alert, or the emergency duty team's hand-over, for its timeline."""
+
+    note = forms.CharField(
+        label="What was done",
+        max_length=ALERT_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was done."},
     )

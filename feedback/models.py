@@ -173,6 +173,15 @@ class SafeguardingAlert(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When the council's emergency duty team was given it: at once when raised out of hours, or when
+    # the working day ended with nobody having taken charge. The team may see and act on it while open.
+    passed_to_edt_at = models.DateTimeField(null=True, blank=True)
+    # The duty team taking charge out of hours does not stop the working-hours clock: the child's IRO
+    # (or the duty manager after them) still takes it up on the next working morning.
+    edt_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    edt_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-raised_at"]
@@ -196,6 +205,10 @@ class SafeguardingAlert(models.Model):
         return self.closed_at is None
 
 
+# The longest note staff may record on an alert's timeline (an action taken, a hand-over).
+ALERT_NOTE_MAX_LENGTH = 1000
+
+
 class AlertEventKind(models.TextChoices):
     RAISED = "raised", "Raised"
     NOTIFIED = "notified", "Notified"
@@ -204,6 +217,9 @@ class AlertEventKind(models.TextChoices):
     REASSIGNED = "reassigned", "Reassigned"
     CLOSED = "closed", "Closed with action"
     ADDED = "added", "The child added to what they said"
+    PASSED_TO_EDT = "passed_to_edt", "Passed to the emergency duty team"
+    ACTION = "action", "Action recorded"
+    HANDED_OVER = "handed_over", "Handed over"
 
 
 class AlertEvent(models.Model):
@@ -218,13 +234,19 @@ class AlertEvent(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    detail = models.CharField(max_length=300, blank=True, default="")
+    # What happened, in a line; for an action recorded or a hand-over, the note itself.
+    detail = models.CharField(max_length=ALERT_NOTE_MAX_LENGTH, blank=True, default="")
 
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail for people to read: a raised or added step's detail is for machines (reason codes, ids)."""
+        return "" if self.kind in (AlertEventKind.RAISED, AlertEventKind.ADDED) else self.detail
 
 
 class Respondent(models.TextChoices):

@@ -15,12 +15,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DatabaseError, connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from accounts.models import NotifyBy, User
+from accounts.models import NotifyBy, Role, User
+from feedback.crisis import crisis_help_sms_text
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
 from reviews.selectors import managers_in_escalation_order
 from sms.models import Purpose
@@ -129,6 +130,14 @@ def notifications_catch_up(*, now: datetime | None = None) -> int:
     for alert_id in list(unnotified.values_list("pk", flat=True)[:100]):
         alert_notify(alert_id=alert_id, reason="raised")
         sent += 1
+    # Passed to the emergency duty team, which was never told (its notice has no one recipient).
+    edt_told = AlertEvent.objects.filter(alert=OuterRef("pk"), kind=AlertEventKind.NOTIFIED, recipient__isnull=True)
+    edt_untold = SafeguardingAlert.objects.filter(
+        closed_at__isnull=True, passed_to_edt_at__lt=due, passed_to_edt_at__gte=now - timedelta(days=1)
+    ).exclude(Exists(edt_told))
+    for alert_id in list(edt_untold.values_list("pk", flat=True)[:100]):
+        alert_notify(alert_id=alert_id, reason="passed_to_edt")
+        sent += 1
     return sent
 
 
@@ -156,8 +165,12 @@ def advocacy_requested(*, request_id: int) -> None:
         )
 
 
+def _alert_link(alert: SafeguardingAlert) -> str:
+    return f"{settings.PUBLIC_BASE_URL}{reverse('feedback:alert_detail', args=[alert.pk])}"
+
+
 def _alert_staff(alert: SafeguardingAlert, user: User, reason: str) -> list[str]:
-    link = f"{settings.PUBLIC_BASE_URL}{reverse('feedback:alert_detail', args=[alert.pk])}"
+    link = _alert_link(alert)
     sent = []
     push_inbox_event(user.pk, "alert", alert.pk)
     sent.append("live")
@@ -184,13 +197,104 @@ def _alert_staff(alert: SafeguardingAlert, user: User, reason: str) -> list[str]
     return sent
 
 
+def _alert_edt(alert: SafeguardingAlert) -> None:
+    """Tell the emergency duty team: its shared inbox and phone (or, if the council set none, each member's).
+
+    Only a link to sign in: no name, no words, nothing about the child's care.
+    """
+    link = _alert_link(alert)
+    members = list(User.objects.filter(role=Role.EDT, is_active=True))
+    emails = [settings.HEARD_EDT_EMAIL] if settings.HEARD_EDT_EMAIL else sorted({m.email for m in members if m.email})
+    phones = [settings.HEARD_EDT_PHONE] if settings.HEARD_EDT_PHONE else sorted({m.phone for m in members if m.phone})
+    sent = []
+    if emails:
+        send_mail(
+            subject="URGENT: out-of-hours safeguarding alert in Heard",
+            message=(
+                "A child may not be safe, and the IRO service is closed until the next working day.\n\n"
+                f"Sign in to Heard to see the alert and act on it: {link}\n\n"
+                "Record what you do on the alert, then close it or hand it over to the child's IRO."
+            ),
+            from_email=None,
+            recipient_list=emails,
+        )
+        sent.append("email")
+    for phone in phones:
+        sms_queue(
+            to=phone,
+            body=f"Heard: URGENT out-of-hours safeguarding alert. Sign in to act: {link}",
+            purpose=Purpose.STAFF_ALERT,
+            key=f"alert:{alert.pk}:edt:{phone}",
+        )
+    if phones:
+        sent.append("sms")
+    if not sent:
+        logger.error(
+            "Safeguarding alert %s is out of hours and there is no emergency duty team to tell: "
+            "set HEARD_EDT_EMAIL and HEARD_EDT_PHONE.",
+            alert.pk,
+        )
+    AlertEvent.objects.create(
+        alert=alert,
+        at=timezone.now(),
+        kind=AlertEventKind.NOTIFIED,
+        detail=f"Emergency duty team: {', '.join(sent) or 'nobody to tell (set HEARD_EDT_EMAIL)'}",
+    )
+
+
+def _alert_for_the_morning(alert: SafeguardingAlert, subject: str, what: str) -> None:
+    """Email whoever holds the alert and the duty manager (and show it live): no text, it is for the morning."""
+    recipients = [alert.assigned_to] if alert.assigned_to else []
+    recipients += [m for m in managers_in_escalation_order()[:1] if m not in recipients]
+    for user in recipients:
+        push_inbox_event(user.pk, "alert", alert.pk)
+        if user.email:
+            send_mail(
+                subject=subject,
+                message=f"{what}\n\nRead what they did on the alert: {_alert_link(alert)}\n",
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        AlertEvent.objects.create(
+            alert=alert,
+            at=timezone.now(),
+            kind=AlertEventKind.NOTIFIED,
+            recipient=user,
+            detail="live, email" if user.email else "live",
+        )
+
+
 def alert_notify(*, alert_id: int, reason: str) -> None:
-    """Tell whoever holds the alert (and, when raised, the duty manager and the child)."""
+    """Tell whoever holds the alert (and, when raised, the duty manager, the child and out of hours the EDT)."""
     alert = (
         SafeguardingAlert.objects.select_related("assigned_to", "child__user", "statement").filter(pk=alert_id).first()
     )
-    if alert is None or alert.closed_at is not None:
+    if alert is None:
         return
+    if reason == "closed_by_edt":
+        _alert_for_the_morning(
+            alert,
+            "Safeguarding alert dealt with out of hours",
+            "The emergency duty team dealt with a safeguarding alert for a child you are responsible for, "
+            "out of hours, and closed it.",
+        )
+        return
+    if alert.closed_at is not None:
+        return
+    if reason == "handed_over":
+        _alert_for_the_morning(
+            alert,
+            "URGENT: safeguarding alert handed over by the emergency duty team",
+            "The emergency duty team has handed over a safeguarding alert to you, out of hours. "
+            "Take it up as soon as you are back: acknowledge it, so it does not escalate.",
+        )
+        return
+    if reason == "passed_to_edt":
+        _alert_edt(alert)
+        return
+    if reason == "raised" and alert.passed_to_edt_at is not None:
+        # Out of hours the duty team is the one on duty: it is told first.
+        _alert_edt(alert)
     recipients = [alert.assigned_to] if alert.assigned_to else []
     if reason == "raised":
         recipients += [m for m in managers_in_escalation_order()[:1] if m not in recipients]
@@ -206,7 +310,7 @@ def alert_notify(*, alert_id: int, reason: str) -> None:
     if reason == "raised" and child_user is not None and child_user.phone and alert.statement.channel != "sms":
         sms_queue(
             to=child_user.phone,
-            body=f"Heard: thank you for telling us. Someone will be in touch soon. {settings.HEARD_CRISIS_ADVICE}",
+            body=f"Heard: thank you for telling us. Someone will be in touch soon. {crisis_help_sms_text()}",
             purpose=Purpose.CHILD_CRISIS,
             key=f"alert:{alert.pk}:child",
             user=child_user,

@@ -282,6 +282,42 @@ def matching_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     return found
 
 
+# A word as written, with the apostrophes, in-word hyphens and stars that the matcher reads through,
+# or an ampersand (which it reads as "and"): the pieces the matcher's words came from.
+_WRITTEN_WORDS = re.compile(r"[^\W_]+(?:(?:" + _APOSTROPHES.pattern + r"|[-\u2010\u2011]+|\*+)[^\W_]+)*|&")
+
+
+def _written_spans(text: str, words: _Words) -> list[tuple[int, int]] | None:
+    """Return where in the text each of the matcher's words was written, or None if they do not line up."""
+    spans = [written.span() for written in _WRITTEN_WORDS.finditer(text) for _word in _Words(written.group()).words]
+    return spans if len(spans) == len(words.words) else None
+
+
+def matched_words(text: str, phrase: str) -> list[str]:
+    """Return the words in the text that the phrase matched and no negation denied, as the child wrote them.
+
+    So "my uncle HIIITS me" under "hit* me" gives "HIIITS me": the words, not the pattern, for staff to read.
+    """
+    pattern = _compiled(phrase)
+    if pattern is None:
+        return []
+    words = _Words(text)
+    spans = _written_spans(text, words)
+    found: list[str] = []
+    for match in pattern.finditer(words.text):
+        first = words.index_at(match.start() + 1)
+        if words.denied(first):
+            continue
+        if spans is None:  # written in a way the two readings split differently: the matcher's words
+            said = match.group().strip()
+        else:
+            last = first + len(match.group().split()) - 1
+            said = " ".join(text[spans[first][0] : spans[last][1]].split())
+        if said not in found:
+            found.append(said)
+    return found
+
+
 def assess_urgency(*, category: str, body: str) -> list[str]:
     """Return why a statement is urgent (empty when it is not)."""
     reasons = []

@@ -4,33 +4,38 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
 
+import phonenumbers
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, User
-from feedback.models import SafeguardingAlert, Statement
+from consultations.models import ChildContact, ContactRole
+from feedback.models import AlertEvent, Category, SafeguardingAlert, Statement
+from feedback.safeguarding import matched_words
 from reviews.models import Child, Review
-from reviews.selectors import children_visible_to
+from reviews.selectors import children_visible_to, current_iro_allocation, responsible_iro
 from sms.models import FAILED_STATES, OutboundMessage
 
 
 def statements_visible_to(user: User) -> QuerySet[Statement]:
     """Return the statements this user may read.
 
-    A child sees their own; an advocate sees what they wrote; an IRO sees the statements of the
-    children currently allocated to them (past ones too, and no longer once re-allocated);
-    managers see all; a CiCC member sees none.
+    A child sees their own; an advocate sees what they wrote for the children assigned to them now
+    (nothing once unassigned); an IRO sees the statements of the children currently allocated to
+    them (past ones too, and no longer once re-allocated); managers see all; an administrator or a
+    CiCC member sees none (administrators configure Heard, they are not readers of children's words).
     """
     statements = Statement.objects.select_related("child", "author", "read_by", "review")
     if not user.is_authenticated or not user.is_active:
         return statements.none()
-    if user.role in (Role.MANAGER, Role.ADMIN):
+    if user.role == Role.MANAGER:
         return statements
     if user.role == Role.IRO:
         return statements.filter(child__in=children_visible_to(user))
     if user.role == Role.ADVOCATE:
-        return statements.filter(author=user)
+        return statements.filter(author=user, child__in=children_visible_to(user))
     if user.role == Role.CHILD:
         return statements.filter(child__user=user)
     return statements.none()
@@ -106,28 +111,165 @@ def iro_inbox(user: User) -> list[InboxGroup]:
 
 
 def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
-    """Return the safeguarding alerts this user may see: managers all, an IRO their children's."""
-    alerts = SafeguardingAlert.objects.select_related("child", "assigned_to", "acknowledged_by", "statement")
+    """Return the safeguarding alerts this user may see and act on.
+
+    Managers see all; an IRO sees the alerts of the children they are responsible for now (their own,
+    or those they cover while the child's IRO is away: none after re-allocation or the end of cover);
+    the emergency duty team sees the open alerts passed to it out of hours. Nobody else sees any.
+    """
+    alerts = SafeguardingAlert.objects.select_related(
+        "child", "assigned_to", "acknowledged_by", "edt_acknowledged_by", "statement"
+    )
     if not user.is_authenticated or not user.is_active:
         return alerts.none()
-    if user.role in (Role.MANAGER, Role.ADMIN):
+    if user.role == Role.MANAGER:
         return alerts
     if user.role == Role.IRO:
-        return alerts.filter(Q(child__in=children_visible_to(user)) | Q(assigned_to=user))
+        return alerts.filter(child__in=children_visible_to(user))
+    if user.role == Role.EDT:
+        return alerts.filter(closed_at__isnull=True, passed_to_edt_at__isnull=False)
     return alerts.none()
 
 
 def open_alerts_for(user: User) -> list[SafeguardingAlert]:
-    """Return the open alerts this user may see, the oldest unacknowledged first."""
-    return list(alerts_visible_to(user).filter(closed_at__isnull=True).order_by("acknowledged_at", "raised_at"))
+    """Return the open alerts this user may see, those nobody has taken charge of first, then the oldest."""
+    taken = "edt_acknowledged_at" if user.role == Role.EDT else "acknowledged_at"
+    return list(
+        alerts_visible_to(user)
+        .filter(closed_at__isnull=True)
+        .order_by(F(taken).asc(nulls_first=True), "raised_at", "pk")
+    )
 
 
-def alert_get_for_user(user: User, alert_id: int) -> SafeguardingAlert:
+def alert_get_for_user(user: User, alert_id: int | str) -> SafeguardingAlert:
     """Return the alert if this user may see it; 404 whether missing or not theirs."""
     try:
         return alerts_visible_to(user).get(pk=alert_id)
     except (SafeguardingAlert.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such alert.") from exc
+
+
+def urgent_reason_text(reason: str, body: str) -> str:
+    """Return why a statement was urgent in plain English, from its stored reason ("child chose: unsafe")."""
+    kind, _, value = reason.partition(": ")
+    if kind == "child chose" and value in Category.values:
+        return f"Chose '{Category(value).label}'"
+    if kind == "phrase":
+        said = matched_words(body, value)
+        if said:
+            return "Said words that match: " + ", ".join(f"'{words}'" for words in said)
+        return f"Said words that match the safeguarding phrase '{value}'"
+    return reason
+
+
+@dataclass
+class AlertWords:
+    """One message on an alert: the first, or words the child added after it, with why each was urgent."""
+
+    statement: Statement
+    reasons: list[str]
+
+
+@dataclass
+class Reach:
+    """Someone to call about the child, and how: a carer, the home, the social worker, the IRO, the child."""
+
+    who: str
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    note: str = ""
+
+    @property
+    def tel(self) -> str:
+        """The number for a tel: link: E.164 where it can be read, else its digits."""
+        try:
+            return phonenumbers.format_number(phonenumbers.parse(self.phone, "GB"), phonenumbers.PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            return "".join(c for c in self.phone if c.isdigit() or c == "+")
+
+    @property
+    def phone_display(self) -> str:
+        """The number as people in the UK write it (07700 900123), or as recorded."""
+        try:
+            number = phonenumbers.parse(self.phone, "GB")
+        except phonenumbers.NumberParseException:
+            return self.phone
+        style = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 44
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, style)
+
+
+@dataclass
+class AlertPage:
+    """What someone acting on an alert needs on one page: the child, where they are, who to call, what they said."""
+
+    alert: SafeguardingAlert
+    child: Child
+    age: int
+    contacts: list[Reach]
+    words: list[AlertWords]
+    events: list[AlertEvent]
+
+    @property
+    def placement_reachable(self) -> bool:
+        """Whether there is a number for whoever looks after the child now: a carer, or the home."""
+        return any(person.who in ("Carer", "The home") and person.phone for person in self.contacts)
+
+
+def _people_to_call(child: Child) -> list[Reach]:
+    contacts = [
+        Reach(who="Carer", name=carer.name, phone=carer.phone, email=carer.email, note=carer.relationship)
+        for carer in ChildContact.objects.filter(child=child, role=ContactRole.CARER, active=True)
+    ]
+    if child.placement_phone:
+        contacts.append(Reach(who="The home", name=child.get_placement_type_display(), phone=child.placement_phone))
+    worker = child.social_worker
+    if worker is not None:
+        contacts.append(Reach(who="Social worker", name=worker.name, phone=worker.phone, email=worker.email))
+    iro = responsible_iro(child)
+    if iro is not None:
+        allocation = current_iro_allocation(child)
+        covering = allocation is not None and allocation.iro_id != iro.pk
+        contacts.append(
+            Reach(
+                who="IRO",
+                name=iro.get_full_name() or iro.display_name,
+                phone=iro.phone,
+                email=iro.email,
+                note=f"covering for {allocation.iro.display_name}" if covering and allocation else "",
+            )
+        )
+    if child.user is not None and child.user.phone:
+        contacts.append(Reach(who="The child's own phone", phone=child.user.phone))
+    return contacts
+
+
+def _phrases(statement: Statement) -> list[str]:
+    return [reason for reason in statement.urgent_reasons if reason.startswith("phrase: ")]
+
+
+def alert_page(alert: SafeguardingAlert) -> AlertPage:
+    """Gather an alert's page: the child's care record and whom to call, every word in order, and the timeline."""
+    child = Child.objects.select_related("user", "social_worker").get(pk=alert.child_id)
+    first = alert.statement
+    added = list(first.follow_ups.select_related("author").order_by("created_at", "pk"))
+    return AlertPage(
+        alert=alert,
+        child=child,
+        age=child.age_on(timezone.localdate()),
+        contacts=_people_to_call(child),
+        words=[AlertWords(statement=first, reasons=[urgent_reason_text(r, first.body) for r in first.urgent_reasons])]
+        # What the child added keeps the first message's topic: only its own words can add a reason.
+        + [
+            AlertWords(statement=said, reasons=[urgent_reason_text(r, said.body) for r in _phrases(said)])
+            for said in added
+        ],
+        events=list(alert.events.select_related("actor", "recipient")),
+    )
 
 
 @dataclass

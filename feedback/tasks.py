@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from feedback import notifications
-from feedback.services import alerts_escalate_due, alerts_follow_cover
+from feedback.services import alerts_escalate_due, alerts_follow_cover, alerts_pass_to_edt
 
 _RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 6}
 
@@ -28,8 +28,9 @@ def notify_child_about_statement(statement_id: int, what: str) -> None:
 
 @shared_task
 def escalate_due_alerts() -> int:
-    """Move alerts to cover IROs, then escalate unacknowledged ones whose time ran out (every minute)."""
+    """Alerts follow the IRO responsible today, go to the duty team out of hours if untaken, escalate (each minute)."""
     alerts_follow_cover()
+    alerts_pass_to_edt()
     return alerts_escalate_due()
 
 

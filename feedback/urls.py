@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/messages/<id:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("inbox/alerts/", views.alert_list, name="alert_list"),
     path("inbox/alerts/<id:alert_id>/", views.alert_detail, name="alert_detail"),
     path("my/settings/", views.my_preferences, name="my_preferences"),
     path("my/reviews/<id:review_id>/feedback/", views.my_review_feedback, name="my_review_feedback"),

@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,17 +14,21 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many, user_set_notify_by
+from feedback.crisis import crisis_help_due
 from feedback.forms import (
     AlertCloseForm,
+    AlertNoteForm,
     NotifyPreferenceForm,
     OnBehalfStatementForm,
     ReplyForm,
     ServiceFeedbackForm,
     StatementForm,
+    StatementWithdrawForm,
 )
 from feedback.models import Channel, Statement
 from feedback.selectors import (
     alert_get_for_user,
+    alert_page,
     iro_inbox,
     open_alerts_for,
     statement_get_for_user,
@@ -41,6 +44,8 @@ from feedback.services import (
     IdempotencyConflict,
     alert_acknowledge,
     alert_close,
+    alert_hand_over,
+    alert_record_action,
     statement_acknowledge,
     statement_mark_read,
     statement_reply,
@@ -82,13 +87,17 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
     return statement
 
 
+# The tag on the message that confirms an urgent message: the page it lands on shows the crisis help.
+CRISIS_TAG = "crisis"
+
+
 def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: Statement) -> None:
     if statement.is_urgent:
         who = statement.routed_to.display_name if statement.routed_to else _("Someone from the IRO service")
         messages.warning(
             request,
-            _("Thank you for telling us. %(who)s will be in touch with you soon.") % {"who": who}
-            + f" {settings.HEARD_CRISIS_ADVICE}",
+            _("Thank you for telling us. %(who)s will be in touch with you soon.") % {"who": who},
+            extra_tags=CRISIS_TAG,
         )
     else:
         messages.success(request, _("Sent! Your IRO will read your message before your review."))
@@ -96,9 +105,15 @@ def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: 
 
 @login_required
 def my_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The child's own messages, each with whether their IRO has read it."""
+    """The child's home: their own messages, each with whether their IRO has read it.
+
+    After an urgent message, and for as long as nobody has taken charge of its alert, the crisis
+    help comes first.
+    """
     require_role(request, Role.CHILD)
     child = _child_of(request)
+    # The messages stay for the page to show: reading them here does not use them up.
+    just_told_us = any(CRISIS_TAG in message.tags.split() for message in messages.get_messages(request))
     return render(
         request,
         "feedback/my_statements.html",
@@ -106,6 +121,7 @@ def my_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
             "child": child,
             "statements": statements_visible_to(request.user),
             "review": upcoming_review(child),
+            "show_crisis_help": just_told_us or crisis_help_due(child),
         },
     )
 
@@ -139,6 +155,10 @@ def _outbox_text() -> dict[str, str]:
         "waiting_many": _(
             "No signal: %s messages are saved on this phone. They will be sent when you are back online."
         ),
+        "waiting_crisis": _(
+            "No signal: your message is saved on this phone and will be sent when you are back online. "
+            "If you are not safe right now, don't wait: call one of the numbers below."
+        ),
         "sent": _("Your message was sent to your IRO."),
         "problem": _("A message saved on this phone could not be sent:"),
         "incomplete": _("Choose what it is about and write your message first."),
@@ -147,20 +167,28 @@ def _outbox_text() -> dict[str, str]:
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def statement_withdraw_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
-    """A child takes back a message their IRO has not read yet."""
+    """A child takes back a message their IRO has not read yet, after saying they are sure.
+
+    Only the confirm button's post deletes: opening the page asks first, and a post without it (an
+    old page's one-step form) is sent to ask first too.
+    """
     require_role(request, Role.CHILD)
     statement = statement_get_for_user(request.user, statement_id)
-    try:
-        statement_withdraw(statement=statement, child_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Your message was taken back and deleted. Your IRO won't see it."))
-    return redirect("feedback:my_statements")
+    if request.method == "POST":
+        if not StatementWithdrawForm(request.POST).is_valid():
+            return redirect("feedback:statement_withdraw", statement_id=statement.pk)
+        try:
+            statement_withdraw(statement=statement, child_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your message was taken back and deleted. Your IRO won't see it."))
+        return redirect("feedback:my_statements")
+    return render(request, "feedback/statement_withdraw_confirm.html", {"statement": statement})
 
 
 @login_required
@@ -277,27 +305,60 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
     )
 
 
+# Staff who act on safeguarding alerts; the emergency duty team only on those passed to it out of hours.
+_ALERT_ROLES = (Role.IRO, Role.MANAGER, Role.EDT)
+
+
+def _alerts_home(request: AuthenticatedHttpRequest) -> str:
+    return reverse("feedback:alert_list" if request.user.role == Role.EDT else "feedback:inbox")
+
+
+@login_required
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The open safeguarding alerts this person may act on: the emergency duty team's page out of hours."""
+    require_role(request, *_ALERT_ROLES)
+    return render(request, "feedback/alert_list.html", {"alerts": open_alerts_for(request.user)})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
-    """A safeguarding alert: the child's words, every step so far, and acknowledging or closing it.
+    """A safeguarding alert: the child and whom to call, their words, every step so far, and acting on it.
 
+    The buttons acknowledge it, record an action, hand it over (the emergency duty team) or close it.
     The read is logged where the page shows the words, not by the posts that act and move on.
     """
-    require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, *_ALERT_ROLES)
     alert = alert_get_for_user(request.user, alert_id)
-    form = AlertCloseForm()
+    close_form = AlertCloseForm()
+    action_form = AlertNoteForm(prefix="action")
+    handover_form = AlertNoteForm(prefix="handover")
     if request.method == "POST":
+        step = request.POST.get("action", "close")
+        form = {"record": action_form, "hand_over": handover_form}.get(step, close_form)
         try:
-            if request.POST.get("action") == "acknowledge":
+            if step == "acknowledge":
                 alert_acknowledge(alert=alert, user=request.user)
-                messages.success(request, "You have taken charge of this alert. It will not escalate.")
+                messages.success(request, "You have taken charge of this alert.")
                 return redirect("feedback:alert_detail", alert_id=alert.pk)
-            form = AlertCloseForm(request.POST)
-            if form.is_valid():
-                alert_close(alert=alert, user=request.user, action_taken=form.cleaned_data["action_taken"])
-                messages.success(request, "Alert closed with the action recorded.")
-                return redirect("feedback:inbox")
+            if step == "record":
+                form = action_form = AlertNoteForm(request.POST, prefix="action")
+                if form.is_valid():
+                    alert_record_action(alert=alert, user=request.user, note=form.cleaned_data["note"])
+                    messages.success(request, "Action recorded on the alert.")
+                    return redirect("feedback:alert_detail", alert_id=alert.pk)
+            elif step == "hand_over":
+                form = handover_form = AlertNoteForm(request.POST, prefix="handover")
+                if form.is_valid():
+                    alert_hand_over(alert=alert, user=request.user, note=form.cleaned_data["note"])
+                    messages.success(request, "Handed over: the child's IRO and the duty manager have been told.")
+                    return redirect("feedback:alert_list")
+            else:
+                form = close_form = AlertCloseForm(request.POST)
+                if form.is_valid():
+                    alert_close(alert=alert, user=request.user, action_taken=form.cleaned_data["action_taken"])
+                    messages.success(request, "Alert closed with the action recorded.")
+                    return redirect(_alerts_home(request))
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         alert.refresh_from_db()
@@ -307,7 +368,14 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
     return render(
         request,
         "feedback/alert_detail.html",
-        {"alert": alert, "events": alert.events.select_related("actor", "recipient"), "form": form},
+        {
+            "page": alert_page(alert),
+            "form": close_form,
+            "action_form": action_form,
+            "handover_form": handover_form,
+            "back": _alerts_home(request),
+            "taken": alert.edt_acknowledged_at if request.user.role == Role.EDT else alert.acknowledged_at,
+        },
     )
 
 

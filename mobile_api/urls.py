@@ -5,7 +5,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mobile_api.apis import advocacy, consultations, me, news, reports, reviews, staff, statements
+from mobile_api.apis import advocacy, alerts, consultations, me, news, reports, reviews, staff, statements
 from mobile_api.apis.base import conditional
 from mobile_api.errors import api_not_found
 
@@ -43,6 +43,9 @@ urlpatterns = [
     path("v1/children/", advocacy.ChildListApi.as_view(), name="v1-children"),
     path("v1/you-said-we-did/", conditional(news.YouSaidWeDidListApi.as_view()), name="v1-you-said-we-did"),
     path("v1/inbox/", conditional(staff.InboxApi.as_view()), name="v1-inbox"),
+    path("v1/alerts/<id:alert_id>/", conditional(alerts.AlertDetailApi.as_view()), name="v1-alert"),
+    path("v1/alerts/<id:alert_id>/acknowledge/", alerts.AlertAcknowledgeApi.as_view(), name="v1-alert-acknowledge"),
+    path("v1/alerts/<id:alert_id>/close/", alerts.AlertCloseApi.as_view(), name="v1-alert-close"),
     path("v1/reports/<slug:name>/", reports.ReportApi.as_view(), name="v1-report"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, so the page needs no inline script;

@@ -21,6 +21,8 @@ class ChildAdmin(ChildRecordReadsLogged):
     list_display = ("case_reference", "date_of_birth", "became_looked_after", "left_care", "placed_out_of_area")
     search_fields = ("case_reference",)
     list_filter = ("placed_out_of_area", "uses_symbols")
+    # A council has thousands of contacts: the social worker is picked by id (one of the child's own).
+    raw_id_fields = ("social_worker",)
     inlines = [IROAllocationInline, ReviewInline]
 
     def child_of(self, obj: Child) -> Child:

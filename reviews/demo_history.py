@@ -30,7 +30,7 @@ from consultations.models import (
 )
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
 from consultations.services import audience_for_child
-from feedback.escalation import add_working_hours
+from feedback.escalation import add_working_hours, is_out_of_hours
 from feedback.models import (
     AlertEvent,
     AlertEventKind,
@@ -344,12 +344,18 @@ def _alert_dealt_with(council: Council, alert: SafeguardingAlert, *, iro: User, 
     acknowledged_at = raised_at + timedelta(minutes=rng.choice([12, 25, 40, 70, 95, 200]))
     closed_at = acknowledged_at + timedelta(hours=rng.randint(3, 30))
     alert_close(alert=alert, user=iro, action_taken=rng.choice(ALERT_ACTIONS))
+    # Raised now by the seed, the alert was passed to the duty team if now is out of hours; dated
+    # when it happened, it was passed only if that was out of hours.
+    AlertEvent.objects.filter(alert=alert, kind=AlertEventKind.PASSED_TO_EDT).delete()
     SafeguardingAlert.objects.filter(pk=alert.pk).update(
         raised_at=raised_at,
         escalate_at=add_working_hours(raised_at, 2),
         acknowledged_at=acknowledged_at,
         closed_at=closed_at,
+        passed_to_edt_at=raised_at if is_out_of_hours(raised_at) else None,
     )
+    if is_out_of_hours(raised_at):
+        AlertEvent.objects.create(alert=alert, at=raised_at, kind=AlertEventKind.PASSED_TO_EDT)
     when = {
         AlertEventKind.RAISED: raised_at,
         AlertEventKind.ACKNOWLEDGED: acknowledged_at,

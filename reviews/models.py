@@ -3,16 +3,31 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Gender, Region
+from accounts.models import Gender, Region, normalise_uk_phone
 
 
 class Sex(models.TextChoices):
     # SSDA903 codes.
     MALE = "1", "Male"
     FEMALE = "2", "Female"
+
+
+class PlacementType(models.TextChoices):
+    # In words staff use; the SSDA903 placement codes are more finely grained.
+    FOSTER_COUNCIL = "foster_council", "Foster care with the council's own carers"
+    FOSTER_AGENCY = "foster_agency", "Foster care through an agency"
+    KINSHIP = "kinship", "Family or friends (kinship) care"
+    CHILDRENS_HOME = "childrens_home", "Children's home"
+    SECURE = "secure", "Secure children's home"
+    RESIDENTIAL_SCHOOL = "residential_school", "Residential school"
+    SUPPORTED = "supported", "Supported accommodation (16 and over)"
+    WITH_PARENTS = "with_parents", "Placed with parents"
+    ADOPTION = "adoption", "Placed for adoption"
+    OTHER = "other", "Other"
 
 
 class Child(models.Model):
@@ -38,6 +53,21 @@ class Child(models.Model):
     uses_symbols = models.BooleanField(default=False, help_text="Give this child symbol-based forms.")
     placed_out_of_area = models.BooleanField(default=False)
     placement_region = models.CharField(max_length=2, choices=Region.choices, blank=True, default="")
+    # Where the child lives now and how to reach that home, for whoever must act on a safeguarding
+    # alert (at night too); shown only to staff who may see the child.
+    placement_type = models.CharField(max_length=20, choices=PlacementType.choices, blank=True, default="")
+    placement_address = models.TextField(blank=True, default="")
+    placement_phone = models.CharField(
+        max_length=20, blank=True, default="", help_text="The home's own number (a children's home's office)."
+    )
+    social_worker = models.ForeignKey(
+        "consultations.ChildContact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The child's allocated social worker: one of their professional contacts.",
+    )
     preferred_iro_gender = models.CharField(
         max_length=8, choices=Gender.choices, blank=True, default="", help_text="A preference the child recorded."
     )
@@ -61,6 +91,13 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.case_reference
+
+    def clean(self) -> None:
+        super().clean()
+        if self.social_worker is not None and self.social_worker.child_id != self.pk:
+            raise ValidationError({"social_worker": "Choose one of this child's own contacts."})
+        if self.placement_phone:
+            self.placement_phone = normalise_uk_phone(self.placement_phone)
 
     def age_on(self, day: date) -> int:
         """Return the child's age in whole years on the given day."""

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,6 +79,24 @@ def responsible_iro(child: Child, on: date | None = None) -> User | None:
     if allocation is None:
         return None
     return covering_iro(allocation.iro, on or timezone.localdate()) or allocation.iro
+
+
+def current_iro_expression(child: str = "child") -> Subquery:
+    """The id of the IRO currently allocated to the row's child, as a query expression."""
+    allocated = IROAllocation.objects.filter(child=OuterRef(child), ended_on__isnull=True)
+    return Subquery(allocated.values("iro")[:1])
+
+
+def responsible_iro_expression(child: str = "child", on: date | None = None) -> Coalesce:
+    """The id of the row's child's responsible IRO (as responsible_iro: the cover while their IRO is away)."""
+    on = on or timezone.localdate()
+    cover = IROAbsence.objects.filter(
+        iro__iro_allocations__child=OuterRef(child),
+        iro__iro_allocations__ended_on__isnull=True,
+        starts_on__lte=on,
+        ends_on__gte=on,
+    )
+    return Coalesce(Subquery(cover.values("cover_iro")[:1]), current_iro_expression(child))
 
 
 def managers_in_escalation_order() -> list[User]:

@@ -23,6 +23,7 @@ from reviews.models import (
     Review,
     ReviewParent,
 )
+from reviews.selectors import responsible_iro
 
 SUMMARY_MAX_LENGTH = 3000
 
@@ -84,10 +85,13 @@ def iro_allocate(*, child: Child, iro: User, allocated_on: date) -> IROAllocatio
         current.save(update_fields=["ended_on"])
     allocation = IROAllocation.objects.create(child=child, iro=iro, allocated_on=allocated_on)
     if current is not None:
-        # Nothing is left with the departed IRO: open safeguarding alerts follow the child.
+        # Nothing is left with the departed IRO: every safeguarding alert, open or closed, follows the
+        # child to the IRO now responsible (the new IRO, or their cover if they are away).
         from feedback.services import alerts_reassign_for_child
 
-        alerts_reassign_for_child(child=child, to_user=iro, reason="Child re-allocated to a new IRO")
+        alerts_reassign_for_child(
+            child=child, to_user=responsible_iro(child) or iro, reason="Child re-allocated to a new IRO"
+        )
     return allocation
 
 
@@ -234,8 +238,6 @@ def review_record_held(
     review.met_child_alone_before = met_alone
     review.participation_code = code
     review.proposed_code = proposed
-    from reviews.selectors import responsible_iro
-
     review.chaired_by = responsible_iro(review.child, held_on)
     review.save()
     for contact_id, consulted, took_part in parents or []:
@@ -251,8 +253,6 @@ def review_record_held(
 @transaction.atomic
 def review_publish_summary(*, review: Review, iro: User, text: str) -> Review:
     """Publish "what happened at your review", written by the IRO for the child."""
-    from reviews.selectors import responsible_iro
-
     if review.held_on is None:
         raise ValidationError({"child_summary": "A summary can be published once the review has been held."})
     responsible = responsible_iro(review.child)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from feedback.crisis import crisis_help_lead, crisis_help_sms_text
 from feedback.models import URGENT_CATEGORIES, Category, Channel, Statement
 from feedback.services import statement_submit
 from reviews.selectors import children_visible_to
@@ -65,10 +66,6 @@ UNKNOWN_NUMBER_REPLY = (
     "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it. "
     "In danger now? Call 999."
 )
-
-
-def crisis_help_text() -> str:
-    return settings.HEARD_CRISIS_ADVICE
 
 
 class RateLimited(Exception):
@@ -399,8 +396,8 @@ def _submit(
         conversation.expires_at = timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
         conversation.save()
         if follows is not None:
-            return f"{FOLLOW_UP_THANKS}{too_long}", statement
-        return f"{ASK_WHAT_IS_HAPPENING}{too_long} {crisis_help_text()}", statement
+            return f"{FOLLOW_UP_THANKS}{too_long} {crisis_help_lead()}", statement
+        return f"{ASK_WHAT_IS_HAPPENING}{too_long} {crisis_help_sms_text()}", statement
     _end(conversation)
     return f"Heard: thanks, your IRO will read this before your review. Text again any time.{too_long}", statement
 

@@ -1,5 +1,6 @@
 """Shared fixtures: a small council with a child, their IRO, another IRO, an advocate and more."""
 
+import importlib
 import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.test import Client
 
 from accounts.models import IROContract, Role, User
@@ -44,6 +46,21 @@ def _tasks_in_process():
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The council's defaults that data migrations load: the flush after a test that commits empties them.
+DEFAULT_DATA_MIGRATIONS = [
+    ("reporting", "0002_default_themes", "add_themes"),
+    ("feedback", "0003_default_safeguarding_phrases", "add_phrases"),
+    ("feedback", "0009_safeguarding_phrases_in_childrens_words", "add_phrases"),
+]
+
+
+@pytest.fixture
+def council_defaults(transactional_db):
+    """For a test that commits: put back the themes and safeguarding phrases the migrations load."""
+    for app, migration, function in DEFAULT_DATA_MIGRATIONS:
+        getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(apps, None)
 
 
 @pytest.fixture

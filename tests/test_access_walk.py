@@ -16,9 +16,16 @@ from accounts.models import IROContract, Role
 from consultations.models import FormTemplateVersion, Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.models import Category
-from feedback.services import statement_submit
+from feedback.services import alerts_follow_cover, statement_submit
 from reviews.models import Review
-from reviews.services import iro_allocate, practice_alert_raise, review_record_held
+from reviews.services import (
+    advocate_assign,
+    advocate_unassign,
+    iro_absence_record,
+    iro_allocate,
+    practice_alert_raise,
+    review_record_held,
+)
 from tests.conftest import client_for, make_user
 
 # Alice's first review is held on a fixed day; her feedback link lasts four weeks from it.
@@ -33,14 +40,20 @@ ROLES = [
     "iro",
     "other_iro",
     "former_iro",  # a sessional IRO whose allocation to Alice has ended
+    "former_cover_iro",  # an IRO who covered Alice's IRO for a week, now over
     "manager",
     "cicc",
+    "edt",  # the emergency duty team: Alice's alert was raised out of hours and is open
+    "former_advocate",  # wrote for Alice while assigned; the assignment has ended
+    "admin",  # configures Heard; never a reader of children's words
 ]
 OUR_APPS = {"accounts", "backend", "consultations", "feedback", "reporting", "reviews", "sms", "mobile_api"}
 ALICE_WORDS = "Alice worried: only she, her IRO and managers may read this."
 BOB_WORDS = "Bob's words: only he, his IRO and managers may read this."
 MAY_SEE_ALICE = {"child_user", "iro", "manager"}
 MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
+# Besides those, who may see Alice's words on one page: the duty team, on her out-of-hours alert.
+MAY_SEE_ALICE_ON = {"feedback:alert_detail": {"edt"}}
 
 
 def only(*roles: str, ok: int = 200, other: int = 404, anonymous: int = 302) -> dict[str, int]:
@@ -53,7 +66,7 @@ def everyone(status: int) -> dict[str, int]:
 
 
 CHILDREN = ("child_user", "other_child_user")
-IROS = ("iro", "other_iro", "former_iro")
+IROS = ("iro", "other_iro", "former_iro", "former_cover_iro")
 
 EXPECTED = {
     "home": everyone(302),
@@ -71,11 +84,12 @@ EXPECTED = {
     "feedback:my_statements": only(*CHILDREN),
     "feedback:statement_new": only(*CHILDREN),
     "feedback:statement_withdraw": only("child_user", ok=302),
-    "feedback:advocacy": only("advocate", "other_advocate"),
+    "feedback:advocacy": only("advocate", "other_advocate", "former_advocate"),
     "feedback:statement_new_on_behalf": only("advocate"),
     "feedback:inbox": only(*IROS, "manager"),
     "feedback:statement_detail": only("iro", "manager"),
-    "feedback:alert_detail": only("iro", "manager"),
+    "feedback:alert_list": only(*IROS, "manager", "edt"),
+    "feedback:alert_detail": only("iro", "manager", "edt"),
     "feedback:my_preferences": only(*CHILDREN),
     "feedback:my_review_feedback": only("child_user"),
     "feedback:service_feedback_by_link": everyone(404),
@@ -97,9 +111,10 @@ EXPECTED = {
     "consultations:on_behalf": only("advocate", "iro"),
     "consultations:pack": only("iro", "manager"),
     "consultations:form_choice": only("iro", "manager"),
-    "consultations:preview": only("manager"),
-    "reporting:reports": only(*IROS, "manager"),
-    "reporting:report_csv": only(*IROS, "manager"),
+    "consultations:preview": only("manager", "admin"),  # forms are configuration
+    # Figures, never words: an administrator sees the council's, like a manager.
+    "reporting:reports": only(*IROS, "manager", "admin"),
+    "reporting:report_csv": only(*IROS, "manager", "admin"),
     "reporting:ssda903_reviews": only("manager"),
     "reporting:annual": only("manager"),
     "reporting:annual_pdf": only("manager"),
@@ -111,6 +126,10 @@ EXPECTED = {
 # Walked elsewhere, with the reason.
 ELSEWHERE = {
     "": "the /api/ catch-all answers a 404 problem for any unknown path (tests/api/test_api_contract.py)",
+    **dict.fromkeys(
+        ["admin:reviews_child_change", "admin:feedback_statement_change", "admin:consultations_childcontact_change"],
+        "Django's admin, for staff accounts only; each read is logged (tests/accounts/test_access_log.py)",
+    ),
 }
 POSTED = {"feedback:statement_withdraw"}
 QUERY = {"reporting:ssda903_reviews": "?year=2027"}
@@ -137,8 +156,28 @@ ROUTES = {name: (route, params) for name, route, params in _routes()}
 @pytest.fixture
 def world(request, child, other_child, child_user, other_child_user, iro, manager, django_capture_on_commit_callbacks):
     former = make_user("casey", Role.IRO, iro_contract=IROContract.SESSIONAL, email="casey@heard.example")
+    former_cover = make_user("dee", Role.IRO, email="dee@heard.example")
+    edt = make_user("sam", Role.EDT, email="sam@council.example")
+    former_advocate = make_user("fay", Role.ADVOCATE, email="fay@heard.example")
+    admin = make_user("ada", Role.ADMIN, email="ada@heard.example", is_staff=True, is_superuser=True)
+    advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
+    statement_submit(
+        author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="web", consent_given=True
+    )
+    advocate_unassign(child=child, advocate=former_advocate, ended_on=date(2025, 12, 1))
     iro_allocate(child=child, iro=former, allocated_on=date(2025, 10, 1))
+    # Alice's worry reaches Casey on a Friday evening (and the duty team), follows her to Amara, to Dee
+    # while Dee covers Amara, and back: only Amara, managers and (while it is open) the team see it now.
+    with time_machine.travel(datetime(2025, 10, 24, 19, tzinfo=ZoneInfo("Europe/London"))):
+        worried, _ = statement_submit(
+            author=child_user, child=child, category=Category.WORRIED, body=ALICE_WORDS, channel="web"
+        )
     iro_allocate(child=child, iro=iro, allocated_on=date(2025, 11, 3))
+    iro_absence_record(iro=iro, starts_on=date(2026, 11, 9), ends_on=date(2026, 11, 13), cover_iro=former_cover)
+    with time_machine.travel(datetime(2026, 11, 10, 10, tzinfo=ZoneInfo("Europe/London"))):
+        assert alerts_follow_cover() == 1
+    assert alerts_follow_cover() == 1
+    assert worried.alert.passed_to_edt_at is not None
     held = Review.objects.get(child=child, held_on__isnull=True)
     with (
         time_machine.travel(datetime(2026, 11, 20, 15, tzinfo=ZoneInfo("Europe/London"))),
@@ -153,17 +192,22 @@ def world(request, child, other_child, child_user, other_child_user, iro, manage
     upcoming.scheduled_for = timezone.localdate() + timedelta(days=14)
     upcoming.save()
     invitations_create_for_review(review=upcoming)
-    worried, _ = statement_submit(
-        author=child_user, child=child, category=Category.WORRIED, body=ALICE_WORDS, channel="web"
-    )
     plain, _ = statement_submit(author=child_user, child=child, category="school", body=ALICE_WORDS, channel="web")
     statement_submit(author=other_child_user, child=other_child, category="school", body=BOB_WORDS, channel="web")
     practice_alert = practice_alert_raise(
         child=child, user=iro, category="drift", description="Plan overdue", raised_on=date(2026, 11, 1)
     )
-    users = {role: request.getfixturevalue(role) for role in ROLES if role not in ("anonymous", "former_iro")}
+    ours = {
+        "anonymous": None,
+        "former_iro": former,
+        "former_cover_iro": former_cover,
+        "edt": edt,
+        "former_advocate": former_advocate,
+        "admin": admin,
+    }
+    users = {role: request.getfixturevalue(role) for role in ROLES if role not in ours}
     return {
-        "users": {**users, "anonymous": None, "former_iro": former},
+        "users": {**users, **ours},
         "args": {
             "statement_id": worried.pk,
             "alert_id": worried.alert.pk,
@@ -208,7 +252,7 @@ def test_each_route_answers_each_role_as_expected_and_leaks_nothing(world, name,
     assert response.status_code == EXPECTED[name][role], url
     content = b"".join(response.streaming_content) if response.streaming else response.content
     text = content.decode(errors="replace")
-    if role not in MAY_SEE_ALICE:
+    if role not in MAY_SEE_ALICE | MAY_SEE_ALICE_ON.get(name, set()):
         assert ALICE_WORDS not in text
     if role not in MAY_SEE_BOB:
         assert BOB_WORDS not in text

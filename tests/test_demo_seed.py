@@ -125,7 +125,7 @@ class TestTheDemoIsWhatTheReadmeSays:
     """Each claim, at each pinned moment."""
 
     def test_every_staff_login_signs_in_with_its_password_and_second_step(self, today):
-        assert len(STAFF_ROWS) == 7
+        assert len(STAFF_ROWS) == 8
         for role, logins, password, second_step in STAFF_ROWS:
             for login in ticks(logins):
                 user = signs_in(login, ticks(password)[0], second_step)
@@ -147,6 +147,9 @@ class TestTheDemoIsWhatTheReadmeSays:
                 user.role == Role.IRO and user.iro_contract == IROContract.SESSIONAL and float(user.fte) == 0.5
             ),
             "Advocate": lambda user: user.role == Role.ADVOCATE,
+            "Emergency duty team (urgent alerts raised out of hours, while open, at `/inbox/alerts/`)": lambda user: (
+                user.role == Role.EDT
+            ),
             "Children in Care Council member": lambda user: user.role == Role.CICC,
             "Administrator (`/admin/`)": lambda user: user.role == Role.ADMIN and user.is_staff and user.is_superuser,
         }
@@ -331,10 +334,10 @@ def test_the_seed_refuses_to_run_without_debug_or_force(db):
     assert not User.objects.exists()
 
 
-# The seed's mail is sent on commit, as in `make run`: this one commits for real (and is undone after).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The seed's mail is sent on commit, as in `make run`: this one commits for real (the tables are
+# emptied after it; pytest-django runs such tests after all the others).
 @time_machine.travel(datetime(2026, 7, 15, 12, 0, tzinfo=LONDON), tick=False)
-def test_the_seeds_emails_and_texts_go_to_the_outbox_file_and_one_line_says_where(tmp_path, caplog):
+def test_the_seeds_emails_and_texts_go_to_the_outbox_file_and_one_line_says_where(council_defaults, tmp_path, caplog):
     claim(
         r"the emails and texts it would send are written to `var/demo-outbox.txt` \(`--outbox` chooses another file\)"
     )

@@ -9,7 +9,10 @@ from rest_framework.response import Response
 from accounts.models import NotifyBy, Role, User
 from accounts.services import user_set_notify_by
 from accounts.subject_access import subject_access_for_child
+from feedback.crisis import crisis_categories, crisis_help_data, crisis_help_due
+from feedback.models import Category
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
+from mobile_api.apis.statements import CrisisHelpOutput
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import children_visible_to, responsible_iro, upcoming_review
 
@@ -35,6 +38,15 @@ class MeOutput(serializers.Serializer):
     has_phone = serializers.BooleanField()
     next_review = NextReview(allow_null=True, help_text="Children: their next review.")
     iro = IROContact(allow_null=True, help_text="Children: their IRO, and how to reach them.")
+    crisis_help = CrisisHelpOutput(help_text="What a child who is not safe can do right now, to show before they send.")
+    crisis_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices),
+        help_text="Show crisis_help as soon as the child chooses one of these categories, before they send.",
+    )
+    crisis_help_now = serializers.BooleanField(
+        help_text="Children: an urgent message of theirs waits for someone to take charge of it; "
+        "show crisis_help on their home screen until then."
+    )
 
 
 def _iro_contact(iro: User | None) -> dict | None:
@@ -64,6 +76,9 @@ def me_data(user: User) -> dict:
             {"id": review.pk, "date": review.date, "booked": review.scheduled_for is not None} if review else None
         ),
         "iro": _iro_contact(responsible_iro(child)) if child else None,
+        "crisis_help": crisis_help_data(),
+        "crisis_categories": crisis_categories(),
+        "crisis_help_now": crisis_help_due(child) if child else False,
     }
 
 

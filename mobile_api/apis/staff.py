@@ -37,6 +37,7 @@ class AlertOutput(serializers.Serializer):
     child = ChildRef()
     raised_at = serializers.DateTimeField()
     acknowledged = serializers.BooleanField()
+    out_of_hours = serializers.BooleanField(help_text="Passed to the emergency duty team out of hours.")
 
 
 class InboxOutput(serializers.Serializer):
@@ -53,7 +54,10 @@ def _review(review) -> dict | None:
 
 
 class InboxApi(HeardApi):
-    """The IRO's inbox: open alerts, then each child's upcoming review with the messages waiting for it."""
+    """The IRO's inbox: open alerts, then each child's upcoming review with the messages waiting for it.
+
+    The emergency duty team's holds only the open alerts passed to it out of hours.
+    """
 
     @extend_schema(
         parameters=[IF_NONE_MATCH],
@@ -62,7 +66,7 @@ class InboxApi(HeardApi):
     )
     def get(self, request: Request) -> Response:
         user = caller(request)
-        if user.role not in (Role.IRO, Role.MANAGER):
+        if user.role not in (Role.IRO, Role.MANAGER, Role.EDT):
             raise NotFound("No inbox for this account.")
         groups = iro_inbox(user)
         statements = [statement for group in groups for statement in group.statements]
@@ -74,6 +78,7 @@ class InboxApi(HeardApi):
                     "child": _child(alert.child),
                     "raised_at": alert.raised_at,
                     "acknowledged": alert.acknowledged_at is not None,
+                    "out_of_hours": alert.passed_to_edt_at is not None,
                 }
                 for alert in open_alerts_for(user)
             ],

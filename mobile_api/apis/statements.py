@@ -1,13 +1,14 @@
 """Statements: a child or advocate writes to the IRO; the IRO reads and replies."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import AccessPurpose, Role
+from feedback.crisis import crisis_help_data
 from feedback.models import Category, Channel, Statement
 from feedback.selectors import statement_get_for_user, statements_visible_to
 from feedback.services import statement_mark_read, statement_reply, statement_submit, statement_withdraw
@@ -55,6 +56,39 @@ class StatementOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CrisisNumberOutput(serializers.Serializer):
+    number = serializers.CharField(help_text='As people write it, e.g. "0800 1111".')
+    # The API's word for it; django-stubs types a serializer's own `label` attribute as text.
+    label = serializers.CharField(help_text="What it is for, in the child's language.")  # type: ignore[assignment]
+    href = serializers.CharField(help_text='The tel: link to dial, e.g. "tel:08001111".')
+
+
+class CrisisHelpOutput(serializers.Serializer):
+    """What a child who is not safe can do right now: the same words and numbers as the web pages and texts."""
+
+    heading = serializers.CharField()
+    lead = serializers.CharField(help_text="The first thing to say: call 999 if in danger now.")
+    numbers = CrisisNumberOutput(
+        many=True, help_text="Numbers to tap and call, most urgent first: 999 and Childline, then the council's."
+    )
+    advice = serializers.CharField(allow_blank=True, help_text="The council's own words, if any.")
+    text = serializers.CharField(help_text="All of it as plain text, as it is texted.")
+
+
+class StatementCreatedOutput(StatementOutput):
+    crisis_help = serializers.SerializerMethodField(
+        help_text="For an urgent statement: the crisis help to show the child at once; otherwise null."
+    )
+
+    class Meta(StatementOutput.Meta):
+        fields = [*StatementOutput.Meta.fields, "crisis_help"]
+        read_only_fields = fields
+
+    @extend_schema_field(CrisisHelpOutput(allow_null=True))
+    def get_crisis_help(self, statement: Statement) -> dict | None:
+        return CrisisHelpOutput(crisis_help_data()).data if statement.is_urgent else None
+
+
 class StatementInput(StrictSerializer):
     child = serializers.IntegerField(
         required=False, help_text="The child's id. Required for an advocate; a child leaves it out."
@@ -99,7 +133,7 @@ class StatementListCreateApi(HeardListApi):
         request=StatementInput,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: StatementOutput,
+            201: StatementCreatedOutput,
             404: OpenApiResponse(description="No such child, or not one the caller may write for."),
             409: OpenApiResponse(description="The Idempotency-Key was used for a different submission."),
         },
@@ -129,7 +163,7 @@ class StatementListCreateApi(HeardListApi):
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
         statement = statement_get_for_user(caller(request), statement.pk)
-        return Response(StatementOutput(statement).data, status=status.HTTP_201_CREATED)
+        return Response(StatementCreatedOutput(statement).data, status=status.HTTP_201_CREATED)
 
 
 class StatementDetailApi(HeardApi):

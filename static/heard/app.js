@@ -10,6 +10,28 @@
   if ("serviceWorker" in navigator && body.getAttribute("data-sw")) {
     navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/" }).catch(function () {});
   }
+  // The crisis help on the message page (templates/feedback/statement_form.html) follows the choices that
+  // show it (data-crisis). heard.css shows it as soon as one is chosen; this does the same in a browser
+  // without :has, and keeps it shown while a message about not being safe waits on the phone.
+  var crisis = document.getElementById("crisis-when-chosen");
+  var crisisChoices = Array.prototype.map.call(document.querySelectorAll("input[data-crisis]"), function (input) {
+    return input.value;
+  });
+
+  function updateCrisis(kept) {
+    if (!crisis) return;
+    if (kept) crisis.parentNode.classList.add("crisis-kept");
+    crisis.hidden = !(crisis.parentNode.classList.contains("crisis-kept") ||
+      document.querySelector("input[data-crisis]:checked"));
+  }
+
+  if (crisis) {
+    document.addEventListener("change", function (event) {
+      if (event.target.name === "category") updateCrisis(false);
+    });
+    updateCrisis(false);
+  }
+
   if (!userId || !("fetch" in window) || !window.localStorage) return;
 
   function newKey() {
@@ -49,7 +71,10 @@
   function showWaiting() {
     var waiting = mine(load());
     var problems = waiting.filter(function (item) { return item.problem; });
+    var notSafe = waiting.filter(function (item) { return crisisChoices.indexOf(item.category) !== -1; });
+    if (notSafe.length) updateCrisis(true);
     if (problems.length) show(text.problem + " " + problems[0].problem);
+    else if (notSafe.length) show(text.waiting_crisis);
     else if (waiting.length) show(waiting.length === 1 ? text.waiting_one : text.waiting_many.replace("%s", waiting.length));
     return waiting.length;
   }

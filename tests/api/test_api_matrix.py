@@ -14,9 +14,15 @@ from django.utils import timezone
 from accounts.models import IROContract, Role
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
-from feedback.services import statement_submit
+from feedback.services import alerts_follow_cover, statement_submit
 from reviews.models import Review
-from reviews.services import iro_allocate, review_record_held
+from reviews.services import (
+    advocate_assign,
+    advocate_unassign,
+    iro_absence_record,
+    iro_allocate,
+    review_record_held,
+)
 from tests.conftest import app_token, make_user
 
 # Alice's first review is held on a fixed day; her feedback link lasts four weeks from it.
@@ -26,6 +32,10 @@ SCHEMA = yaml.safe_load((Path(__file__).resolve().parents[2] / "mobile_api" / "o
 OPERATIONS = sorted(f"{method.upper()} {path}" for path, ops in SCHEMA["paths"].items() for method in ops)
 ROLES = ["anonymous", "child_user", "other_child_user", "advocate", "other_advocate", "iro", "other_iro", "manager"]
 ROLES += ["cicc", "former_iro"]  # former_iro: a sessional IRO whose allocation to Alice has ended
+ROLES += ["former_cover_iro"]  # covered Alice's IRO for a week, now over
+ROLES += ["edt"]  # the emergency duty team: Alice's alert was raised out of hours and is open
+ROLES += ["former_advocate"]  # wrote for Alice while assigned; the assignment has ended
+ROLES += ["admin"]  # configures Heard; never a reader of children's words
 ALICE_WORDS = "Only Alice, her IRO and managers may read this."
 BOB_WORDS = "Only Bob, his IRO and managers may read this."
 
@@ -48,11 +58,15 @@ EXPECTED = {
     "PUT /api/v1/consultations/{invitation_id}/draft/": ONLY_ALICE_FILLS,
     "POST /api/v1/consultations/{invitation_id}/submit/": ONLY_ALICE_FILLS
     | {"child_user": 201, "advocate": 201, "iro": 201},
-    "GET /api/v1/inbox/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200},
+    "GET /api/v1/inbox/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200, "edt": 200},
+    "GET /api/v1/alerts/{alert_id}/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
+    "POST /api/v1/alerts/{alert_id}/acknowledge/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
+    "POST /api/v1/alerts/{alert_id}/close/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
     "GET /api/v1/me/": ALL,
     "GET /api/v1/me/data/": STAFF_404 | {"child_user": 200, "other_child_user": 200},
     "PATCH /api/v1/me/": ALL,
-    "GET /api/v1/reports/{name}/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200},
+    # An administrator sees the council's figures (counts, never words), as the reports page shows them.
+    "GET /api/v1/reports/{name}/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200, "admin": 200},
     "GET /api/v1/reviews/": ALL,
     "POST /api/v1/reviews/{review_id}/feedback/": STAFF_404 | {"child_user": 201},
     "GET /api/v1/reviews/{review_id}/pack/": STAFF_404 | {"iro": 200, "manager": 200},
@@ -66,6 +80,7 @@ EXPECTED = {
         "iro": 403,
         "other_iro": 404,
         "manager": 403,
+        "admin": 403,
         "cicc": 404,
     },
     "GET /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
@@ -75,9 +90,17 @@ EXPECTED = {
     "GET /api/v1/you-said-we-did/": ALL,
 }
 
-# A former sessional IRO of Alice's is, to the API, any IRO who is not hers.
+# A former sessional IRO of Alice's, and a former cover, are to the API any IRO who is not hers; the duty
+# team, like a CiCC member, sees no child's records (its lists are empty) but the alerts passed to it.
 for expected in EXPECTED.values():
     expected["former_iro"] = expected["other_iro"]
+    expected["former_cover_iro"] = expected["other_iro"]
+    expected.setdefault("edt", expected["cicc"])
+    expected.setdefault("former_advocate", expected["other_advocate"])
+    expected.setdefault("admin", expected["cicc"])
+
+# Besides those, who may see Alice's words in one operation: the duty team, on her out-of-hours alert.
+MAY_SEE_ALICE_IN = {operation: {"edt"} for operation in EXPECTED if "/alerts/" in operation}
 
 # Who may see Alice's words, and Bob's, anywhere at all.
 MAY_SEE_ALICE = {"child_user", "iro", "manager"}
@@ -87,8 +110,27 @@ MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
 @pytest.fixture
 def world(request, child, other_child, child_user, other_child_user, iro, django_capture_on_commit_callbacks):
     former = make_user("casey", Role.IRO, iro_contract=IROContract.SESSIONAL)
+    former_cover = make_user("dee", Role.IRO)
+    edt = make_user("sam", Role.EDT)
+    former_advocate = make_user("fay", Role.ADVOCATE)
+    admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
+    advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
+    statement_submit(
+        author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="app", consent_given=True
+    )
+    advocate_unassign(child=child, advocate=former_advocate, ended_on=date(2025, 12, 1))
     iro_allocate(child=child, iro=former, allocated_on=date(2025, 10, 1))
+    # Alice's worry reaches Casey on a Friday evening (and the duty team), follows her to Amara, to Dee
+    # while Dee covers Amara, and back.
+    with time_machine.travel(datetime(2025, 10, 24, 19, tzinfo=ZoneInfo("Europe/London"))):
+        worried, _ = statement_submit(
+            author=child_user, child=child, category="worried", body=ALICE_WORDS, channel="app"
+        )
     iro_allocate(child=child, iro=iro, allocated_on=date(2025, 11, 3))
+    iro_absence_record(iro=iro, starts_on=date(2026, 11, 9), ends_on=date(2026, 11, 13), cover_iro=former_cover)
+    with time_machine.travel(datetime(2026, 11, 10, 10, tzinfo=ZoneInfo("Europe/London"))):
+        assert alerts_follow_cover() == 1
+    assert alerts_follow_cover() == 1
     # Alice's first review is held (so she is asked for feedback); her next one has its forms out.
     held = Review.objects.get(child=child, held_on__isnull=True)
     with (
@@ -107,13 +149,22 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     statement_submit(author=other_child_user, child=other_child, category="school", body=BOB_WORDS, channel="app")
     return {
         "users": {
-            role: {"anonymous": None, "former_iro": former}.get(role) or request.getfixturevalue(role)
+            role: {
+                "anonymous": None,
+                "former_iro": former,
+                "former_cover_iro": former_cover,
+                "edt": edt,
+                "former_advocate": former_advocate,
+                "admin": admin,
+            }.get(role)
+            or request.getfixturevalue(role)
             for role in ROLES
             if role != "anonymous"
         }
         | {"anonymous": None},
         "child": child,
         "statement": alice_words,
+        "alert": worried.alert,
         "invitation": Invitation.objects.get(review=review, contact__isnull=True),
         "review": review,
         "held": held,
@@ -125,6 +176,7 @@ def _request(operation: str, world: dict, role: str):
     url = (
         path.replace("{invitation_id}", str(world["invitation"].pk))
         .replace("{statement_id}", str(world["statement"].pk))
+        .replace("{alert_id}", str(world["alert"].pk))
         .replace("{name}", "participation")
         .replace("{review_id}", str(world["held" if "feedback" in path else "review"].pk))
     )
@@ -142,6 +194,7 @@ def _request(operation: str, world: dict, role: str):
             "consent_given": True,
         },
         "POST /api/v1/statements/{statement_id}/reply/": {"reply": "Thank you"},
+        "POST /api/v1/alerts/{alert_id}/close/": {"action_taken": "Rang the carer; Alice is safe."},
     }
     if operation == "POST /api/v1/statements/" and role == "child_user":
         bodies[operation].pop("child")
@@ -166,7 +219,7 @@ def test_each_operation_answers_each_role_as_expected_and_leaks_nothing(world, o
     )
     assert response.status_code == EXPECTED[operation][role], response.content
     content = response.content.decode()
-    if role not in MAY_SEE_ALICE:
+    if role not in MAY_SEE_ALICE | MAY_SEE_ALICE_IN.get(operation, set()):
         assert ALICE_WORDS not in content
     if role not in MAY_SEE_BOB:
         assert BOB_WORDS not in content

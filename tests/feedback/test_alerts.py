@@ -1,6 +1,7 @@
 """Safeguarding alerts: raised at once, everyone told, escalated on the working-hours clock."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -214,3 +215,101 @@ def test_a_child_with_no_iro_goes_straight_to_the_duty_manager(db, duty_manager)
     alert = SafeguardingAlert.objects.get()
     assert (alert.level, alert.assigned_to) == (1, duty_manager)
     assert AlertEvent.objects.filter(alert=alert, kind=AlertEventKind.RAISED, recipient=duty_manager).exists()
+
+
+# --- The alert page: what someone needs to act ---------------------------------------------------
+
+
+@pytest.fixture
+def care_record(child, iro):
+    """Alice's care record as a council keeps it: her placement, her carer and her social worker."""
+    from consultations.models import ChildContact
+    from reviews.models import PlacementType
+
+    child.known_as = "Alice"
+    child.placement_type = PlacementType.FOSTER_AGENCY
+    child.placement_address = "12 Acacia Avenue\nNewtown NT1 2AB"
+    child.placement_phone = "+441632960123"
+    ChildContact.objects.create(child=child, role="carer", name="Pat Jones", phone="07700 900601", channel="sms")
+    child.social_worker = ChildContact.objects.create(
+        child=child,
+        role="professional",
+        name="Jo Okafor",
+        relationship="social worker",
+        email="jo.okafor@council.example",
+        phone="07700 900602",
+    )
+    child.full_clean()
+    child.save()
+    iro.first_name, iro.phone = "Amara", "+447700900603"
+    iro.save()
+    return child
+
+
+def _page(user, alert) -> str:
+    response = client_for(user).get(reverse("feedback:alert_detail", args=[alert.pk]))
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_the_alert_page_has_the_child_where_they_live_and_whom_to_call(care_record, child_user, iro, manager):
+    statement_submit(
+        author=child_user, child=care_record, category=Category.UNSAFE, body="my uncle hits me", channel="web"
+    )
+    alert = SafeguardingAlert.objects.get()
+    for user in (iro, manager):
+        page = _page(user, alert)
+        assert "Alice (HRD0001), aged 14" in page  # born 17 May 2012; it is 23 November 2026
+        assert "Foster care through an agency" in page and "12 Acacia Avenue<br>Newtown NT1 2AB" in page
+        assert 'href="tel:+447700900601">07700 900601</a>' in page  # the carer
+        assert 'href="tel:+441632960123"' in page  # the home
+        assert "Jo Okafor" in page and 'href="tel:+447700900602"' in page  # the social worker
+        assert 'href="mailto:jo.okafor@council.example"' in page
+        assert 'href="tel:+447700900603"' in page  # the IRO
+        assert 'href="tel:+447700900123"' in page  # the child's own phone
+        assert "my uncle hits me" in page and "No phone is recorded" not in page
+        # Why it is urgent, in plain English; no reason codes.
+        assert "Chose 'I don't feel safe'" in page and "Said words that match: 'hits me'" in page
+        assert "child chose:" not in page and "phrase:" not in page
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_the_alert_page_says_when_nothing_about_the_placement_is_recorded(child, child_user, iro):
+    _worried(child_user, child)
+    page = _page(iro, SafeguardingAlert.objects.get())
+    assert "Type not recorded" in page and "No address recorded." in page
+    assert "No phone is recorded for the carer or the home" in page
+
+
+def test_words_added_by_text_are_shown_in_order_under_the_first_message(child, child_user, iro, pinned_clock):
+    first, _ = statement_submit(
+        author=child_user, child=child, category=Category.UNSAFE, body="", channel="sms", words_optional=True
+    )
+    for words in ("my carer shouts at me", "and he took my phone"):
+        pinned_clock.shift(timedelta(minutes=4))
+        statement_submit(
+            author=child_user, child=child, category=Category.UNSAFE, body=words, channel="sms", follows=first
+        )
+    alert = SafeguardingAlert.objects.get()
+    page = _page(iro, alert)
+    nothing_yet = "(No words yet: they chose 'I don't feel safe' by text)"
+    assert page.index(nothing_yet) < page.index("my carer shouts at me") < page.index("and he took my phone")
+    assert page.count("by text") >= 3
+    assert page.count("The child added to what they said") == 2  # on the timeline
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_staff_record_actions_on_the_timeline_and_an_empty_one_is_refused(child, child_user, iro):
+    _worried(child_user, child)
+    alert = SafeguardingAlert.objects.get()
+    url = reverse("feedback:alert_detail", args=[alert.pk])
+    client = client_for(iro)
+    refused = client.post(url, {"action": "record", "action-note": "  "})
+    assert refused.status_code == 200 and "Say what was done." in refused.content.decode()
+    assert client.post(url, {"action": "record", "action-note": "Rang the carer."}).status_code == 302
+    assert alert.events.filter(kind=AlertEventKind.ACTION, actor=iro, detail="Rang the carer.").exists()
+    alert.refresh_from_db()
+    assert alert.closed_at is None
+    # Handing over is the duty team's step, not the IRO's.
+    assert client.post(url, {"action": "hand_over", "handover-note": "x"}).status_code == 403

@@ -19,7 +19,7 @@ def test_a_child_takes_back_a_message_before_it_is_read(child, child_user, iro, 
     statement = _send(child, child_user)
     page = client_for(child_user).get(reverse("feedback:my_statements")).content.decode()
     assert "Take this message back" in page
-    client_for(child_user).post(reverse("feedback:statement_withdraw", args=[statement.pk]))
+    client_for(child_user).post(reverse("feedback:statement_withdraw", args=[statement.pk]), {"confirm": "yes"})
     assert not Statement.objects.exists()
     assert client_for(iro).get(reverse("feedback:statement_detail", args=[statement.pk])).status_code == 404
 
@@ -37,7 +37,9 @@ def test_a_message_that_raised_a_safeguarding_alert_stays_and_the_child_is_told_
     statement = _send(child, child_user, "I don't feel safe at home", category="unsafe")
     page = client_for(child_user).get(reverse("feedback:my_statements")).content.decode()
     assert "Take this message back" not in page
-    response = client_for(child_user).post(reverse("feedback:statement_withdraw", args=[statement.pk]), follow=True)
+    response = client_for(child_user).post(
+        reverse("feedback:statement_withdraw", args=[statement.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "someone needs to check on you" in response.content.decode()
     assert Statement.objects.filter(pk=statement.pk).exists()
 

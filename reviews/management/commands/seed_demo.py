@@ -28,7 +28,7 @@ from feedback.models import Category, Channel
 from feedback.services import statement_submit
 from reviews import demo_history, statutory
 from reviews.demo_outbox import demo_outbox
-from reviews.models import Child, Sex
+from reviews.models import Child, PlacementType, Sex
 from reviews.services import advocate_assign, child_admit, iro_allocate, review_schedule_next
 
 FIRST_NAMES = [
@@ -135,6 +135,8 @@ class Command(BaseCommand):
             staff("cleo", Role.IRO, iro_contract=IROContract.SESSIONAL, fte="0.50", first_name="Cleo"),
         ]
         advocate = staff("advocate", Role.ADVOCATE, first_name="Riley")
+        # The emergency duty team: urgent alerts raised out of hours, while open.
+        staff("edt", Role.EDT, first_name="Rowan")
         council = demo_history.Council(
             rng=rng, now=now, manager=manager, cicc=staff("cicc", Role.CICC, first_name="Jordan")
         )
@@ -171,6 +173,7 @@ class Command(BaseCommand):
                 placement_region="NW" if number % 7 == 0 else "",
                 user=user,
             )
+            Child.objects.filter(pk=child.pk).update(**_placement(number, age))
             children[number] = child
             _contacts(child, number)
             if number == NEW_IN_CARE:
@@ -212,18 +215,42 @@ class Command(BaseCommand):
         )
 
 
+SOCIAL_WORKERS = ["Jo Okafor", "Sam Reid", "Priya Shah", "Tom Evans", "Lena Novak"]
+
+
+def _placement(number: int, age: int) -> dict[str, str]:
+    """Where the child lives, and the home's phone for children's homes (Ofcom's drama landlines)."""
+    if age >= 16 and number % 2:
+        kind = PlacementType.SUPPORTED
+    elif age >= 12 and number % 5 == 0:
+        kind = PlacementType.CHILDRENS_HOME
+    else:
+        kind = [PlacementType.FOSTER_COUNCIL, PlacementType.FOSTER_AGENCY, PlacementType.KINSHIP][number % 3]
+    return {
+        "placement_type": kind,
+        "placement_address": f"{number} Larch Close\nNewtown NT{number % 9 + 1} 7QP",
+        "placement_phone": f"+441632960{number:03d}" if kind == PlacementType.CHILDRENS_HOME else "",
+    }
+
+
 def _contacts(child: Child, number: int) -> None:
     """The adults asked before each review: a carer, a social worker, and for some a parent."""
     ChildContact.objects.create(
-        child=child, role="carer", name=f"Carer of {child}", email=f"carer{number}@heard.example"
+        child=child,
+        role="carer",
+        name=f"Carer of {child}",
+        email=f"carer{number}@heard.example",
+        phone=f"+447700900{600 + number}",
     )
-    ChildContact.objects.create(
+    social_worker = ChildContact.objects.create(
         child=child,
         role="professional",
-        name="Social worker",
+        name=SOCIAL_WORKERS[number % len(SOCIAL_WORKERS)],
         relationship="social worker",
         email=f"sw{number}@heard.example",
+        phone=f"+447700900{700 + number}",
     )
+    Child.objects.filter(pk=child.pk).update(social_worker=social_worker)
     if number % 3 == 0:
         ChildContact.objects.create(
             child=child, role="parent", name=f"Parent of {child}", phone=f"+447700900{500 + number}", channel="sms"

@@ -1,0 +1,33 @@
+"""Readers of a child's words are exactly those the design names: not a former advocate, never an administrator."""
+
+from datetime import date
+
+from accounts.models import Role
+from feedback.services import statement_reply, statement_submit
+from reviews.services import advocate_unassign
+from tests.conftest import client_for, make_user
+
+
+def test_a_former_advocate_no_longer_reads_what_they_wrote_or_the_reply(child, advocate, iro):
+    statement, _ = statement_submit(
+        author=advocate, child=child, category="school", body="Alice wants a tutor.", channel="app", consent_given=True
+    )
+    statement_reply(statement=statement, iro=iro, text="I'll ask school about a tutor.")
+    url = f"/api/v1/statements/{statement.pk}/"
+    assert client_for(advocate).get(url).status_code == 200
+    advocate_unassign(child=child, advocate=advocate, ended_on=date(2026, 11, 30))
+    assert client_for(advocate).get(url).status_code == 404
+    listed = client_for(advocate).get("/api/v1/statements/").json()["results"]
+    assert listed == []
+
+
+def test_an_administrator_reads_no_childs_words_through_the_api(child, child_user):
+    admin = make_user("avery", Role.ADMIN, email="admin@heard.example")
+    statement, _ = statement_submit(
+        author=child_user, child=child, category="school", body="Only my IRO should read this.", channel="web"
+    )
+    client = client_for(admin)
+    listed = client.get("/api/v1/statements/")
+    assert listed.status_code == 200 and listed.json()["results"] == []
+    assert client.get(f"/api/v1/statements/{statement.pk}/").status_code == 404
+    assert "Only my IRO" not in client.get("/api/v1/inbox/").content.decode()
