@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import NotifyBy, Role, User
 from feedback.crisis import crisis_help_sms_text
+from feedback.escalation import is_out_of_hours
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
 from reviews.selectors import managers_in_escalation_order
 from sms.models import Purpose
@@ -197,6 +198,25 @@ def _alert_staff(alert: SafeguardingAlert, user: User, reason: str) -> list[str]
     return sent
 
 
+def _alert_edt_added(alert: SafeguardingAlert, statement_id: str) -> None:
+    """Tell the duty team the child has said more on an alert it holds: still only a link."""
+    link = _alert_link(alert)
+    if settings.HEARD_EDT_EMAIL:
+        send_mail(
+            subject="URGENT: a child added to an out-of-hours safeguarding alert in Heard",
+            message=f"The child has said more on an alert you hold. Sign in to Heard to read it: {link}",
+            from_email=None,
+            recipient_list=[settings.HEARD_EDT_EMAIL],
+        )
+    if settings.HEARD_EDT_PHONE:
+        sms_queue(
+            to=settings.HEARD_EDT_PHONE,
+            body=f"Heard: URGENT, the child added to an out-of-hours alert. Sign in to read it: {link}",
+            purpose=Purpose.STAFF_ALERT,
+            key=f"alert:{alert.pk}:edt-added:{statement_id}",
+        )
+
+
 def _alert_edt(alert: SafeguardingAlert) -> None:
     """Tell the emergency duty team: its shared inbox and phone (or, if the council set none, each member's).
 
@@ -291,6 +311,10 @@ def alert_notify(*, alert_id: int, reason: str) -> None:
         return
     if reason == "passed_to_edt":
         _alert_edt(alert)
+        return
+    if reason.startswith("added:"):
+        if is_out_of_hours(timezone.now()):
+            _alert_edt_added(alert, reason.removeprefix("added:"))
         return
     if reason == "raised" and alert.passed_to_edt_at is not None:
         # Out of hours the duty team is the one on duty: it is told first.

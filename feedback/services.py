@@ -171,6 +171,9 @@ def statement_submit(
         _alert_event(
             open_alert, AlertEventKind.ADDED, recipient=open_alert.assigned_to, detail=f"message {statement.pk}"
         )
+        # The IRO hears of the new words as of any message; out of hours the duty team must too.
+        if open_alert.passed_to_edt_at is not None:
+            _notify_alert_on_commit(open_alert, f"added:{statement.pk}")
     elif statement.is_urgent:
         alert_raise(statement=statement)
     return statement, True

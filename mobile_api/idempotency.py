@@ -2,6 +2,11 @@
 
 Follows the IETF draft "The Idempotency-Key HTTP Header Field". The record is written in the same
 transaction as the create, so a crash leaves neither, and a concurrent retry waits on the unique key.
+
+The first answer itself is not kept: it holds a child's words. The record keeps what was made (its
+id) and the status; a retry is answered by the view's `replay`, which reads it again through the
+same access checks as any read. So a caller who may no longer see it (a re-allocated IRO, a
+statement taken back) gets 404, never the words.
 """
 
 import functools
@@ -34,14 +39,22 @@ def _fingerprint(request: Request) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
-def _replay(record: IdempotentRequest, fingerprint: str) -> Response:
+def _replay(view, request: Request, record: IdempotentRequest, fingerprint: str, *args, **kwargs) -> Response:
     if record.fingerprint != fingerprint:
         raise Conflict(f"The {HEADER} was already used for a different request.")
-    return Response(record.response_body, status=record.status_code, headers={REPLAYED: "true"})
+    response = view.replay(request, record.object_id, record.status_code, *args, **kwargs)
+    response[REPLAYED] = "true"
+    return response
+
+
+def _made(response: Response) -> str:
+    """The id of what the create made, from its answer ('' when it names none)."""
+    made = response.data.get("id", "") if isinstance(response.data, dict) else ""
+    return str(made)[:40]
 
 
 def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
-    """Wrap an API create so it honours Idempotency-Key."""
+    """Wrap an API create so it honours Idempotency-Key; its view answers retries with `replay`."""
 
     @functools.wraps(handler)
     def wrapper(view, request: Request, *args, **kwargs) -> Response:
@@ -51,7 +64,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         fingerprint = _fingerprint(request)
         earlier = IdempotentRequest.objects.filter(user=caller(request), key=key).first()
         if earlier is not None:
-            return _replay(earlier, fingerprint)
+            return _replay(view, request, earlier, fingerprint, *args, **kwargs)
         try:
             with transaction.atomic():
                 response = handler(view, request, *args, **kwargs)
@@ -62,14 +75,14 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
                     key=key,
                     fingerprint=fingerprint,
                     status_code=response.status_code,
-                    response_body=response.data,
+                    object_id=_made(response),
                 )
         except IntegrityError:
             # Another request with this key committed first: answer as it did; ours was undone.
             winner = IdempotentRequest.objects.filter(user=caller(request), key=key).first()
             if winner is None:
                 raise
-            return _replay(winner, fingerprint)
+            return _replay(view, request, winner, fingerprint, *args, **kwargs)
         return response
 
     return wrapper

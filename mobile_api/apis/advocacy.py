@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -77,6 +77,13 @@ class AdvocacyRequestListCreateApi(HeardListApi):
         return Response(
             AdvocacyRequestOutput(advocacy).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    def replay(self, request: Request, made: str, status_code: int) -> Response:
+        """A retry: the request as the caller may see it now."""
+        advocacy = advocacy_requests_visible_to(caller(request)).filter(pk=made).first()
+        if advocacy is None:
+            raise NotFound("No such request.")
+        return Response(AdvocacyRequestOutput(advocacy).data, status=status_code)
 
 
 class ChildOutput(serializers.ModelSerializer):

@@ -174,3 +174,9 @@ class AlertCloseApi(HeardApi):
         # A closed alert is no longer the emergency duty team's to see: answer with what was closed.
         log_read(request, what="safeguarding alert", purpose=AccessPurpose.ALERT, records=[(alert.pk, alert.child)])
         return Response(AlertDetailOutput(_detail(alert_page(alert))).data)
+
+    def replay(self, request: Request, made: str, status_code: int, alert_id: int) -> Response:
+        """A retry: the closed alert, if the caller may still see it (the duty team may not, once closed)."""
+        alert = alert_get_for_user(caller(request), alert_id)
+        log_read(request, what="safeguarding alert", purpose=AccessPurpose.ALERT, records=[(alert.pk, alert.child)])
+        return Response(AlertDetailOutput(_detail(alert_page(alert))).data, status=status_code)

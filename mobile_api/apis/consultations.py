@@ -133,3 +133,7 @@ class ConsultationSubmitApi(HeardApi):
         data.is_valid(raise_exception=True)
         _, created = response_submit(invitation=invitation, entered_by=caller(request), **data.validated_data)
         return _answer_with_form(request, invitation_id, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def replay(self, request: Request, made: str, status_code: int, invitation_id: int) -> Response:
+        """A retry: the form and its answers, if the caller may still see them."""
+        return _answer_with_form(request, invitation_id, status_code)

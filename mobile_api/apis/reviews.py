@@ -24,6 +24,7 @@ from mobile_api.apis.base import (
 from mobile_api.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.models import Review
+from reviews.selectors import review_get_for_user
 
 
 class ChildReviewOutput(serializers.ModelSerializer):
@@ -92,3 +93,8 @@ class ReviewFeedbackApi(HeardApi):
         data.is_valid(raise_exception=True)
         _, created = feedback_give(request=feedback_request, channel=Channel.APP, **data.validated_data)
         return Response({"stored": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def replay(self, request: Request, made: str, status_code: int, review_id: int) -> Response:
+        """A retry: stored, if the review is still one the caller may see."""
+        review_get_for_user(caller(request), review_id)
+        return Response({"stored": True}, status=status_code)

@@ -165,6 +165,11 @@ class StatementListCreateApi(HeardListApi):
         statement = statement_get_for_user(caller(request), statement.pk)
         return Response(StatementCreatedOutput(statement).data, status=status.HTTP_201_CREATED)
 
+    def replay(self, request: Request, made: str, status_code: int) -> Response:
+        """A retry: the statement as the caller may see it now (404 once taken back)."""
+        statement = statement_get_for_user(caller(request), made)
+        return Response(StatementCreatedOutput(statement).data, status=status_code)
+
 
 class StatementDetailApi(HeardApi):
     """One statement: the child polls it to see whether it was read and what the IRO replied, or takes it back."""
@@ -230,3 +235,9 @@ class StatementReplyApi(HeardApi):
         # The answer carries the child's words, so it is a read too, logged for what it was for.
         log_read(request, what="statement", purpose=AccessPurpose.REPLY, records=[(statement.pk, statement.child)])
         return Response(StatementOutput(statement).data)
+
+    def replay(self, request: Request, made: str, status_code: int, statement_id: int) -> Response:
+        """A retry: the statement with its reply, if the caller may still read it (not after re-allocation)."""
+        statement = statement_get_for_user(caller(request), statement_id)
+        log_read(request, what="statement", purpose=AccessPurpose.REPLY, records=[(statement.pk, statement.child)])
+        return Response(StatementOutput(statement).data, status=status_code)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from accounts.models import AccessLogEntry, Role, User
 from feedback.models import AlertEventKind, Category, SafeguardingAlert
 from feedback.tasks import escalate_due_alerts
+from sms.services import sms_inbound_receive
 from sms.transport import ConsoleTransport
 from tests.conftest import app_token, client_for, make_user
 from tests.feedback.test_alerts import LONDON
@@ -309,3 +310,20 @@ def test_the_duty_team_phone_is_read_as_a_uk_number_and_a_wrong_one_stops_heard_
     assert _edt_phone_setting(tmp_path, "07700 900900").stdout.split()[-1] == EDT_PHONE
     wrong = _edt_phone_setting(tmp_path, "123")
     assert wrong.returncode != 0 and "HEARD_EDT_PHONE" in wrong.stderr
+
+
+def test_words_a_child_adds_by_text_out_of_hours_reach_the_duty_team_too(
+    alice, child_user, iro, duty_manager, edt, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(FRIDAY_EVENING, tick=False), django_capture_on_commit_callbacks(execute=True):
+        sms_inbound_receive(message_sid="SM1", from_number=child_user.phone, body="3")
+    alert = SafeguardingAlert.objects.get()
+    mail.outbox.clear()
+    ConsoleTransport.sent.clear()
+    with time_machine.travel(at(2026, 11, 20, 19, 5), tick=False), django_capture_on_commit_callbacks(execute=True):
+        sms_inbound_receive(message_sid="SM2", from_number=child_user.phone, body="he is shouting again")
+    emails, texts = _edt_notices()
+    assert len(emails) == 1 and len(texts) == 1
+    assert "added" in emails[0].subject and f"/inbox/alerts/{alert.pk}/" in texts[0]
+    assert "shouting" not in emails[0].body + texts[0]
+    assert iro.email in {m.to[0] for m in mail.outbox}  # the IRO hears of the new words as ever
