@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalise_uk_phone
 from sms.models import CODE_MASK, Purpose
-from sms.services import sms_queue
+from sms.outbound import sms_queue
 
 logger = logging.getLogger("heard.accounts")
 

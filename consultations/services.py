@@ -173,7 +173,7 @@ def _end_of(day: date) -> datetime:
 
 def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
     from sms.models import Purpose
-    from sms.services import sms_queue
+    from sms.outbound import sms_queue
 
     link = invitation_link(token)
     contact = invitation.contact
@@ -391,7 +391,7 @@ def response_submit(
 
     response_themes_assign(response=response)
 
-    from feedback.notifications import push_inbox_event
+    from feedback.live import push_inbox_event
     from reviews.selectors import responsible_iro
 
     iro = responsible_iro(invitation.review.child)

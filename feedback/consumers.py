@@ -11,16 +11,11 @@ from django.contrib.auth import SESSION_KEY
 
 from accounts.middleware import staff_mfa_missing
 from accounts.models import Role
-from feedback.notifications import inbox_group_name
+from feedback.live import inbox_group_name, session_group_name
 
 # Close codes for "not allowed" and "signed out": 4000-4999 are free for applications.
 CLOSE_FORBIDDEN = 4403
 CLOSE_SIGNED_OUT = 4401
-
-
-def session_group_name(session_key: str) -> str:
-    """The channel group of the sockets opened under one sign-in session."""
-    return f"session.{session_key}"
 
 
 def _signed_in(session_key: str, user_id: int) -> bool:

@@ -1,5 +1,7 @@
 """A child's wishes-and-feelings statement, routed to their IRO and upcoming review."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -204,6 +206,10 @@ class SafeguardingAlert(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+
+# Control characters other than tab and newline are dropped from what people write: PostgreSQL
+# refuses NUL in text, and the others only ever arrive by accident.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # The longest note staff may record on an alert's timeline (an action taken, a hand-over).
 ALERT_NOTE_MAX_LENGTH = 1000

@@ -10,47 +10,23 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import cast
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from accounts.models import NotifyBy, Role, User
 from feedback.crisis import crisis_help_sms_text
 from feedback.escalation import is_out_of_hours
+from feedback.live import push_inbox_event
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
 from reviews.selectors import managers_in_escalation_order
 from sms.models import Purpose
-from sms.services import sms_queue
+from sms.outbound import sms_queue
 
 logger = logging.getLogger("heard.feedback")
-
-
-def inbox_group_name(user_id: int) -> str:
-    """Return the channel-layer group that carries one staff member's inbox events."""
-    return f"inbox.user.{user_id}"
-
-
-def push_inbox_event(user_id: int, kind: str, object_id: int) -> None:
-    """Send a live event to one staff member's open inbox pages (ids only); best effort.
-
-    The inbox page shows everything when it is next opened, and email is the notice that must
-    arrive, so a channel layer that is down (Redis) is logged, not raised.
-    """
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(
-            inbox_group_name(user_id), {"type": "inbox.event", "kind": kind, "id": object_id}
-        )
-    except (OSError, RedisError) as exc:
-        logger.warning("Live inbox event not sent (%s): %s", kind, exc)
 
 
 # How long a worker's claim on a notice holds before another may take it over (the first died).

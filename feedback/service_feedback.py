@@ -36,7 +36,7 @@ def _link(token: str) -> str:
 
 def _send(request: ServiceFeedbackRequest, token: str) -> None:
     from sms.models import Purpose
-    from sms.services import sms_queue
+    from sms.outbound import sms_queue
 
     contact = request.contact
     child_user = request.review.child.user

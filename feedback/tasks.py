@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from feedback import notifications
-from feedback.services import alerts_escalate_due, alerts_follow_cover, alerts_pass_to_edt
+from feedback.alerts import alerts_escalate_due, alerts_follow_cover, alerts_pass_to_edt
 
 _RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 6}
 
@@ -37,6 +37,6 @@ def escalate_due_alerts() -> int:
 @shared_task
 def catch_up() -> tuple[int, int]:
     """Do what was never queued while the broker was down: IRO notices, alert notices, texts (every minute)."""
-    from sms.services import sms_pending_requeue
+    from sms.outbound import sms_pending_requeue
 
     return notifications.notifications_catch_up(), sms_pending_requeue()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many, user_set_notify_by
+from feedback.alerts import alert_acknowledge, alert_close, alert_hand_over, alert_record_action
 from feedback.crisis import crisis_help_due
 from feedback.forms import (
     AlertCloseForm,
@@ -26,6 +27,7 @@ from feedback.forms import (
     StatementWithdrawForm,
 )
 from feedback.models import Channel, Statement
+from feedback.receipts import statement_acknowledge, statement_mark_read
 from feedback.selectors import (
     alert_get_for_user,
     alert_page,
@@ -40,18 +42,7 @@ from feedback.service_feedback import (
     feedback_give,
     feedback_request_open,
 )
-from feedback.services import (
-    IdempotencyConflict,
-    alert_acknowledge,
-    alert_close,
-    alert_hand_over,
-    alert_record_action,
-    statement_acknowledge,
-    statement_mark_read,
-    statement_reply,
-    statement_submit,
-    statement_withdraw,
-)
+from feedback.services import IdempotencyConflict, statement_reply, statement_submit, statement_withdraw
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
 from sms.selectors import texts_stopped_for

@@ -30,6 +30,7 @@ from consultations.models import (
 )
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
 from consultations.services import audience_for_child
+from feedback.alerts import alert_close
 from feedback.escalation import add_working_hours, is_out_of_hours
 from feedback.models import (
     AlertEvent,
@@ -44,7 +45,7 @@ from feedback.models import (
     Statement,
 )
 from feedback.service_feedback import ANSWER_WITHIN_DAYS, feedback_give
-from feedback.services import alert_close, statement_submit
+from feedback.services import statement_submit
 from reporting.models import Quote, Theme, YouSaidWeDid
 from reporting.services import quote_approve, response_themes_assign, you_said_we_did_publish
 from reporting.themes import closed_quarters

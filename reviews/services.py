@@ -87,7 +87,7 @@ def iro_allocate(*, child: Child, iro: User, allocated_on: date) -> IROAllocatio
     if current is not None:
         # Nothing is left with the departed IRO: every safeguarding alert, open or closed, follows the
         # child to the IRO now responsible (the new IRO, or their cover if they are away).
-        from feedback.services import alerts_reassign_for_child
+        from feedback.alerts import alerts_reassign_for_child
 
         alerts_reassign_for_child(
             child=child, to_user=responsible_iro(child) or iro, reason="Child re-allocated to a new IRO"
@@ -283,7 +283,7 @@ def iro_absence_record(*, iro: User, starts_on: date, ends_on: date, cover_iro: 
         raise ValidationError({"starts_on": "This IRO already has an absence on some of those days."})
     absence = IROAbsence.objects.create(iro=iro, starts_on=starts_on, ends_on=ends_on, cover_iro=cover_iro)
     if starts_on <= timezone.localdate() <= ends_on:
-        from feedback.services import alerts_follow_cover
+        from feedback.alerts import alerts_follow_cover
 
         alerts_follow_cover()
     return absence

@@ -40,7 +40,7 @@ STATUS_RANK = {
 FAILED_STATES = frozenset({Status.UNDELIVERED, Status.FAILED})
 
 # What a stored text holds where its sign-in code went: the code itself is never stored, only
-# handed to the task that sends the text (sms.services.sms_queue).
+# handed to the task that sends the text (sms.outbound.sms_queue).
 CODE_MASK = "••••••"
 
 

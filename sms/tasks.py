@@ -3,8 +3,8 @@
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
+from sms.delivery import RateLimited, sms_deliver, sms_give_up
 from sms.models import CODE_MASK
-from sms.services import RateLimited, sms_deliver, sms_give_up
 from sms.transport import TemporarySmsError
 
 MAX_RETRIES = 6

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sms.services import sms_inbound_receive, sms_status_update
+from sms.delivery import sms_status_update
+from sms.inbound import sms_inbound_receive
 from sms.transport import signature_is_valid, twiml_reply
 
 

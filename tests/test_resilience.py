@@ -15,7 +15,7 @@ from feedback.models import Statement
 from feedback.notifications import notifications_catch_up, statement_arrived
 from feedback.services import statement_submit
 from sms.models import OutboundMessage, Status
-from sms.services import sms_pending_requeue, sms_queue
+from sms.outbound import sms_pending_requeue, sms_queue
 from sms.transport import ConsoleTransport
 from tests.conftest import client_for
 

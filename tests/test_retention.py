@@ -20,7 +20,7 @@ from reporting.periods import Period
 from reporting.reports import report
 from reviews.models import AdvocacyRequest, Child, Review
 from sms.models import InboundMessage, OutboundMessage
-from sms.services import sms_queue
+from sms.outbound import sms_queue
 from tests.conftest import client_for
 
 LONDON = ZoneInfo("Europe/London")

@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import AccessPurpose
+from feedback.alerts import alert_acknowledge, alert_close
 from feedback.models import SafeguardingAlert
 from feedback.selectors import AlertPage, alert_get_for_user, alert_page
-from feedback.services import alert_acknowledge, alert_close
 from mobile_api.apis.base import IDEMPOTENCY_KEY, IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, log_read
 from mobile_api.apis.staff import ChildRef
 from mobile_api.idempotency import idempotent

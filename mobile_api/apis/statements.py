@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from accounts.models import AccessPurpose, Role
 from feedback.crisis import crisis_help_data
 from feedback.models import Category, Channel, Statement
+from feedback.receipts import statement_mark_read
 from feedback.selectors import statement_get_for_user, statements_visible_to
-from feedback.services import statement_mark_read, statement_reply, statement_submit, statement_withdraw
+from feedback.services import statement_reply, statement_submit, statement_withdraw
 from mobile_api.apis.base import (
     IDEMPOTENCY_KEY,
     IF_NONE_MATCH,

@@ -16,8 +16,9 @@ from accounts.models import AccessLogEntry, AccessPurpose, Role
 from accounts.services import access_log_record
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
+from feedback.alerts import alerts_escalate_due
 from feedback.models import AlertEvent, AlertEventKind, Category, SafeguardingAlert
-from feedback.services import alerts_escalate_due, statement_submit
+from feedback.services import statement_submit
 from reporting.models import Quote, Theme
 from reviews.models import Review
 from reviews.services import advocacy_request_make

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import IROContract, Role
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
-from feedback.services import alerts_follow_cover, statement_submit
+from feedback.alerts import alerts_follow_cover
+from feedback.services import statement_submit
 from reviews.models import Review
 from reviews.services import (
     advocate_assign,

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import Role
+from feedback.alerts import alert_acknowledge, alert_close, alerts_escalate_due
 from feedback.escalation import add_working_hours
 from feedback.models import AlertEvent, AlertEventKind, Category, SafeguardingAlert, Statement
-from feedback.services import alert_acknowledge, alert_close, alerts_escalate_due, statement_submit
+from feedback.services import statement_submit
 from sms.transport import ConsoleTransport
 from tests.conftest import client_for, make_user
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from backend.settings import env_phone_numbers
+from feedback.alerts import alert_acknowledge, alert_close
 from feedback.crisis import crisis_help_sms_text
 from feedback.models import Category, SafeguardingAlert, Statement
-from feedback.services import alert_acknowledge, alert_close, statement_submit
+from feedback.services import statement_submit
 from sms.segments import encoding
 from tests.conftest import app_token, client_for
 

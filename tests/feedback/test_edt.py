@@ -22,7 +22,7 @@ from django.urls import reverse
 from accounts.models import AccessLogEntry, Role, User
 from feedback.models import AlertEventKind, Category, SafeguardingAlert
 from feedback.tasks import escalate_due_alerts
-from sms.services import sms_inbound_receive
+from sms.inbound import sms_inbound_receive
 from sms.transport import ConsoleTransport
 from tests.conftest import app_token, client_for, make_user
 from tests.feedback.test_alerts import LONDON

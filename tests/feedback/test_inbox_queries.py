@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
+from feedback.alerts import alert_acknowledge
 from feedback.models import Category
-from feedback.services import alert_acknowledge, statement_submit
+from feedback.services import statement_submit
 from reviews.models import Review
 from reviews.services import iro_allocate
 from tests.conftest import client_for, make_child, make_user

@@ -5,7 +5,8 @@ import json
 from django.urls import reverse
 
 from feedback.models import Statement
-from feedback.services import statement_mark_read, statement_submit
+from feedback.receipts import statement_mark_read
+from feedback.services import statement_submit
 from reviews.models import AdvocacyRequest
 from tests.conftest import client_for, problem_fields
 

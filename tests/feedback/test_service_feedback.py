@@ -121,7 +121,8 @@ def test_the_app_gives_feedback_once_and_only_for_the_childs_own_review(
 
 
 def test_response_times_in_the_reports(child, child_user, iro):
-    from feedback.services import statement_mark_read, statement_submit
+    from feedback.receipts import statement_mark_read
+    from feedback.services import statement_submit
 
     with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=LONDON)) as clock:
         quick, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")

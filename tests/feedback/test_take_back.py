@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import Statement
-from feedback.services import statement_mark_read, statement_submit
+from feedback.receipts import statement_mark_read
+from feedback.services import statement_submit
 from tests.conftest import client_for
 
 

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
+from feedback.alerts import alert_acknowledge
 from feedback.models import Category
+from feedback.receipts import statement_acknowledge, statement_mark_read
 from feedback.selectors import response_times
-from feedback.services import alert_acknowledge, statement_acknowledge, statement_mark_read, statement_submit
+from feedback.services import statement_submit
 from tests.conftest import client_for
 
 LONDON = ZoneInfo("Europe/London")

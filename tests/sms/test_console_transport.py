@@ -3,7 +3,7 @@
 from django.test import override_settings
 
 from sms.models import OutboundMessage, Purpose, Status
-from sms.services import sms_queue
+from sms.outbound import sms_queue
 from sms.transport import ConsoleTransport
 
 

@@ -9,15 +9,15 @@ from django.utils import timezone
 
 from feedback.models import AlertEventKind, Channel, SafeguardingAlert, Statement
 from reviews.services import iro_allocate
-from sms.models import Conversation, InboundMessage, OptOut, OutboundMessage, Purpose, Status
-from sms.services import (
+from sms.inbound import (
     ASK_WHAT_IS_HAPPENING,
     ASK_WORDS,
     FOLLOW_UP_THANKS,
     MENU_TEXT,
     UNKNOWN_NUMBER_REPLY,
-    sms_queue,
 )
+from sms.models import Conversation, InboundMessage, OptOut, OutboundMessage, Purpose, Status
+from sms.outbound import sms_queue
 from tests.conftest import PINNED_MOMENT, client_for
 from tests.sms.fake_twilio import AUTH_TOKEN, PUBLIC_BASE_URL, sent_bodies, signed_post
 
@@ -271,7 +271,7 @@ def test_words_that_raise_an_alert_are_followed_up_too(client, child):
 
 
 def test_words_added_after_the_alert_was_closed_raise_a_new_one_if_urgent(client, child, iro):
-    from feedback.services import alert_acknowledge, alert_close
+    from feedback.alerts import alert_acknowledge, alert_close
 
     text(client, "3")
     alert = SafeguardingAlert.objects.get()

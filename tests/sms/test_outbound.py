@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from feedback.models import Category
 from feedback.services import statement_submit
+from sms.inbound import ASK_WORDS, MENU_TEXT
 from sms.models import CODE_MASK, OptOut, OutboundMessage, Purpose, Status
+from sms.outbound import sms_pending_requeue, sms_queue
 from sms.segments import encoding, segment_count
-from sms.services import ASK_WORDS, MENU_TEXT, sms_pending_requeue, sms_queue
 from tests.conftest import client_for
 from tests.sms.fake_twilio import FROM, PUBLIC_BASE_URL, FakeTwilioHttp, sent_bodies, signed_post, twilio_error
 

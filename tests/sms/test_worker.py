@@ -8,7 +8,7 @@ from django.conf import settings
 
 from backend.celery import app
 from sms.models import OutboundMessage, Purpose, Status
-from sms.services import sms_queue
+from sms.outbound import sms_queue
 from tests.sms.fake_twilio import FakeTwilioHttp
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ import uuid
 
 from django.core.management.base import BaseCommand
 
-from sms.services import sms_inbound_receive
+from sms.inbound import sms_inbound_receive
 
 
 class Command(BaseCommand):

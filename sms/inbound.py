@@ -1,39 +1,22 @@
-"""SMS writes: queue a text once, deliver it, track its status, honour opt-outs, take texts in."""
+"""Texts coming in: keywords, the menu conversation and follow-ups; statements and forms go through their services."""
 
-import logging
 import re
 from datetime import timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, User, normalise_uk_phone
 from feedback.crisis import crisis_help_lead, crisis_help_sms_text
 from feedback.models import URGENT_CATEGORIES, Category, Channel, Statement
 from feedback.services import statement_submit
 from reviews.selectors import children_visible_to
 from sms import consultation, limits
-from sms.models import (
-    CODE_MASK,
-    FAILED_STATES,
-    STATUS_RANK,
-    Conversation,
-    ConversationStep,
-    InboundMessage,
-    OptOut,
-    OutboundMessage,
-    Purpose,
-    Status,
-)
-from sms.segments import encoding, segment_count
+from sms.models import Conversation, ConversationStep, InboundMessage
+from sms.outbound import sms_opt_in, sms_opt_out
 from sms.selectors import texts_stopped_for
-from sms.transport import PermanentSmsError, TemporarySmsError, get_transport
-
-logger = logging.getLogger("heard.sms")
 
 # Twilio's standard opt-out, opt-in and help keywords.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
@@ -68,182 +51,11 @@ UNKNOWN_NUMBER_REPLY = (
 )
 
 
-class RateLimited(Exception):
-    """Too many texts for now; try again later."""
-
-
-def phone_normalise(raw: str) -> str | None:
-    """Return the number in E.164 form, or None when it is not a phone number."""
+def _phone_or_none(raw: str) -> str | None:
     try:
-        parsed = phonenumbers.parse(raw, "GB")
-    except phonenumbers.NumberParseException:
+        return normalise_uk_phone(raw)
+    except ValidationError:
         return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-# --- Outbound ------------------------------------------------------------------------------
-
-
-def _text_to_send(body: str, code: str) -> str:
-    """Return the text the provider is given: the stored body, with the sign-in code in its place."""
-    return body.replace(CODE_MASK, code) if code else body
-
-
-@transaction.atomic
-def sms_queue(
-    *, to: str, body: str, purpose: str, key: str, user: User | None = None, code: str = ""
-) -> OutboundMessage:
-    """Queue one text for sending after commit; the same key never sends twice.
-
-    A sign-in code is never stored: `body` holds CODE_MASK where it goes, and the code travels only
-    with the task that sends the text (and that task's retries), which puts it in its place.
-    """
-    sent_text = _text_to_send(body, code)
-    message, created = OutboundMessage.objects.get_or_create(
-        idempotency_key=key[:200],
-        defaults={
-            "purpose": purpose,
-            "to": to,
-            "body": body,
-            # Counted on the text the provider is given, which is what the council pays for.
-            "encoding": encoding(sent_text),
-            "segments": segment_count(sent_text),
-            "user": user,
-        },
-    )
-    if not created:
-        return message
-    if texts_stopped_for(to):
-        message.status = Status.SUPPRESSED
-        message.save(update_fields=["status", "updated_at"])
-        return message
-
-    from sms.tasks import deliver_sms, deliver_sms_with_code
-
-    def deliver() -> None:
-        if code:
-            deliver_sms_with_code(message.pk, code)
-        else:
-            deliver_sms.delay(message.pk)
-
-    transaction.on_commit(deliver, robust=True)
-    return message
-
-
-def _claim(message_id: int, *, code: str = "") -> OutboundMessage | None:
-    """Mark a pending message as being sent, or return None if it is not ours to send."""
-    with transaction.atomic():
-        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != Status.PENDING:
-            return None
-        if texts_stopped_for(message.to):
-            message.status = Status.SUPPRESSED
-            message.save(update_fields=["status", "updated_at"])
-            return None
-        if message.purpose == Purpose.LOGIN_CODE and not code:
-            # The code was never stored and has long expired (a text queued again after the broker
-            # was down): a text without it is worth nothing, so it is not sent.
-            message.status, message.error_code = Status.FAILED, "code-expired"
-            message.save(update_fields=["status", "error_code", "updated_at"])
-            return None
-        if not limits.take(f"out:{limits.number_key(message.to)}", settings.SMS_OUTBOUND_PER_NUMBER_PER_HOUR):
-            raise RateLimited(f"too many texts to one number ({message.pk})")
-        if not limits.take("out:all", settings.SMS_OUTBOUND_PER_HOUR):
-            raise RateLimited(f"too many texts overall ({message.pk})")
-        message.status = Status.SENDING
-        message.attempts += 1
-        message.save(update_fields=["status", "attempts", "updated_at"])
-        return message
-
-
-def sms_deliver(*, message_id: int, code: str = "") -> None:
-    """Send one queued text. Temporary failures are raised for the task to retry later.
-
-    The message is claimed (SENDING) before the provider is called, so a second worker, or a
-    retry after a crash, never sends it again: never twice is preferred to at least once.
-    A sign-in code comes with the task, never from the row, and goes where CODE_MASK stands.
-    """
-    message = _claim(message_id, code=code)
-    if message is None:
-        return
-    callback = ""
-    if settings.TWILIO_AUTH_TOKEN:
-        callback = f"{settings.PUBLIC_BASE_URL}{reverse('sms:status')}"
-    text = _text_to_send(message.body, code)
-    try:
-        sent = get_transport().send(to=message.to, body=text, status_callback=callback)
-    except TemporarySmsError as exc:
-        # The provider did not take it: it is safe to try again.
-        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.PENDING, error_code=exc.code[:32])
-        raise
-    except PermanentSmsError as exc:
-        OutboundMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, error_code=exc.code[:32])
-        return
-    status = Status.SENT if sent.status == "sent" else Status.QUEUED
-    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=status, provider_sid=sent.sid, updated_at=timezone.now()
-    )
-
-
-def sms_pending_requeue(*, older_than: timedelta = timedelta(minutes=15)) -> int:
-    """Queue again texts still waiting long after they were queued (a broker that was down).
-
-    Claim-then-send (sms_deliver) means a text queued twice is still sent once.
-    """
-    from sms.tasks import deliver_sms
-
-    waiting = OutboundMessage.objects.filter(status=Status.PENDING, created_at__lt=timezone.now() - older_than)
-    count = 0
-    for message_id in list(waiting.values_list("pk", flat=True)[:500]):
-        try:
-            deliver_sms.delay(message_id)
-        except Exception:  # the broker is still down: the next run tries again
-            logger.warning("Could not queue text %s again; will retry", message_id)
-            break
-        count += 1
-    return count
-
-
-def sms_give_up(*, message_id: int, error_code: str = "") -> None:
-    """Record that a text could not be sent after every retry."""
-    OutboundMessage.objects.filter(pk=message_id, status=Status.PENDING).update(
-        status=Status.FAILED, error_code=error_code or "retries-exhausted"
-    )
-
-
-_TWILIO_STATUS = {
-    "accepted": Status.QUEUED,
-    "scheduled": Status.QUEUED,
-    "queued": Status.QUEUED,
-    "sending": Status.QUEUED,
-    "sent": Status.SENT,
-    "delivered": Status.DELIVERED,
-    "read": Status.DELIVERED,
-    "undelivered": Status.UNDELIVERED,
-    "failed": Status.FAILED,
-    "canceled": Status.FAILED,
-}
-
-
-@transaction.atomic
-def sms_status_update(*, provider_sid: str, provider_status: str, error_code: str = "") -> bool:
-    """Apply a delivery status callback; states only move forward. Return whether it applied."""
-    status = _TWILIO_STATUS.get(provider_status.strip().lower())
-    if status is None:
-        raise ValidationError({"MessageStatus": f"Unknown message status {provider_status[:30]!r}."})
-    message = OutboundMessage.objects.select_for_update().filter(provider_sid=provider_sid).first()
-    if message is None or STATUS_RANK[status] <= STATUS_RANK[Status(message.status)]:
-        return False
-    message.status = status
-    if status in FAILED_STATES:
-        message.error_code = error_code[:32]
-    message.save(update_fields=["status", "error_code", "updated_at"])
-    return True
-
-
-# --- Inbound -------------------------------------------------------------------------------
 
 
 def _keyword(body: str) -> str:
@@ -263,13 +75,13 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
     The text is stored before anything else happens, so a failure later loses nothing, and a
     retried MessageSid gets the same reply without doing anything twice.
     """
-    phone = phone_normalise(from_number)
+    phone = _phone_or_none(from_number)
     word = _keyword(body)
     if phone and word in STOP_WORDS:
-        OptOut.objects.get_or_create(phone=phone, defaults={"opted_out_at": timezone.now()})
+        sms_opt_out(phone=phone)
         return ""  # nothing more is sent, not even a confirmation beyond the carrier's own
     if phone and word in START_WORDS:
-        OptOut.objects.filter(phone=phone).delete()
+        sms_opt_in(phone=phone)
         return "Heard: you'll get our texts again. Text HELP for help, STOP to stop."
     if word in HELP_WORDS:
         if phone and texts_stopped_for(phone):

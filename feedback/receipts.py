@@ -1,0 +1,52 @@
+"""Read receipts: the child's IRO reading and acknowledging a statement, which the child then sees."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from feedback.models import Statement
+from reviews.selectors import responsible_iro
+
+
+def is_responsible_iro(statement: Statement, user: User) -> bool:
+    """Return True when the user is the IRO responsible for the statement's child today (their own or the cover)."""
+    iro = responsible_iro(statement.child)
+    return iro is not None and iro.pk == user.pk
+
+
+@transaction.atomic
+def statement_mark_read(*, statement: Statement, reader: User) -> Statement:
+    """Record the first read by the child's IRO (or their cover), which the child then sees."""
+    if not is_responsible_iro(statement, reader):
+        # Managers may look, but only the child's own IRO's read counts for the child.
+        return statement
+    updated = Statement.objects.filter(pk=statement.pk, read_at__isnull=True).update(
+        read_at=timezone.now(), read_by=reader
+    )
+    if updated:
+        statement.refresh_from_db(fields=["read_at", "read_by"])
+        tell_child_on_commit(statement, "read")
+    return statement
+
+
+@transaction.atomic
+def statement_acknowledge(*, statement: Statement, iro: User) -> Statement:
+    """The IRO records that they have taken the statement in (and so read it)."""
+    if not is_responsible_iro(statement, iro):
+        raise PermissionDenied("Only the child's IRO can acknowledge a statement.")
+    statement = statement_mark_read(statement=statement, reader=iro)
+    if statement.acknowledged_at is None:
+        statement.acknowledged_at = timezone.now()
+        statement.save(update_fields=["acknowledged_at"])
+    return statement
+
+
+def tell_child_on_commit(statement: Statement, what: str) -> None:
+    """Tell the child, after commit, that their IRO read or replied (when they asked to be told)."""
+    from feedback.tasks import notify_child_about_statement
+
+    def tell_child() -> None:
+        notify_child_about_statement.delay(statement.pk, what)
+
+    transaction.on_commit(tell_child, robust=True)
