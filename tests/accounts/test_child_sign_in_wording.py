@@ -270,6 +270,7 @@ def test_each_language_is_offered_in_its_own_name(child, child_user):
     assert ">Polski</button>" in page
 
 
+@pytest.mark.usefixtures("pinned_clock")  # the review on 9 December is still to come
 def test_polish_dates_and_the_settings_question(child, child_user):
     review = Review.objects.get(child=child, held_on__isnull=True)
     review.scheduled_for = date(2026, 12, 9)

@@ -3,12 +3,15 @@
 import json
 from datetime import date
 
+import pytest
 from django.forms.models import model_to_dict
 
 from mobile_api.models import IdempotentRequest
 from reviews.services import iro_allocate
 from tests.conftest import client_for
 
+# Re-allocation happens on a fixed day, before the pinned moment.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 WORDS = "I want to stay at my school."
 
 
@@ -22,7 +25,7 @@ def test_a_former_iro_replaying_their_reply_gets_404_not_the_childs_words(child,
     first = _post(client_for(iro), url, {"reply": "I'll talk to school."}, "reply-1")
     assert first.status_code == 200 and WORDS in first.content.decode()
 
-    iro_allocate(child=child, iro=other_iro, allocated_on=date(2026, 11, 30))
+    iro_allocate(child=child, iro=other_iro, allocated_on=date(2026, 11, 20))
     replayed = _post(client_for(iro), url, {"reply": "I'll talk to school."}, "reply-1")
     assert replayed.status_code == 404
     assert WORDS not in replayed.content.decode()

@@ -2,10 +2,15 @@
 
 from datetime import date
 
+import pytest
+
 from accounts.models import Role
 from feedback.services import statement_reply, statement_submit
 from reviews.services import advocate_unassign
 from tests.conftest import client_for, make_user
+
+# The assignment ends on a fixed day, before the pinned moment.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def test_a_former_advocate_no_longer_reads_what_they_wrote_or_the_reply(child, advocate, iro):
@@ -15,7 +20,7 @@ def test_a_former_advocate_no_longer_reads_what_they_wrote_or_the_reply(child, a
     statement_reply(statement=statement, iro=iro, text="I'll ask school about a tutor.")
     url = f"/api/v1/statements/{statement.pk}/"
     assert client_for(advocate).get(url).status_code == 200
-    advocate_unassign(child=child, advocate=advocate, ended_on=date(2026, 11, 30))
+    advocate_unassign(child=child, advocate=advocate, ended_on=date(2026, 11, 20))
     assert client_for(advocate).get(url).status_code == 404
     listed = client_for(advocate).get("/api/v1/statements/").json()["results"]
     assert listed == []

