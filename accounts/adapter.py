@@ -14,6 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import UKPhoneField
 from accounts.models import User, normalise_uk_phone
 from sms.models import CODE_MASK, Purpose
 from sms.outbound import sms_queue
@@ -60,8 +61,6 @@ class AccountAdapter(DefaultAccountAdapter):
             ) from exc
 
     def phone_form_field(self, **kwargs: Any) -> Any:
-        from accounts.fields import UKPhoneField
-
         return UKPhoneField(**kwargs)
 
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
@@ -36,8 +37,6 @@ class StaffMFARequiredMiddleware:
 
 def staff_mfa_missing(user) -> bool:
     """Return True when this user's role needs TOTP and they have not set it up."""
-    from allauth.mfa.models import Authenticator
-
     if not user.needs_mfa:
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

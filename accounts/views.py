@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import require_role
 from accounts.models import AuthenticatedHttpRequest, Role
-from accounts.subject_access import subject_access_for_child
+from reporting.subject_access import subject_access_for_child
 
 
 @login_required

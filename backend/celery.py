@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 app = Celery("heard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Site-wide tasks live outside the apps.
-app.autodiscover_tasks(["backend"])
+# The periodic jobs live in backend/jobs.py, above the apps whose services they call.
+app.autodiscover_tasks(["backend"], related_name="jobs")
 # One list of periodic jobs, shared with manage.py heard_scheduler (backend/schedule.py).
 app.conf.beat_schedule = beat_schedule()

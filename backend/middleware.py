@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
 from backend.json_depth import MAX_JSON_DEPTH, json_too_deep
+from backend.views import database_down_response
+from mobile_api.errors import DATABASE_DOWN
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +63,6 @@ class DatabaseDownMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from backend.views import database_down_response
-        from mobile_api.errors import DATABASE_DOWN
-
         if not isinstance(exception, DATABASE_DOWN):
             return None
         logger.warning("Answering 503 for %s: the database failed: %s", request.path, exception)

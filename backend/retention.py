@@ -17,6 +17,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import AccessLogEntry
+from consultations.models import Response
+from feedback.models import ServiceFeedback, Statement
+from mobile_api.models import IdempotentRequest
+from reporting.models import Quote
+from reviews.models import AdvocacyRequest, Review
+from sms.models import Conversation, InboundMessage, OutboundMessage
+
 
 @dataclass
 class RetentionRun:
@@ -34,11 +42,6 @@ def _days(name: str) -> timedelta:
 
 @transaction.atomic
 def _childrens_words(now: datetime, run: RetentionRun) -> None:
-    from consultations.models import Response
-    from feedback.models import ServiceFeedback, Statement
-    from reporting.models import Quote
-    from reviews.models import AdvocacyRequest, Review
-
     # A child's words go after `childrens_words` at the latest, and sooner once they have left care.
     oldest = now - _days("childrens_words")
     left_before = (now - _days("words_after_leaving_care")).date()
@@ -60,8 +63,6 @@ def _childrens_words(now: datetime, run: RetentionRun) -> None:
 
 
 def _texts(now: datetime, run: RetentionRun) -> None:
-    from sms.models import Conversation, InboundMessage, OutboundMessage
-
     cutoff = now - _days("text_messages")
     run.add(
         "text message bodies", OutboundMessage.objects.filter(created_at__lt=cutoff).exclude(body="").update(body="")
@@ -72,15 +73,11 @@ def _texts(now: datetime, run: RetentionRun) -> None:
 
 
 def _idempotency(now: datetime, run: RetentionRun) -> None:
-    from mobile_api.models import IdempotentRequest
-
     cutoff = now - _days("idempotency_keys")
     run.add("idempotency records", IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()[0])
 
 
 def _access_log(now: datetime, run: RetentionRun) -> None:
-    from accounts.models import AccessLogEntry
-
     run.add("access log entries", AccessLogEntry.objects.expire_before(now - _days("access_log")))
 
 

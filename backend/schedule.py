@@ -15,12 +15,12 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # Alerts follow the IRO responsible today (cover and back), go to the duty team out of hours when
     # nobody has taken charge, and escalate after their working hours run out: checked each minute.
-    Job("escalate-safeguarding-alerts", "feedback.tasks.escalate_due_alerts", 60),
+    Job("escalate-safeguarding-alerts", "backend.jobs.escalate_due_alerts", 60),
     # Notices and texts never queued while the broker was down, sent from the database.
-    Job("catch-up", "feedback.tasks.catch_up", 60),
+    Job("catch-up", "backend.jobs.catch_up", 60),
     # Invitations and reminders go out by working day; an hourly run is soon enough and safe to repeat.
-    Job("consultation-invitations", "consultations.tasks.send_due_invitations", 3600),
-    Job("retention", "backend.tasks.apply_retention", 3600),
+    Job("consultation-invitations", "backend.jobs.send_due_invitations", 3600),
+    Job("retention", "backend.jobs.apply_retention", 3600),
 )
 
 

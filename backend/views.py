@@ -2,15 +2,19 @@
 
 import sys
 
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 
 from accounts.models import AuthenticatedHttpRequest, Role
+from mobile_api.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, api_csrf_failure, api_server_error, api_unavailable
+from sms.transport import twiml_reply
 
 _HOME_BY_ROLE: dict[str, str] = {
     Role.CHILD: "feedback:my_statements",
@@ -43,8 +47,6 @@ def _database_ok() -> bool:
 
 
 def _redis_ok() -> bool:
-    import redis
-
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
         return bool(client.ping())
@@ -64,9 +66,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def database_down_response(request: HttpRequest) -> HttpResponse:
     """What to answer when the database cannot be reached: nothing is stored, so say to try again."""
-    from mobile_api.errors import RETRY_AFTER_SECONDS, api_unavailable
-    from sms.transport import twiml_reply
-
     if request.path.startswith("/api/"):
         return api_unavailable(request)
     if request.path == "/sms/inbound/":
@@ -86,8 +85,6 @@ SMS_NOT_TAKEN = "Sorry, Heard couldn't take your text just now. Please send it a
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A 500, or a 503 when the database is unreachable (retryable); the API answers in its problem shape."""
-    from mobile_api.errors import DATABASE_DOWN, api_server_error
-
     # Under WSGI, and for middleware, Django calls this while handling the exception, so it is still
     # the one in hand; a view's failure under ASGI is caught by DatabaseDownMiddleware instead.
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
@@ -100,9 +97,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A missing CSRF token: the API answers in its problem shape; pages get Django's page."""
     if request.path.startswith("/api/"):
-        from mobile_api.errors import api_csrf_failure
-
         return api_csrf_failure(request, reason)
-    from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason)

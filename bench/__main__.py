@@ -31,6 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+import django
+import psycopg
+
 from bench.servers import ROOT, Cluster, free_port
 
 FULL = {"stages": [400, 4_000, 100_000], "repeats": 3, "seconds": 15, "sms_pairs": 1500, "connections": 16}
@@ -65,8 +68,6 @@ def _environment(database_url: str, redis_url: str, port: int, folder: Path) -> 
 
 
 def _fresh_database(admin_url: str, name: str) -> str:
-    import psycopg
-
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -84,8 +85,6 @@ def _machine() -> str:
                 if line.startswith("model name")), platform.processor())  # fmt: skip
     memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                       if line.startswith("MemTotal"))) // 1024**2  # fmt: skip
-    import psycopg
-
     with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
         server = conn.execute("SHOW server_version").fetchone()[0]
     return (f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory} GiB; Python {platform.python_version()},"
@@ -124,10 +123,9 @@ def main() -> None:
     _manage("consultation_forms_sync")
     phases = {"database": round(time.perf_counter() - began, 1)}
 
-    import django
-
     django.setup()
-    from bench import data, figures, scenarios
+    # These import Heard's models and settings, which come from the environment this run has just made.
+    from bench import data, figures, scenarios  # noqa: PLC0415
 
     results: dict = {
         "benchmark": "heard",

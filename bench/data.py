@@ -4,7 +4,8 @@ Children with the ages, sexes and ethnic groups of England's children in care, e
 account, a carer, an IRO (about 60 children each), ten years of statutory reviews, their
 messages (read and answered, the newest waiting for the next review) and consultation
 invitations and answers for the last two years. `grow()` adds children to what is there, so
-the benchmark can measure at 10k, 100k and 2.5M reviews in one database.
+the benchmark can measure at 10k, 100k and 2.5M reviews in one database. Heard's own form rules
+check the made-up answers, so Django must be set up first (bench/__main__.py does that).
 """
 
 import json
@@ -15,6 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
+
+import psycopg
+
+from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
 
 TODAY = date(2026, 3, 31)
 WINDOW_START = TODAY - timedelta(days=3652)  # ten years of reviews
@@ -135,11 +140,6 @@ def _next_id(cur, table: str) -> int:
 
 def _sample_answers(rng: random.Random, versions: dict[str, tuple[int, dict]]) -> dict[str, list[str]]:
     """A few valid sets of answers for each form, checked by Heard's own form rules."""
-    import django
-
-    django.setup()
-    from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
-
     samples = {}
     for audience, (_, schema) in versions.items():
         variants = []
@@ -205,8 +205,6 @@ def _children(rng: random.Random, count: int) -> list[tuple[date, date, date | N
 
 def grow(database_url: str, children: int, seed: int = 903) -> Loaded:
     """Add `children` children, with everything around them, to the database; return what was loaded."""
-    import psycopg
-
     began = time.perf_counter()
     rng = random.Random(seed + children)  # noqa: S311 (test data)
     now = datetime.now(UTC)
@@ -393,7 +391,5 @@ def _statement(rng: random.Random, copier: Copier, kid: _Child, at: datetime, re
 
 def counts(database_url: str, tables: Iterable[str]) -> dict[str, int]:
     """Rows in each table."""
-    import psycopg
-
     with psycopg.connect(database_url) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}

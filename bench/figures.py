@@ -1,13 +1,20 @@
 """In-process measurements on the benchmark database: reports against hand-written SQL, query
 counts by caseload size, and explain plans for the heaviest queries.
 
-Needs Django set up against the benchmark database (bench/__main__.py does that).
+Imports Heard's code, so import it only once Django is set up against the benchmark database
+(bench/__main__.py does that).
 """
 
 import statistics
 import time
 from collections.abc import Callable
 from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reporting.periods import Period
+from reporting.reports import report
 
 LONDON_DAY = "((%({0})s::date + {1})::timestamp AT TIME ZONE 'Europe/London')"
 
@@ -99,11 +106,6 @@ def _median_seconds(run: Callable[[], object], repeats: int) -> float:
 
 def reports_against_sql(repeats: int) -> dict:
     """Each report through Heard's code, and its hand-written SQL, median of `repeats`; and the ratio."""
-    from django.db import connection
-
-    from reporting.periods import Period
-    from reporting.reports import report
-
     period = Period(date(2025, 4, 1), date(2026, 3, 31))
     previous = period.previous()
     params = {"start": period.start, "end": period.end, "pstart": previous.start, "pend": previous.end}
@@ -128,9 +130,6 @@ def reports_against_sql(repeats: int) -> dict:
 
 
 def _captured(run: Callable[[], object]) -> list[dict]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         run()
     return list(queries.captured_queries)
@@ -148,8 +147,6 @@ def query_counts(operations: dict[str, dict[int, Callable[[], object]]]) -> dict
 
 def explain_heaviest(operations: dict[str, Callable[[], object]], per_operation: int = 2) -> dict[str, list[dict]]:
     """EXPLAIN (ANALYZE, BUFFERS) for the slowest queries each operation makes."""
-    from django.db import connection
-
     plans: dict[str, list[dict]] = {}
     for name, run in operations.items():
         run()  # warm

@@ -1,12 +1,28 @@
 """What the benchmark does with the loaded data: accounts, operations to count and explain, load
-runs, and the results written as Markdown. Needs Django set up against the benchmark database."""
+runs, and the results written as Markdown. Imports Heard's models, so import it only once Django is set up
+against the benchmark database (bench/__main__.py does that)."""
 
+import itertools
 import json
+import logging
 from collections.abc import Callable
 from datetime import date
 
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+
+from accounts.demo import current_totp_code
+from accounts.models import Role, User
 from bench import sms_webhook
 from bench.load import ratio, wrk
+from feedback.models import Statement
+from reporting.periods import Period
+from reporting.reports import report
+from reviews.models import Child, IROAllocation, Review
 
 PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}
 IRO_REPORTS = ["participation", "participation-by-age", "timeliness", "consultation-returns", "statements",
@@ -16,10 +32,6 @@ API_CHILDREN, API_IROS = 24, 4
 
 
 def _staff(username: str, password: str, totp_secret: str):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from accounts.models import Role, User
-
     user = User.objects.create_user(
         username=username, password=password, role=Role.IRO, email=f"{username}@bench.example"
     )
@@ -29,12 +41,6 @@ def _staff(username: str, password: str, totp_secret: str):
 
 def accounts(*, caseloads: tuple[int, ...], password: str, totp_secret: str, sms_children: int) -> dict:
     """Sign-in details for a few of the loaded children and IROs, and IROs with caseloads of each size."""
-    from allauth.mfa.totp.internal.auth import TOTP
-    from django.contrib.auth.hashers import make_password
-
-    from accounts.models import Role, User
-    from reviews.models import Child, IROAllocation
-
     in_care = Child.objects.filter(left_care__isnull=True, reviews__held_on__isnull=True).order_by("pk")
     hashed = make_password(password)
     api_iros = list(User.objects.filter(role=Role.IRO).order_by("pk")[:API_IROS])
@@ -71,8 +77,6 @@ def accounts(*, caseloads: tuple[int, ...], password: str, totp_secret: str, sms
 
 
 def _client(user):
-    from django.test import Client
-
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
@@ -80,8 +84,6 @@ def _client(user):
 
 def _pack_review(iro):
     """The IRO's first child's next review that has invitations out (so every part of the pack is there)."""
-    from reviews.models import Review
-
     return (
         Review.objects.filter(held_on__isnull=True, child__iro_allocations__iro=iro,
                               child__iro_allocations__ended_on__isnull=True, invitations__response__isnull=False)
@@ -100,8 +102,6 @@ def _get(client, url: str, **params) -> Callable[[], object]:
 
 def counted_operations(found: dict) -> dict[str, dict[int, Callable[[], object]]]:
     """The inbox, the pack and an IRO's reports, for IROs with each caseload size."""
-    from django.urls import reverse
-
     operations: dict[str, dict[int, Callable[[], object]]] = {
         "inbox (page)": {}, "inbox (API)": {}, "pre-review pack (page)": {}, "pre-review pack (API)": {},
         "an IRO's reports (API, 6 reports)": {},
@@ -123,18 +123,10 @@ def counted_operations(found: dict) -> dict[str, dict[int, Callable[[], object]]
 
 def explained_operations(found: dict, password: str) -> dict[str, Callable[[], object]]:
     """The operations whose heaviest queries get an EXPLAIN ANALYZE."""
-    from itertools import count
-
-    from django.test import Client
-
-    from accounts.models import Role, User
-    from reporting.periods import Period
-    from reporting.reports import report
-
     iro = found["sized"][60]
     client, review = _client(iro), _pack_review(iro)
     period = Period(date(2025, 4, 1), date(2026, 3, 31))
-    writer, token, keys = Client(), _headless_token(found["children"][0].username, password, ""), count()
+    writer, token, keys = Client(), _headless_token(found["children"][0].username, password, ""), itertools.count()
     operations: dict[str, Callable[[], object]] = {
         "IRO inbox (API), 60 children": _get(client, "/api/v1/inbox/"),
         "pre-review pack (API)": _get(client, f"/api/v1/reviews/{review.pk}/pack/"),
@@ -156,10 +148,6 @@ def _submit(client, token: str, key: str) -> None:
 
 
 def _headless_token(username: str, password: str, totp_secret: str) -> str:
-    from django.test import Client
-
-    from accounts.demo import current_totp_code
-
     client = Client()
     response = client.post("/_allauth/app/v1/auth/login", json.dumps({"username": username, "password": password}),
                            content_type="application/json")  # fmt: skip
@@ -176,8 +164,6 @@ def _headless_token(username: str, password: str, totp_secret: str) -> str:
 
 def tokens(found: dict, password: str, totp_secret: str) -> dict[str, list[str]]:
     """App session tokens (allauth headless) for the load runs' children and IROs."""
-    import logging
-
     logging.getLogger("django.request").setLevel(logging.ERROR)  # staff's first step answers 401: expected
     return {
         "children": [_headless_token(u.username, password, totp_secret) for u in found["children"]],
@@ -221,8 +207,6 @@ def api_runs(cluster, found_tokens: dict, seconds: float, connections: int, run:
 
 def sms_runs(port: int, phones: list[str], connections: int) -> dict:
     """The SMS webhook and the bare Django view, the same number of signed POSTs each."""
-    from django.conf import settings
-
     webhook, bare = sms_webhook.requests_for(settings.PUBLIC_BASE_URL, phones)
     sms_webhook.drive(port, bare[:50], 2)  # warm
     # Each child's topic and words go in order from one client thread, as one phone would.
@@ -260,10 +244,6 @@ def stored_check(runs: dict[str, dict]) -> dict:
     the server finishes and stores those, so stored may exceed answered by at most that many.
     Never fewer (an answered statement lost), never a key stored twice.
     """
-    from django.db.models import Count
-
-    from feedback.models import Statement
-
     check = {}
     for run, figures in runs.items():
         stored = Statement.objects.filter(idempotency_key__startswith=f"bench-{run}-")

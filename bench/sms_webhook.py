@@ -11,11 +11,11 @@ import threading
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from twilio.request_validator import RequestValidator
+
 
 def signed(base_url: str, path: str, params: dict) -> tuple[str, dict]:
-    from django.conf import settings
-    from twilio.request_validator import RequestValidator
-
     signature = RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(f"{base_url}{path}", params)
     return urlencode(params), {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"}
 

@@ -1,20 +1,19 @@
 """Writes for consultations: forms from files, choosing the form, inviting, and answering."""
 
 import json
-import secrets
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from backend.signed_links import token_hash, token_make, token_read
+from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
+from consultations.contacts import link_send
 from consultations.models import (
     Audience,
     ChildContact,
@@ -28,21 +27,17 @@ from consultations.models import (
     Response,
 )
 from consultations.schema import check_schema, clean_answers
+from feedback.live import push_inbox_event
+from reporting.services import response_themes_assign
 from reviews import statutory
 from reviews.models import Child, Review
+from reviews.selectors import children_visible_to, responsible_iro
+from sms.models import Purpose
 from sms.selectors import texts_stopped_for
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
 SMS_FORM_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
-_LINK_KIND = "consultation-link"
-
-
-class InvalidLink(Exception):
-    """A consultation link that cannot be used: `reason` is "invalid", "expired" or "used"."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+LINK_KIND = "consultation-link"
 
 
 # --- Forms ---------------------------------------------------------------------------------
@@ -110,8 +105,6 @@ def audience_for_child(child: Child, on: date) -> str | None:
 @transaction.atomic
 def form_override_set(*, child: Child, template: FormTemplate, iro: User) -> FormOverride:
     """The IRO chooses a different form for this child."""
-    from reviews.selectors import responsible_iro
-
     responsible = responsible_iro(child)
     if iro.role != Role.MANAGER and (responsible is None or responsible.pk != iro.pk):
         raise PermissionDenied("Only the child's IRO can choose their form.")
@@ -132,35 +125,18 @@ def _published_version(audience: str) -> FormTemplateVersion:
 # --- Links ---------------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return token_hash(token)
-
-
-def _new_token(invitation_id: int) -> str:
-    return token_make(_LINK_KIND, invitation_id)
-
-
 def invitation_link(token: str) -> str:
     """Return the public link for a token: no name and nothing about the child in it."""
     return f"{settings.PUBLIC_BASE_URL}{reverse('consultations:by_link', args=[token])}"
 
 
 def invitation_open(token: str) -> Invitation:
-    """Return the invitation a link opens, or raise InvalidLink saying why it cannot be used."""
-    invitation_id = token_read(_LINK_KIND, token)
-    invitation = (
-        Invitation.objects.select_related("review__child", "version", "contact")
-        .filter(pk=invitation_id, token_hash=_hash(token))
-        .first()
-        if invitation_id is not None
-        else None
-    )
-    if invitation is None:
-        raise InvalidLink("invalid")
+    """Return the invitation a link opens, or raise LinkProblem saying why it cannot be used."""
+    invitation = link_open(LINK_KIND, token, Invitation.objects.select_related("review__child", "version", "contact"))
     if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
-        raise InvalidLink("used")
+        raise LinkProblem("used")
     if invitation.expires_at <= timezone.now():
-        raise InvalidLink("expired")
+        raise LinkProblem("expired")
     return invitation
 
 
@@ -172,40 +148,24 @@ def _end_of(day: date) -> datetime:
 
 
 def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
-    from sms.models import Purpose
-    from sms.outbound import sms_queue
-
     link = invitation_link(token)
-    contact = invitation.contact
-    child_user = invitation.review.child.user
     opening = "Reminder: " if reminder else ""
-    if invitation.channel == InvitationChannel.SMS:
-        phone = contact.phone if contact else child_user.phone if child_user else ""
-        # Nothing about the child's care in a text: just that views are wanted, and the link.
-        # Young people may answer by text instead: they reply FORM.
-        by_text = " or reply FORM" if contact is None and invitation.audience in SMS_FORM_AUDIENCES else ""
-        sms_queue(
-            to=phone,
-            body=f"Heard: {opening}we'd like your views. Open: {link}{by_text}",
-            purpose=Purpose.REMINDER if reminder else Purpose.INVITATION,
-            key=f"invitation:{invitation.pk}:{'reminder' if reminder else 'invite'}",
-            user=child_user if contact is None else None,
-        )
-    elif invitation.channel == InvitationChannel.EMAIL and contact is not None:
-        subject = f"{opening}Your views before a looked-after review"
-
-        def email() -> None:
-            send_mail(
-                subject=subject,
-                message=(
-                    "The Independent Reviewing Officer would like your views before a review you are involved in.\n\n"
-                    f"Please answer here: {link}\n\nThe link works once and expires on the day of the review."
-                ),
-                from_email=None,
-                recipient_list=[contact.email],
-            )
-
-        transaction.on_commit(email, robust=True)
+    # Nothing about the child's care in a text: just that views are wanted, and the link.
+    # Young people may answer by text instead: they reply FORM.
+    by_text = " or reply FORM" if invitation.contact is None and invitation.audience in SMS_FORM_AUDIENCES else ""
+    link_send(
+        by=invitation.channel,
+        contact=invitation.contact,
+        child_user=invitation.review.child.user,
+        text=f"Heard: {opening}we'd like your views. Open: {link}{by_text}",
+        subject=f"{opening}Your views before a looked-after review",
+        message=(
+            "The Independent Reviewing Officer would like your views before a review you are involved in.\n\n"
+            f"Please answer here: {link}\n\nThe link works once and expires on the day of the review."
+        ),
+        purpose=Purpose.REMINDER if reminder else Purpose.INVITATION,
+        key=f"invitation:{invitation.pk}:{'reminder' if reminder else 'invite'}",
+    )
 
 
 def _child_channel(child: Child) -> str:
@@ -240,11 +200,10 @@ def invitations_create_for_review(*, review: Review) -> list[Invitation]:
             contact=contact,
             version=_published_version(audience_value),
             channel=channel,
-            token_hash=secrets.token_hex(32),  # replaced below, once the id is known
+            token_hash=unused_token_hash(),  # replaced below, once the id is known
             expires_at=expires,
         )
-        token = _new_token(invitation.pk)
-        invitation.token_hash = _hash(token)
+        token = link_issue(LINK_KIND, invitation)
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["token_hash", "sent_at"])
         _send(invitation, token, reminder=False)
@@ -265,8 +224,7 @@ def invitation_remind(*, invitation: Invitation) -> bool:
         return False
     if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
         return False
-    token = _new_token(invitation.pk)
-    invitation.token_hash = _hash(token)
+    token = link_issue(LINK_KIND, invitation)
     invitation.reminded_at = timezone.now()
     invitation.save(update_fields=["token_hash", "reminded_at"])
     _send(invitation, token, reminder=True)
@@ -311,7 +269,6 @@ def _check_on_behalf(*, invitation: Invitation, entered_by: User | None, entry_m
         return
     if not invitation.is_for_child:
         raise PermissionDenied("Staff cannot answer an adult's consultation for them.")
-    from reviews.selectors import children_visible_to
 
     if (
         entered_by.role not in (Role.ADVOCATE, Role.IRO)
@@ -387,12 +344,8 @@ def response_submit(
     response.consent_given = consent_given
     response.submitted_at = timezone.now()
     response.save()
-    from reporting.services import response_themes_assign
 
     response_themes_assign(response=response)
-
-    from feedback.live import push_inbox_event
-    from reviews.selectors import responsible_iro
 
     iro = responsible_iro(invitation.review.child)
     if iro is not None:

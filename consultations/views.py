@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import posted_id
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record
+from backend.signed_links import LinkProblem
 from consultations.models import CHILD_AUDIENCES, EntryMode, FormTemplate, FormTemplateVersion, Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
@@ -22,7 +23,6 @@ from consultations.selectors import (
     review_pack,
 )
 from consultations.services import (
-    InvalidLink,
     form_override_set,
     invitation_open,
     response_save_draft,
@@ -127,7 +127,7 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
     """A form opened from the link in a text or email; no sign-in needed, one use, expiring."""
     try:
         invitation = invitation_open(token)
-    except InvalidLink as problem:
+    except LinkProblem as problem:
         status = 404 if problem.reason == "invalid" else 410
         return render(request, "consultations/link_problem.html", {"reason": problem.reason}, status=status)
     return _handle_form(request, invitation, done_url="")

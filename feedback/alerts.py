@@ -21,6 +21,7 @@ from feedback.models import (
 )
 from feedback.receipts import is_responsible_iro, statement_acknowledge
 from feedback.selectors import alerts_visible_to
+from feedback.tasks import notify_alert
 from reviews.models import Child, IROAbsence, IROAllocation
 from reviews.selectors import current_iro_expression, managers_in_escalation_order, responsible_iro_expression
 from reviews.statutory import is_working_day
@@ -43,8 +44,6 @@ def _alert_event(alert: SafeguardingAlert, kind: str, *, actor=None, recipient=N
 
 
 def _notify_alert_on_commit(alert: SafeguardingAlert, reason: str) -> None:
-    from feedback.tasks import notify_alert
-
     def send_alert_notifications() -> None:
         notify_alert.delay(alert.pk, reason)
 

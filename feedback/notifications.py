@@ -22,7 +22,8 @@ from feedback.crisis import crisis_help_sms_text
 from feedback.escalation import is_out_of_hours
 from feedback.live import push_inbox_event
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
-from reviews.selectors import managers_in_escalation_order
+from reviews.models import AdvocacyRequest
+from reviews.selectors import managers_in_escalation_order, responsible_iro
 from sms.models import Purpose
 from sms.outbound import sms_queue
 
@@ -120,9 +121,6 @@ def notifications_catch_up(*, now: datetime | None = None) -> int:
 
 def advocacy_requested(*, request_id: int) -> None:
     """Tell the child's IRO (live and by email) and the managers who assign advocates; no names or words."""
-    from reviews.models import AdvocacyRequest
-    from reviews.selectors import responsible_iro
-
     request = AdvocacyRequest.objects.select_related("child").filter(pk=request_id).first()
     if request is None:
         return

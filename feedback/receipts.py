@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from feedback.models import Statement
+from feedback.tasks import notify_child_about_statement
 from reviews.selectors import responsible_iro
 
 
@@ -44,7 +45,6 @@ def statement_acknowledge(*, statement: Statement, iro: User) -> Statement:
 
 def tell_child_on_commit(statement: Statement, what: str) -> None:
     """Tell the child, after commit, that their IRO read or replied (when they asked to be told)."""
-    from feedback.tasks import notify_child_about_statement
 
     def tell_child() -> None:
         notify_child_about_statement.delay(statement.pk, what)

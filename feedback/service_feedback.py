@@ -1,20 +1,21 @@
 """Service-user feedback after each review: asking, and taking the answers (web, app, or a texted link)."""
 
-import secrets
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
-from backend.signed_links import token_hash, token_make, token_read
+from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
+from consultations.contacts import link_channel, link_send
+from consultations.models import ChildContact
 from feedback.models import Channel, Rating, Respondent, ServiceFeedback, ServiceFeedbackRequest
 from reviews.models import Review
-from sms.selectors import texts_stopped_for
+from sms.models import Purpose
 
 LINK_KIND = "review-feedback"
 # How long after the review people may still say how it went.
@@ -22,47 +23,27 @@ ANSWER_WITHIN_DAYS = 28
 BETTER_MAX_LENGTH = 1000
 
 
-class FeedbackLinkProblem(Exception):
-    """The link cannot be used: `reason` is "invalid", "expired" or "used"."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def _link(token: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}{reverse('feedback:service_feedback_by_link', args=[token])}"
 
 
 def _send(request: ServiceFeedbackRequest, token: str) -> None:
-    from sms.models import Purpose
-    from sms.outbound import sms_queue
-
-    contact = request.contact
     child_user = request.review.child.user
-    phone = contact.phone if contact else (child_user.phone if child_user else "")
-    text = f"Heard: how did the meeting go? Tell us in 3 quick questions: {_link(token)}"
-    if phone and (contact is None or contact.channel == "sms") and not texts_stopped_for(phone):
-        sms_queue(to=phone, body=text, purpose=Purpose.INVITATION, key=f"review-feedback:{request.pk}", user=None)
-    elif contact is not None and contact.email:
-        email = contact.email
-
-        def send() -> None:
-            send_mail(
-                subject="How did the review go?",
-                message=f"Please tell the IRO service how the review went, in three questions:\n\n{_link(token)}\n",
-                from_email=None,
-                recipient_list=[email],
-            )
-
-        transaction.on_commit(send, robust=True)
+    link_send(
+        by=link_channel(request.contact, child_user) or "",
+        contact=request.contact,
+        child_user=child_user,
+        text=f"Heard: how did the meeting go? Tell us in 3 quick questions: {_link(token)}",
+        subject="How did the review go?",
+        message=f"Please tell the IRO service how the review went, in three questions:\n\n{_link(token)}\n",
+        purpose=Purpose.INVITATION,
+        key=f"review-feedback:{request.pk}",
+    )
 
 
 @transaction.atomic
 def feedback_requests_create(*, review: Review) -> list[ServiceFeedbackRequest]:
     """Ask the child (aged 4 and over) and each adult around them how the held review went."""
-    from consultations.models import ChildContact
-
     if review.held_on is None or ServiceFeedbackRequest.objects.filter(review=review).exists():
         return []
     expires = datetime.combine(
@@ -79,11 +60,10 @@ def feedback_requests_create(*, review: Review) -> list[ServiceFeedbackRequest]:
             review=review,
             respondent=respondent,
             contact=contact,
-            token_hash=secrets.token_hex(32),  # replaced below, once the id is known
+            token_hash=unused_token_hash(),  # replaced below, once the id is known
             expires_at=expires,
         )
-        token = token_make(LINK_KIND, request.pk)
-        request.token_hash = token_hash(token)
+        token = link_issue(LINK_KIND, request)
         request.save(update_fields=["token_hash"])
         _send(request, token)
         made.append(request)
@@ -91,30 +71,17 @@ def feedback_requests_create(*, review: Review) -> list[ServiceFeedbackRequest]:
 
 
 def feedback_request_open(token: str) -> ServiceFeedbackRequest:
-    """Return the request a link opens, or raise FeedbackLinkProblem saying why not."""
-    from django.utils import timezone
-
-    request_id = token_read(LINK_KIND, token)
-    request = (
-        ServiceFeedbackRequest.objects.select_related("review__child")
-        .filter(pk=request_id, token_hash=token_hash(token))
-        .first()
-        if request_id is not None
-        else None
-    )
-    if request is None:
-        raise FeedbackLinkProblem("invalid")
+    """Return the request a link opens, or raise LinkProblem saying why not."""
+    request = link_open(LINK_KIND, token, ServiceFeedbackRequest.objects.select_related("review__child"))
     if hasattr(request, "answer"):
-        raise FeedbackLinkProblem("used")
+        raise LinkProblem("used")
     if request.expires_at <= timezone.now():
-        raise FeedbackLinkProblem("expired")
+        raise LinkProblem("expired")
     return request
 
 
 def child_feedback_request(user: User, review_id: int) -> ServiceFeedbackRequest | None:
     """Return the signed-in child's open request for one of their reviews, if there is one."""
-    from django.utils import timezone
-
     return (
         ServiceFeedbackRequest.objects.filter(
             review_id=review_id, review__child__user=user, contact__isnull=True, expires_at__gt=timezone.now()

@@ -21,6 +21,8 @@ from feedback.models import (
 )
 from feedback.receipts import is_responsible_iro, statement_mark_read, tell_child_on_commit
 from feedback.safeguarding import assess_urgency
+from feedback.tasks import notify_iro_of_statement
+from reporting.services import themes_assign
 from reviews.models import AdvocateAssignment, Child
 from reviews.selectors import (
     responsible_iro,
@@ -138,11 +140,7 @@ def statement_submit(
             raise
         return existing, False
 
-    from reporting.services import themes_assign
-
     themes_assign(statement=statement)
-
-    from feedback.tasks import notify_iro_of_statement
 
     def notify_iro() -> None:
         notify_iro_of_statement.delay(statement.pk)

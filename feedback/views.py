@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many, user_set_notify_by
+from backend.signed_links import LinkProblem
+from consultations.selectors import packs_needing_attention
 from feedback.alerts import alert_acknowledge, alert_close, alert_hand_over, alert_record_action
 from feedback.crisis import crisis_help_due
 from feedback.forms import (
@@ -37,12 +39,13 @@ from feedback.selectors import (
     statements_visible_to,
 )
 from feedback.service_feedback import (
-    FeedbackLinkProblem,
     child_feedback_request,
     feedback_give,
     feedback_request_open,
 )
 from feedback.services import IdempotencyConflict, statement_reply, statement_submit, statement_withdraw
+from reporting.models import Theme
+from reporting.services import statement_tag
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
 from sms.selectors import texts_stopped_for
@@ -224,7 +227,6 @@ def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) ->
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO's inbox: open alerts first, then each child's upcoming review and its messages."""
     require_role(request, Role.IRO, Role.MANAGER)
-    from consultations.selectors import packs_needing_attention
 
     return render(
         request,
@@ -254,8 +256,6 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
             messages.success(request, "Acknowledged.")
             return redirect("feedback:statement_detail", statement_id=statement.pk)
         if request.POST.get("action") == "tag":
-            from reporting.services import statement_tag
-
             try:
                 statement_tag(statement=statement, iro=request.user, slugs=request.POST.getlist("themes"))
             except ValidationError as exc:
@@ -274,7 +274,6 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
                 return redirect("feedback:statement_detail", statement_id=statement.pk)
     else:
         statement = statement_mark_read(statement=statement, reader=request.user)
-    from reporting.models import Theme
 
     access_log_record(
         user=request.user,
@@ -404,7 +403,7 @@ def service_feedback_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """Three questions after a review, from the link in a text or email: no sign-in, one use."""
     try:
         feedback_request = feedback_request_open(token)
-    except FeedbackLinkProblem as problem:
+    except LinkProblem as problem:
         status = 404 if problem.reason == "invalid" else 410
         return render(request, "consultations/link_problem.html", {"reason": problem.reason}, status=status)
     return _service_feedback_form(request, feedback_request, Channel.WEB, done="")

@@ -8,5 +8,6 @@ class MobileApiConfig(AppConfig):
     verbose_name = "Mobile API"
 
     def ready(self) -> None:
-        # Registers the session-token scheme with drf-spectacular.
-        from mobile_api import schema  # noqa: F401
+        # Registers the session-token scheme with drf-spectacular, in ready() as its documentation
+        # says: the extension imports the authentication class, which needs the app registry.
+        from mobile_api import schema  # noqa: F401, PLC0415

@@ -13,7 +13,7 @@ class IdempotentRequest(models.Model):
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
     # What the create made. Its answer is not kept (it holds a child's words): a retry reads it
-    # again through the access checks (mobile_api/idempotency.py).
+    # again through the access checks (mobile_api/apis/idempotency.py).
     object_id = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from feedback.models import Category, Statement
-from reporting.models import Quote, StatementTheme, Theme, ThemeSource, YouSaidWeDid
+from feedback.models import Category, SafeguardingPhrase, Statement
+from feedback.selectors import statements_visible_to
+from reporting.models import Quote, ResponseTheme, StatementTheme, Theme, ThemeSource, YouSaidWeDid
 from reporting.redaction import redact
 
 CATEGORY_THEMES: dict[str, str] = {
@@ -52,8 +53,6 @@ QUESTION_THEMES = [
 
 def response_themes_assign(*, response) -> list:
     """Give a child's submitted consultation the themes of the questions they answered."""
-    from reporting.models import ResponseTheme
-
     if response.invitation.contact_id is not None:
         return []  # adults' answers are not counted for the Children in Care Council
     slugs = {slug for qid, value in response.answers.items() if value for key, slug in QUESTION_THEMES if key in qid}
@@ -69,8 +68,6 @@ def _theme(slug: str) -> Theme | None:
 
 def themes_assign(*, statement: Statement) -> list[StatementTheme]:
     """Give a new statement its themes from its category and the phrase rules; propose a quote."""
-    from feedback.models import SafeguardingPhrase
-
     wanted = [(CATEGORY_THEMES.get(statement.category, "other"), ThemeSource.CATEGORY)]
     phrases = [reason.removeprefix("phrase: ") for reason in statement.urgent_reasons if reason.startswith("phrase: ")]
     for kind in SafeguardingPhrase.objects.filter(phrase__in=phrases).values_list("kind", flat=True).distinct():
@@ -94,8 +91,6 @@ def themes_assign(*, statement: Statement) -> list[StatementTheme]:
 @transaction.atomic
 def statement_tag(*, statement: Statement, iro: User, slugs: list[str]) -> list[StatementTheme]:
     """The IRO adds themes to a statement they can read."""
-    from feedback.selectors import statements_visible_to
-
     if iro.role != Role.IRO or not statements_visible_to(iro).filter(pk=statement.pk).exists():
         raise PermissionDenied("Only the child's IRO can tag their message.")
     themes = list(Theme.objects.filter(slug__in=slugs))

@@ -203,7 +203,9 @@ def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
     try:
-        from weasyprint import CSS, HTML
+        # Loaded here, not at the top: WeasyPrint loads Pango from the operating system (0.8 s, and an
+        # OSError where Pango is missing), which only this one page needs.
+        from weasyprint import CSS, HTML  # noqa: PLC0415
     except OSError:
         # WeasyPrint needs the Pango library from the operating system.
         return HttpResponse(

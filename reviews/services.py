@@ -7,6 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from consultations.models import Response
+from feedback.alerts import alerts_follow_cover, alerts_reassign_for_child
+from feedback.models import Statement
+from feedback.notifications import advocacy_requested
+from feedback.service_feedback import feedback_requests_create
 from reviews import participation, statutory
 from reviews.models import (
     PRACTICE_ALERT_STAGE_ORDER,
@@ -23,7 +28,7 @@ from reviews.models import (
     Review,
     ReviewParent,
 )
-from reviews.selectors import responsible_iro
+from reviews.selectors import children_visible_to, responsible_iro
 
 SUMMARY_MAX_LENGTH = 3000
 
@@ -87,8 +92,6 @@ def iro_allocate(*, child: Child, iro: User, allocated_on: date) -> IROAllocatio
     if current is not None:
         # Nothing is left with the departed IRO: every safeguarding alert, open or closed, follows the
         # child to the IRO now responsible (the new IRO, or their cover if they are away).
-        from feedback.alerts import alerts_reassign_for_child
-
         alerts_reassign_for_child(
             child=child, to_user=responsible_iro(child) or iro, reason="Child re-allocated to a new IRO"
         )
@@ -138,8 +141,6 @@ def advocacy_request_make(
 
 
 def _advocacy_requested(request_id: int) -> None:
-    from feedback.notifications import advocacy_requested
-
     advocacy_requested(request_id=request_id)
 
 
@@ -178,9 +179,6 @@ def review_schedule_next(*, child: Child) -> Review | None:
 
 def _child_said_beforehand(review: Review) -> bool:
     """Did the child send a consultation response or a statement for this review?"""
-    from consultations.models import Response
-    from feedback.models import Statement
-
     answered = Response.objects.filter(
         invitation__review=review, invitation__contact__isnull=True, submitted_at__isnull=False
     ).exists()
@@ -243,7 +241,6 @@ def review_record_held(
     for contact_id, consulted, took_part in parents or []:
         ReviewParent.objects.create(review=review, contact_id=contact_id, consulted=consulted, took_part=took_part)
     review_schedule_next(child=review.child)
-    from feedback.service_feedback import feedback_requests_create
 
     # Everyone who took part is asked how it went (the answers feed the annual report).
     feedback_requests_create(review=review)
@@ -283,15 +280,11 @@ def iro_absence_record(*, iro: User, starts_on: date, ends_on: date, cover_iro: 
         raise ValidationError({"starts_on": "This IRO already has an absence on some of those days."})
     absence = IROAbsence.objects.create(iro=iro, starts_on=starts_on, ends_on=ends_on, cover_iro=cover_iro)
     if starts_on <= timezone.localdate() <= ends_on:
-        from feedback.alerts import alerts_follow_cover
-
         alerts_follow_cover()
     return absence
 
 
 def _practice_alert_check_iro(child: Child, user: User) -> None:
-    from reviews.selectors import children_visible_to
-
     if user.role not in (Role.IRO, Role.MANAGER) or not children_visible_to(user).filter(pk=child.pk).exists():
         raise PermissionDenied("Only the child's IRO or a manager can do this.")
 

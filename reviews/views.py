@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import posted_id, require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
+from consultations.models import ChildContact
+from feedback.models import ServiceFeedbackRequest
 from feedback.selectors import response_times, statement_get_for_user
 from reviews.forms import (
     AbsenceForm,
@@ -140,7 +142,6 @@ def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child's "what happened at your review" summaries."""
     require_role(request, Role.CHILD)
-    from feedback.models import ServiceFeedbackRequest
 
     asking = [
         feedback_request.review
@@ -182,7 +183,6 @@ def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResp
     if review.held_on is not None:
         messages.info(request, "This review has already been recorded.")
         return redirect("feedback:inbox")
-    from consultations.models import ChildContact
 
     parents = list(ChildContact.objects.filter(child=review.child, role="parent", active=True))
     form = RecordReviewForm(initial={"held_on": review.scheduled_for or timezone.localdate()})

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+from twilio.twiml.messaging_response import MessagingResponse
 
 logger = logging.getLogger("heard.sms")
 
@@ -52,13 +56,9 @@ class TwilioTransport:
     """Send texts through Twilio's REST API with the twilio library."""
 
     def __init__(self, http_client=None) -> None:
-        from twilio.rest import Client
-
         self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> Sent:
-        from twilio.base.exceptions import TwilioException, TwilioRestException
-
         sender = settings.TWILIO_FROM
         # A Messaging Service SID starts "MG"; anything else is a sending number.
         origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
@@ -85,15 +85,12 @@ def signature_is_valid(*, url: str, params: dict[str, str], signature: str) -> b
     """Check X-Twilio-Signature against our public URL; always False when Twilio is not configured."""
     if not settings.TWILIO_AUTH_TOKEN or not signature:
         return False
-    from twilio.request_validator import RequestValidator
 
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, params, signature)
 
 
 def twiml_reply(text: str = "") -> str:
     """Return a TwiML document that replies with the text (or says nothing)."""
-    from twilio.twiml.messaging_response import MessagingResponse
-
     response = MessagingResponse()
     if text:
         response.message(text)

@@ -9,9 +9,12 @@ import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
+from django.core.cache import cache
 from django.test import Client
 
+from accounts.demo import current_totp_code
 from accounts.models import IROContract, Role, User
+from backend.celery import app as celery_app
 from reviews.models import Child, Sex
 from reviews.services import advocate_assign, child_admit, iro_allocate
 
@@ -23,8 +26,6 @@ PINNED_MOMENT = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/London"))
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # allauth keeps rate limits in the cache: one test's attempts must not count in the next.
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -34,12 +35,10 @@ def _fresh_cache():
 def _tasks_in_process():
     # Tasks run in process on commit, as in the embedded default, even when CI gives a Redis
     # broker: these tests are about what the tasks do, not about a worker picking them up.
-    from backend.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     yield
-    app.conf.task_always_eager = previous
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
@@ -172,8 +171,6 @@ def problem_fields(response) -> dict[str, str]:
 
 def app_token(username: str, password: str = "correct horse battery") -> str:
     """Sign in as the app does (allauth headless, with TOTP for staff) and return the session token."""
-    from accounts.demo import current_totp_code
-
     client = Client()
     response = client.post(
         "/_allauth/app/v1/auth/login",

@@ -23,9 +23,9 @@ from django.utils import timezone
 from accounts.demo import current_totp_code
 from accounts.models import IROContract, Role, User, normalise_uk_phone
 from backend.celery import app
-from backend.signed_links import token_hash
+from backend.signed_links import LinkProblem, token_hash
 from consultations.models import Invitation, Response
-from consultations.services import InvalidLink, invitation_open
+from consultations.services import invitation_open
 from feedback.models import SafeguardingAlert, ServiceFeedback, Statement
 from feedback.selectors import open_alerts_for
 from reporting.models import ResponseTheme, StatementTheme
@@ -360,7 +360,7 @@ def test_the_seeds_emails_and_texts_go_to_the_outbox_file_and_one_line_says_wher
         invitation = Invitation.objects.get(token_hash=token_hash(token))
         try:
             assert invitation_open(token) == invitation
-        except InvalidLink as problem:
+        except LinkProblem as problem:
             assert problem.reason == "used"  # the carer who has answered already
         linked.add(invitation.pk)
     wanted = Invitation.objects.filter(review__held_on__isnull=True, audience__in=["carer", "parent"])

@@ -4,8 +4,9 @@ from datetime import date
 from types import SimpleNamespace
 from unittest import mock
 
-from backend.db_router import REPLICA, ReplicaRouter, reads_from_replica
+from backend.db_router import REPLICA, ReplicaRouter, _use_replica, reads_from_replica
 from feedback.models import Statement
+from reporting import reports
 from reporting.periods import Period
 
 
@@ -22,8 +23,6 @@ def test_reads_go_to_the_replica_only_inside_the_block_and_only_if_there_is_one(
 
 
 def test_every_report_is_read_inside_the_replica_block(db):
-    from reporting import reports
-
     seen = []
 
     def spy(period, previous, scope):
@@ -36,6 +35,4 @@ def test_every_report_is_read_inside_the_replica_block(db):
 
 
 def _inside() -> bool:
-    from backend.db_router import _use_replica
-
     return _use_replica.get()

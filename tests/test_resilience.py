@@ -6,11 +6,16 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
+from backend.middleware import DatabaseDownMiddleware
+from backend.views import SMS_NOT_TAKEN, server_error
 from feedback.models import Statement
 from feedback.notifications import notifications_catch_up, statement_arrived
 from feedback.services import statement_submit
@@ -30,7 +35,6 @@ DEAD_REDIS = {
 
 def test_with_the_cache_unreachable_a_child_can_still_send(child, child_user, settings):
     settings.CACHES = DEAD_REDIS
-    from django.core.cache import cache
 
     assert cache.get("anything", "default") == "default"
     cache.set("anything", 1)  # dropped, not raised
@@ -144,18 +148,12 @@ def test_a_database_outage_before_the_view_is_a_503_too(child, child_user):
 
 
 def test_the_scheduler_survives_a_database_restart(db, capsys):
-    from django.core.management import call_command
-
-    with mock.patch("consultations.tasks.invitations_due", side_effect=OperationalError("restarting")):
+    with mock.patch("backend.jobs.invitations_due", side_effect=OperationalError("restarting")):
         call_command("heard_scheduler", "--once")  # logged, not raised: the next run carries on
     assert "consultation-invitations: database unavailable" in capsys.readouterr().err
 
 
 def test_a_view_failing_on_the_database_is_answered_by_the_middleware_not_the_error_page(rf):
-    from django.conf import settings
-
-    from backend.middleware import DatabaseDownMiddleware
-    from backend.views import SMS_NOT_TAKEN, server_error
 
     # Under Daphne, Django builds the error page in another thread with no exception in hand: the
     # error page alone answers 500 (the benchmark saw it when PostgreSQL ran out of connections).

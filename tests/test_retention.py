@@ -4,6 +4,7 @@ import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core.management import call_command
 
@@ -137,7 +138,6 @@ def test_the_command_says_what_it_would_remove_and_a_dry_run_changes_nothing(chi
 
 def test_the_access_log_stays_append_only_for_everything_but_retention(iro, child):
     access_log_record(user=iro, what="statement", purpose=AccessPurpose.STATEMENT, object_id=1, child=child)
-    import pytest
 
     with pytest.raises(PermissionError):
         AccessLogEntry.objects.all().delete()

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.models import AccessPurpose, Role
 from feedback.models import Channel
 from mobile_api.apis.base import IDEMPOTENCY_KEY, Cursor, HeardListApi, IdCursor, caller, log_read
-from mobile_api.idempotency import idempotent
+from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.models import AdvocacyRequest, AdvocacyRequestOutcome, Child, Review
 from reviews.selectors import advocacy_requests_visible_to, children_visible_to

@@ -10,8 +10,8 @@ from feedback.alerts import alert_acknowledge, alert_close
 from feedback.models import SafeguardingAlert
 from feedback.selectors import AlertPage, alert_get_for_user, alert_page
 from mobile_api.apis.base import IDEMPOTENCY_KEY, IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, log_read
+from mobile_api.apis.idempotency import idempotent
 from mobile_api.apis.staff import ChildRef
-from mobile_api.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 
 NOT_YOURS = OpenApiResponse(

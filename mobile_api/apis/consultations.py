@@ -21,7 +21,7 @@ from mobile_api.apis.base import (
     caller,
     log_read,
 )
-from mobile_api.idempotency import idempotent
+from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 
 

@@ -8,12 +8,12 @@ from rest_framework.response import Response
 
 from accounts.models import NotifyBy, Role, User
 from accounts.services import user_set_notify_by
-from accounts.subject_access import subject_access_for_child
 from feedback.crisis import crisis_categories, crisis_help_data, crisis_help_due
 from feedback.models import Category
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
 from mobile_api.apis.statements import CrisisHelpOutput
 from mobile_api.serializers import StrictSerializer
+from reporting.subject_access import subject_access_for_child
 from reviews.selectors import children_visible_to, responsible_iro, upcoming_review
 
 

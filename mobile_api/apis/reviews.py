@@ -21,7 +21,7 @@ from mobile_api.apis.base import (
     Stored,
     caller,
 )
-from mobile_api.idempotency import idempotent
+from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.models import Review
 from reviews.selectors import review_get_for_user

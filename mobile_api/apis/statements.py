@@ -23,7 +23,7 @@ from mobile_api.apis.base import (
     caller,
     log_read,
 )
-from mobile_api.idempotency import idempotent
+from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import child_get_for_user, children_visible_to
 

@@ -12,7 +12,7 @@ from consultations.services import forms_sync_from_files, invitations_create_for
 from feedback.services import statement_submit
 from reporting.models import Theme, YouSaidWeDid
 from reviews.models import AdvocacyRequest, Review
-from reviews.services import advocate_assign, review_publish_summary
+from reviews.services import advocate_assign, iro_allocate, review_publish_summary
 from tests.conftest import client_for, make_child, make_user, problem_fields
 
 
@@ -194,8 +194,6 @@ def test_the_app_lists_and_ends_its_sessions_through_allauth(child, child_user):
 
 
 def test_a_sessional_iros_api_access_ends_with_their_allocation(child, child_user, iro, other_iro):
-    from reviews.services import iro_allocate
-
     statement, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="app")
     assert client_for(iro).get(f"/api/v1/statements/{statement.pk}/").status_code == 200
     iro_allocate(child=child, iro=other_iro, allocated_on=timezone.localdate())

@@ -2,12 +2,18 @@
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from consultations.models import Invitation
+from consultations.models import Response as FormResponse
+from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.models import Statement
 from mobile_api.models import IdempotentRequest
+from reviews.models import Review
 
 pytestmark = pytest.mark.browser
 
@@ -99,14 +105,6 @@ def test_the_manifest_and_worker_are_served_from_the_site_with_no_third_party_co
 def test_consultation_answers_written_offline_are_kept_and_saved_when_back_online(
     browser, live_asgi_server, child, child_user
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from consultations.models import Invitation
-    from consultations.models import Response as FormResponse
-    from consultations.services import forms_sync_from_files, invitations_create_for_review
-    from reviews.models import Review
 
     forms_sync_from_files()
     review = Review.objects.get(child=child, held_on__isnull=True)

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core import mail
+from django.core import mail, signing
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from consultations.models import ChildContact, EntryMode, Invitation, Response
@@ -14,7 +15,7 @@ from consultations.services import invitations_create_for_review, invitations_du
 from reviews.models import Review
 from sms.models import OutboundMessage, Purpose
 from sms.transport import ConsoleTransport
-from tests.conftest import client_for
+from tests.conftest import client_for, make_child
 
 # The review is booked for a fixed day; its links stop working after it.
 pytestmark = pytest.mark.usefixtures("pinned_clock")
@@ -133,7 +134,6 @@ def test_one_childs_link_never_opens_another_childs_form(
     other_review = Review.objects.get(child=other_child, held_on__isnull=True)
     invitations_create_for_review(review=other_review)
     token = link.rstrip("/").split("/")[-1]
-    from django.core import signing
 
     data = signing.loads(token, salt="heard.consultation-link")
     other_invitation = Invitation.objects.filter(review=other_review).first()
@@ -216,8 +216,6 @@ def test_the_one_reminder_has_a_fresh_link_and_the_old_one_stops(
 
 
 def test_a_child_under_four_is_not_sent_a_form_but_the_adults_are(db, iro, django_capture_on_commit_callbacks):
-    from tests.conftest import make_child
-
     baby = make_child("HRD0800", born=date(2024, 6, 1), looked_after=date(2025, 9, 1))
     ChildContact.objects.create(child=baby, role="carer", name="Pat", email="pat@example.org")
     review = Review.objects.get(child=baby)
@@ -227,8 +225,6 @@ def test_a_child_under_four_is_not_sent_a_form_but_the_adults_are(db, iro, djang
 
 
 def test_a_contact_without_a_way_to_reach_them_cannot_be_saved(child):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         ChildContact.objects.create(child=child, role="carer", name="Nobody", channel="email")
 

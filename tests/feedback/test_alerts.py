@@ -12,12 +12,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import Role
+from consultations.models import ChildContact
 from feedback.alerts import alert_acknowledge, alert_close, alerts_escalate_due
 from feedback.escalation import add_working_hours
 from feedback.models import AlertEvent, AlertEventKind, Category, SafeguardingAlert, Statement
 from feedback.services import statement_submit
+from reviews.models import PlacementType
 from sms.transport import ConsoleTransport
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for, make_child, make_user
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -208,8 +210,6 @@ def test_people_who_may_not_see_an_alert_get_404(request, who, child, child_user
 
 
 def test_a_child_with_no_iro_goes_straight_to_the_duty_manager(db, duty_manager):
-    from tests.conftest import make_child
-
     user = make_user("newchild", Role.CHILD)
     child = make_child("HRD0900", user=user)
     _worried(user, child)
@@ -224,9 +224,6 @@ def test_a_child_with_no_iro_goes_straight_to_the_duty_manager(db, duty_manager)
 @pytest.fixture
 def care_record(child, iro):
     """Alice's care record as a council keeps it: her placement, her carer and her social worker."""
-    from consultations.models import ChildContact
-    from reviews.models import PlacementType
-
     child.known_as = "Alice"
     child.placement_type = PlacementType.FOSTER_AGENCY
     child.placement_address = "12 Acacia Avenue\nNewtown NT1 2AB"

@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AccessLogEntry, Role, User
+from backend.jobs import escalate_due_alerts
 from feedback.models import AlertEventKind, Category, SafeguardingAlert
-from feedback.tasks import escalate_due_alerts
 from sms.inbound import sms_inbound_receive
 from sms.transport import ConsoleTransport
 from tests.conftest import app_token, client_for, make_user

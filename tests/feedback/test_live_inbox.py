@@ -14,7 +14,7 @@ from django.test import Client
 
 from backend.asgi import application
 from feedback.consumers import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT, InboxConsumer
-from feedback.models import Category
+from feedback.models import Category, Statement
 from feedback.services import statement_submit
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -135,7 +135,6 @@ async def test_asking_to_join_another_iros_stream_changes_nothing(channel_layer,
 
 
 async def test_with_redis_down_statements_are_still_stored(settings, child, child_user, iro):
-    from feedback.models import Statement
 
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}

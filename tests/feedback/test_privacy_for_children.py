@@ -4,9 +4,10 @@ import json
 
 from django.urls import reverse
 
+from feedback.forms import StatementForm
 from feedback.models import Statement
 from feedback.receipts import statement_mark_read
-from feedback.services import statement_submit
+from feedback.services import statement_reply, statement_submit
 from reviews.models import AdvocacyRequest
 from tests.conftest import client_for, problem_fields
 
@@ -61,7 +62,6 @@ def test_a_child_sees_and_downloads_everything_they_said_and_nothing_of_anyone_e
 ):
     mine = _send(child, child_user, "Mine: football on Saturdays")
     _send(other_child, other_child_user, "Bob's: a different school")
-    from feedback.services import statement_reply
 
     statement_reply(statement=mine, iro=iro, text="I'll ask your carer.")
     AdvocacyRequest.objects.create(child=child, requested_by=child_user, note="help at my review")
@@ -95,6 +95,5 @@ def test_privacy_information_is_given_where_a_child_shares(child, child_user, cl
 
 def test_high_privacy_defaults(child_user):
     assert child_user.notify_by == "app"  # no texts unless the child chooses them
-    from feedback.forms import StatementForm
 
     assert StatementForm().fields["quote_consent"].initial in (None, False)  # never quoted unless they say so

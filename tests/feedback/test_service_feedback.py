@@ -1,5 +1,6 @@
 """Service-user feedback after each review: who is asked, answering once, and the figures it makes."""
 
+import json
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -11,7 +12,9 @@ from django.urls import reverse
 
 from consultations.models import ChildContact
 from feedback.models import ServiceFeedback, ServiceFeedbackRequest
+from feedback.receipts import statement_mark_read
 from feedback.service_feedback import feedback_give
+from feedback.services import statement_submit
 from reporting.periods import Period
 from reporting.reports import report
 from reviews.models import Review
@@ -107,7 +110,6 @@ def test_the_figures_by_respondent_and_by_iro_for_managers_only(
 def test_the_app_gives_feedback_once_and_only_for_the_childs_own_review(
     child, child_user, other_child_user, django_capture_on_commit_callbacks
 ):
-    import json
 
     review = _hold(child, django_capture_on_commit_callbacks)
     url = f"/api/v1/reviews/{review.pk}/feedback/"
@@ -121,9 +123,6 @@ def test_the_app_gives_feedback_once_and_only_for_the_childs_own_review(
 
 
 def test_response_times_in_the_reports(child, child_user, iro):
-    from feedback.receipts import statement_mark_read
-    from feedback.services import statement_submit
-
     with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=LONDON)) as clock:
         quick, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
         slow, _ = statement_submit(author=child_user, child=child, category="school", body="b", channel="web")

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from backend.celery import app
 from feedback.models import Category, Channel, Statement
 from reviews.models import Review
 from reviews.services import iro_allocate
@@ -175,7 +176,6 @@ def test_a_new_statement_after_reallocation_goes_to_the_new_iro(child, child_use
 def test_a_statement_is_stored_when_the_task_broker_is_unreachable(
     child, child_user, django_capture_on_commit_callbacks
 ):
-    from backend.celery import app
 
     saved = {key: app.conf[key] for key in ("broker_url", "broker_connection_timeout", "broker_transport_options")}
     app.conf.task_always_eager = False

@@ -1,6 +1,6 @@
 """The Children in Care Council: themes after disclosure control, consented redacted quotes, and no child, ever."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,10 +8,12 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
+from consultations.models import Invitation
+from consultations.services import forms_sync_from_files, invitations_create_for_review, response_submit
 from feedback.models import Category, Statement
 from feedback.services import statement_submit
 from reporting.disclosure import Cell, protect, rounded
-from reporting.models import Quote, StatementTheme
+from reporting.models import Quote, ResponseTheme, StatementTheme, Theme
 from reporting.redaction import redact
 from reporting.themes import cicc_themes, closed_quarters
 from reviews.models import Review
@@ -138,8 +140,6 @@ def test_the_iro_tags_themes_and_the_category_and_phrases_add_their_own(child, c
 
 
 def test_the_cicc_publishes_you_said_we_did_and_children_read_it(child_user, cicc):
-    from reporting.models import Theme
-
     theme = Theme.objects.get(slug="education")
     response = client_for(cicc).post(
         reverse("reporting:cicc"),
@@ -163,11 +163,6 @@ def test_no_cicc_path_reaches_a_child_or_their_words(child, child_user, cicc, pa
 
 
 def test_consultation_answers_carry_themes_and_count_each_child_once(db):
-    from datetime import timedelta
-
-    from consultations.models import Invitation
-    from consultations.services import forms_sync_from_files, invitations_create_for_review, response_submit
-    from reporting.models import ResponseTheme
 
     forms_sync_from_files()
     with time_machine.travel(datetime(2026, 8, 3, 10, tzinfo=LONDON)):

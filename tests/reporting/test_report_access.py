@@ -8,7 +8,14 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from reviews.models import Review
+from consultations.models import ChildContact
+from consultations.services import forms_sync_from_files, invitations_create_for_review
+from feedback.service_feedback import feedback_give, feedback_requests_create
+from feedback.services import statement_submit
+from reporting.periods import Period
+from reporting.selectors import report_for_user, report_names_for
+from reviews.models import Review, ReviewParent
+from reviews.services import practice_alert_raise
 from tests.conftest import client_for
 
 
@@ -82,21 +89,12 @@ def test_an_unknown_report_is_404(manager):
 
 @pytest.mark.usefixtures("pinned_clock")  # what is said now falls in the fixed period below
 def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_child, other_child_user, other_iro, iro):
-    from consultations.services import forms_sync_from_files, invitations_create_for_review
-    from feedback.services import statement_submit
-    from reporting.periods import Period
-    from reporting.selectors import report_for_user, report_names_for
-    from reviews.services import practice_alert_raise
-
     forms_sync_from_files()
     review = Review.objects.get(child=other_child)
     invitations_create_for_review(review=review)
     Review.objects.filter(pk=review.pk).update(held_on=date(2025, 9, 20), participation_code="PN1")
-    from feedback.service_feedback import feedback_give, feedback_requests_create
 
     review.refresh_from_db()
-    from consultations.models import ChildContact
-    from reviews.models import ReviewParent
 
     parent = ChildContact.objects.create(child=other_child, role="parent", name="P", email="p@example.org")
     ReviewParent.objects.create(review=review, contact=parent, consulted=True, took_part=False)

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from backend.jobs import escalate_due_alerts
 from feedback.alerts import alert_acknowledge, alert_close, alerts_follow_cover
 from feedback.models import Category, SafeguardingAlert, Statement
 from feedback.services import statement_submit
-from feedback.tasks import escalate_due_alerts
 from reviews.selectors import children_visible_to, responsible_iro
 from reviews.services import iro_absence_record, iro_allocate
 from tests.conftest import app_token, client_for

@@ -1,12 +1,17 @@
 """Texts coming in, driven exactly as Twilio sends them: form-encoded, signed, sometimes retried."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from twilio.request_validator import RequestValidator
 
+from feedback.alerts import alert_acknowledge, alert_close
 from feedback.models import AlertEventKind, Channel, SafeguardingAlert, Statement
 from reviews.services import iro_allocate
 from sms.inbound import (
@@ -96,8 +101,6 @@ def test_unsigned_or_forged_webhooks_are_refused_and_change_nothing(client, chil
     elif tamper == "wrong token":
         response = signed_post(client, "/sms/inbound/", params, token="not-" + AUTH_TOKEN)
     else:
-        from twilio.request_validator import RequestValidator
-
         signature = RequestValidator(AUTH_TOKEN).compute_signature(f"{PUBLIC_BASE_URL}/sms/inbound/", params)
         response = client.post("/sms/inbound/", {**params, "Body": "8"}, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
@@ -271,8 +274,6 @@ def test_words_that_raise_an_alert_are_followed_up_too(client, child):
 
 
 def test_words_added_after_the_alert_was_closed_raise_a_new_one_if_urgent(client, child, iro):
-    from feedback.alerts import alert_acknowledge, alert_close
-
     text(client, "3")
     alert = SafeguardingAlert.objects.get()
     alert_acknowledge(alert=alert, user=iro)
@@ -293,10 +294,6 @@ def test_a_flood_from_one_number_is_kept_but_does_not_reach_the_iro(client, chil
 
 @pytest.mark.django_db(transaction=True)
 def test_two_texts_from_one_child_at_the_same_moment_do_not_collide(child):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection, connections
-    from django.test import Client
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite's shared in-memory test database locks whole tables")

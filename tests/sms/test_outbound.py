@@ -10,13 +10,14 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from feedback.models import Category
 from feedback.services import statement_submit
 from sms.inbound import ASK_WORDS, MENU_TEXT
 from sms.models import CODE_MASK, OptOut, OutboundMessage, Purpose, Status
 from sms.outbound import sms_pending_requeue, sms_queue
 from sms.segments import encoding, segment_count
-from tests.conftest import client_for
+from tests.conftest import client_for, make_user
 from tests.sms.fake_twilio import FROM, PUBLIC_BASE_URL, FakeTwilioHttp, sent_bodies, signed_post, twilio_error
 
 PHONE = "+447700900123"
@@ -168,9 +169,6 @@ def test_templates_fit_one_plain_segment(template):
 
 
 def test_the_sms_admin_lists_messages_without_changing_them(db, send_now, client):
-    from accounts.models import Role
-    from tests.conftest import make_user
-
     admin = make_user("root", Role.ADMIN, is_staff=True, is_superuser=True, email="root@heard.example")
     send_now()
     response = client_for(admin).get("/admin/sms/outboundmessage/")

@@ -5,6 +5,10 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role, User
+from consultations.models import Response
+from consultations.selectors import answer_rows
+from feedback.models import ServiceFeedback, Statement
+from reviews.models import AdvocacyRequest, Child, Review
 
 
 def _when(value) -> str | None:
@@ -13,11 +17,6 @@ def _when(value) -> str | None:
 
 def subject_access_for_child(user: User) -> dict[str, Any]:
     """Everything Heard holds that the child said or was told, in words they can read. Their own only."""
-    from consultations.models import Response
-    from consultations.selectors import answer_rows
-    from feedback.models import ServiceFeedback, Statement
-    from reviews.models import AdvocacyRequest, Child, Review
-
     if user.role != Role.CHILD:
         return {}
     child = Child.objects.filter(user=user).first()
