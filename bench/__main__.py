@@ -10,11 +10,12 @@ the Redis in REDIS_URL (default redis://127.0.0.1:6379/3), then, in one run on o
    report against hand-written SQL giving the same figures after each step;
 2. counts the queries the inbox, the pre-review pack and the reports make for IROs with 10, 60 and
    300 children, and keeps EXPLAIN ANALYZE plans for the heaviest queries;
-3. starts Daphne and a Celery worker and drives statement submission, the IRO inbox and the SMS
-   webhook under concurrent load, each as a ratio to a bare DRF endpoint / bare Django view on the
-   same server;
-4. does the API runs again with two Daphne processes and two workers, for the scale-out (3 and 4
-   twice over, alternating, so a shared machine's noise shows).
+3. starts the ASGI server the Procfile runs and a Celery worker and drives statement submission,
+   the IRO inbox and the SMS webhook under concurrent load, each as a ratio to a bare DRF endpoint /
+   bare Django view on the same server, with the web process's memory after;
+4. does the API runs again with two server processes and two workers, for the scale-out (3 and 4
+   twice over, alternating, so a shared machine's noise shows);
+5. does the API runs once on each ASGI server (Daphne, Uvicorn), for the comparison.
 
 Figures go to bench/results/bench.json, a table to bench/RESULTS.md and the plans to
 bench/results/plans.md (or all three under --out). Nothing here asserts on a timing.
@@ -34,7 +35,7 @@ from urllib.parse import urlparse
 import django
 import psycopg
 
-from bench.servers import ROOT, Cluster, free_port
+from bench.servers import ROOT, SERVERS, Cluster, free_port, production_server
 
 FULL = {"stages": [400, 4_000, 100_000], "repeats": 3, "seconds": 15, "sms_pairs": 1500, "connections": 16}
 QUICK = {"stages": [40, 400, 1_000], "repeats": 2, "seconds": 2, "sms_pairs": 100, "connections": 8}
@@ -160,21 +161,30 @@ def main() -> None:
     tokens = scenarios.tokens(accounts, PASSWORD, TOTP_SECRET)
     phases["query counts and plans"] = round(time.perf_counter() - began - sum(phases.values()), 1)
     # One process, then two, twice over: a shared machine's noise shows as the rounds' difference.
+    server = production_server()
     rounds = []
     for n in (1, 2):
-        print(f"3. Load, round {n}: 1 Daphne process, 1 Celery worker", flush=True)
-        with Cluster(dict(os.environ), port, logs, web=1, workers=1) as cluster:
+        print(f"3. Load, round {n}: 1 {server} process, 1 Celery worker", flush=True)
+        with Cluster(dict(os.environ), port, logs, web=1, workers=1, server=server) as cluster:
             one = scenarios.api_runs(cluster, tokens, plan["seconds"], plan["connections"], run=f"one{n}")
             if n == 1:
                 results["sms"] = scenarios.sms_runs(port, accounts["sms_phones"], plan["connections"])
-        print(f"4. Scale-out, round {n}: 2 Daphne processes, 2 Celery workers", flush=True)
-        with Cluster(dict(os.environ), port, logs, web=2, workers=2) as cluster:
+        print(f"4. Scale-out, round {n}: 2 {server} processes, 2 Celery workers", flush=True)
+        with Cluster(dict(os.environ), port, logs, web=2, workers=2, server=server) as cluster:
             two = scenarios.api_runs(cluster, tokens, plan["seconds"], plan["connections"], run=f"two{n}")
         rounds.append({"one": one, "two": two})
+    results["servers"] = {}
+    for name in SERVERS:
+        print(f"5. ASGI servers compared: 1 {name} process, 1 Celery worker", flush=True)
+        with Cluster(dict(os.environ), port, logs, web=1, workers=1, server=name) as cluster:
+            results["servers"][name] = scenarios.api_runs(
+                cluster, tokens, plan["seconds"], plan["connections"], run=f"server-{name}"
+            )
     results["api"] = rounds[0]["one"]
     results["scale_out"] = scenarios.scale_out(rounds)
     results["stored_check"] = scenarios.stored_check(
         {f"{size}{n}": found[size] for n, found in enumerate(rounds, 1) for size in ("one", "two")}
+        | {f"server-{name}": runs for name, runs in results["servers"].items()}
     )
     results["seconds"] = round(time.perf_counter() - began, 1)
     phases["load and scale-out"] = round(results["seconds"] - sum(phases.values()), 1)

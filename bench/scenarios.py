@@ -182,7 +182,7 @@ def api_runs(cluster, found_tokens: dict, seconds: float, connections: int, run:
                                  "tokens": found_tokens["children"]},
         "iro_inbox": {"path": "/api/v1/inbox/", "tokens": found_tokens["iros"]},
     }  # fmt: skip
-    results: dict = {"connections": connections, "seconds": seconds}
+    results: dict = {"connections": connections, "seconds": seconds, "server": cluster.server}
     for name, endpoint in endpoints.items():
         port = cluster.port
         wrk(port, seconds=1, connections=connections, run=f"warm{run}", **endpoint)  # warm: imports, caches, pools
@@ -195,9 +195,11 @@ def api_runs(cluster, found_tokens: dict, seconds: float, connections: int, run:
             for part, used in cpu.figures["cpu_seconds"].items()
         }
         figures["cpu_ms_per_request"] = per
+        figures["web_rss_mb"] = max(cluster.web_rss_mb())
         print(f"    {name:<22} {figures['requests_per_second']:>8} req/s  p50 {figures['p50_ms']:>7} ms"
               f"  p99 {figures['p99_ms']:>7} ms  failed {figures['failed']}  CPU {cpu.figures['machine_busy_percent']}%"
-              f" (ms/request: web {per['web']}, workers {per['workers']}, rest {per['database_redis_and_load']})",
+              f" (ms/request: web {per['web']}, workers {per['workers']}, rest {per['database_redis_and_load']});"
+              f" web RSS {figures['web_rss_mb']} MB",
               flush=True)  # fmt: skip
     results["ratio_to_bare_drf"] = {
         name: ratio(results[name], results["bare_drf"]) for name in ("statement_submission", "iro_inbox")
@@ -292,8 +294,8 @@ def results_markdown(results: dict) -> str:
                         [[name, " / ".join(str(n) for n in c["queries_by_caseload"].values()),
                           "yes" if c["constant"] else "**no**"] for name, c in results["query_counts"].items()]))  # fmt: skip
     api = results["api"]
-    parts.append(f"\n## API under load (1 Daphne process, 1 Celery worker; wrk, {api['connections']} connections, "
-                 f"{api['seconds']} s each)\n")  # fmt: skip
+    parts.append(f"\n## API under load (1 {api['server'].title()} process, 1 Celery worker; wrk, "
+                 f"{api['connections']} connections, {api['seconds']} s each)\n")  # fmt: skip
     rows = []
     for name in ("bare_drf", "statement_submission", "iro_inbox"):
         figures = api[name]
@@ -302,9 +304,21 @@ def results_markdown(results: dict) -> str:
         rows.append([name.replace("_", " "), figures["requests_per_second"], figures["p50_ms"], figures["p99_ms"],
                      figures["failed"], share["throughput"], share["p50"], share["p99"],
                      f"{cpu['web']} / {cpu['workers']} / {cpu['database_redis_and_load']}",
-                     f"{figures['cpu']['machine_busy_percent']}%"])  # fmt: skip
+                     f"{figures['cpu']['machine_busy_percent']}%", figures.get("web_rss_mb", "")])  # fmt: skip
     parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "failed", "throughput ratio", "p50 ratio",
-                         "p99 ratio", "CPU ms a request: web / worker / database and rest", "machine busy"], rows))  # fmt: skip
+                         "p99 ratio", "CPU ms a request: web / worker / database and rest", "machine busy",
+                         "web process RSS after, MB"], rows))  # fmt: skip
+    if "servers" in results:
+        parts.append("\n## ASGI servers compared (1 process each, the same runs one after the other)\n")
+        rows = []
+        for server, runs in results["servers"].items():
+            for name in ("bare_drf", "statement_submission", "iro_inbox"):
+                share = runs["ratio_to_bare_drf"].get(name, {"throughput": 1})
+                rows.append([server, name.replace("_", " "), runs[name]["requests_per_second"], runs[name]["p50_ms"],
+                             runs[name]["p99_ms"], share["throughput"], runs[name]["cpu_ms_per_request"]["web"],
+                             runs[name]["web_rss_mb"]])  # fmt: skip
+        parts.append(_table(["server", "endpoint", "req/s", "p50 ms", "p99 ms", "throughput ratio",
+                             "web CPU ms a request", "web RSS after, MB"], rows))  # fmt: skip
     sms = results["sms"]
     parts.append(f"\n## SMS webhook ({sms['requests_each']:,} signed POSTs each, {sms['client']})\n")
     rows = []
@@ -315,7 +329,8 @@ def results_markdown(results: dict) -> str:
                      figures["errors"], share["throughput"], share["p50"], share["p99"]])  # fmt: skip
     parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "errors", "throughput ratio", "p50 ratio",
                          "p99 ratio"], rows))  # fmt: skip
-    parts.append("\n## Scale-out: two Daphne processes and two Celery workers on one PostgreSQL and Redis\n")
+    parts.append(f"\n## Scale-out: two {api['server'].title()} processes and two Celery workers on one PostgreSQL "
+                 "and Redis\n")  # fmt: skip
     parts.append("One process, then two, twice over (round 1, round 2), with the same connections.\n")
     growth = results["scale_out"]["growth"]
 

@@ -71,12 +71,39 @@ class CpuMeter:
         }  # fmt: skip
 
 
-class Cluster:
-    """`web` Daphne processes on one port (the kernel spreads connections between them, as a load
-    balancer spreads them across machines) and `workers` Celery workers on the Redis broker."""
+# The ASGI servers compared: each serves HTTP and websockets (channels runs on both).
+SERVERS = {
+    "daphne": ["-m", "daphne", "--fd", "{fd}", "backend.asgi:application"],
+    "uvicorn": ["-m", "uvicorn", "--fd", "{fd}", "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+                "--lifespan", "off", "--no-access-log", "--log-level", "warning", "backend.asgi:application"],
+}  # fmt: skip
 
-    def __init__(self, env: dict, port: int, logs: Path, web: int = 1, workers: int = 1) -> None:
+
+def production_server() -> str:
+    """The ASGI server the Procfile's web process runs, so the benchmark measures what ships."""
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    return next(name for name in SERVERS if name in web)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, in MB, from /proc."""
+    try:
+        line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return 0.0
+    return round(int(line.split()[1]) / 1024, 1)
+
+
+class Cluster:
+    """`web` ASGI server processes (Daphne or Uvicorn) on one port (the kernel spreads connections
+    between them, as a load balancer spreads them across machines) and `workers` Celery workers on
+    the Redis broker."""
+
+    def __init__(
+        self, env: dict, port: int, logs: Path, web: int = 1, workers: int = 1, server: str = "daphne"
+    ) -> None:
         self.env, self.port, self.logs, self.web, self.workers = env, port, logs, web, workers
+        self.server = server
         self.processes: list[subprocess.Popen] = []
         self.web_pids: list[int] = []
         self.worker_pids: list[int] = []
@@ -92,8 +119,8 @@ class Cluster:
             sock.bind(("127.0.0.1", self.port))
             sock.listen(1024)
             self.sockets.append(sock)
-            command = [sys.executable, "-m", "daphne", "--fd", str(sock.fileno()), "backend.asgi:application"]
-            self.web_pids.append(self._start(f"web-{n}", command, pass_fds=(sock.fileno(),)))
+            command = [sys.executable, *(a.format(fd=sock.fileno()) for a in SERVERS[self.server])]
+            self.web_pids.append(self._start(f"{self.server}-{n}", command, pass_fds=(sock.fileno(),)))
         for n in range(self.workers):
             command = [sys.executable, "-m", "celery", "-A", "backend", "worker", "-c", "1", "-n", f"bench{n}@%h",
                        "-l", "WARNING", "--without-gossip", "--without-mingle"]  # fmt: skip
@@ -122,6 +149,10 @@ class Cluster:
         )
         self.processes.append(process)
         return process.pid
+
+    def web_rss_mb(self) -> list[float]:
+        """Resident memory of each web process now, in MB."""
+        return [rss_mb(pid) for pid in self.web_pids]
 
     def cpu(self) -> CpuMeter:
         """Measure the CPU each part uses (a Celery worker's pool children are counted with the worker)."""
