@@ -19,6 +19,9 @@ class Audience(models.TextChoices):
 CHILD_AUDIENCES = frozenset(
     {Audience.CHILD_4_7, Audience.CHILD_8_11, Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS, Audience.SYMBOLS}
 )
+# The forms a young person may answer by text (they reply FORM): younger children answer with an
+# adult or online, where a form can show pictures.
+SMS_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
 
 
 class FormTemplate(models.Model):

@@ -1,4 +1,4 @@
-"""Reads for consultations: a child's open forms, who may open which, and the pre-review pack."""
+"""Reads for consultations: the forms, a child's open ones, who may open which, and the pre-review pack."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,28 +8,65 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from consultations.models import Invitation, Response
+from consultations.models import (
+    CHILD_AUDIENCES,
+    SMS_AUDIENCES,
+    ChildContact,
+    ContactRole,
+    FormTemplate,
+    FormTemplateVersion,
+    Invitation,
+    Response,
+)
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for
 from feedback.models import Statement
 from reviews import statutory
-from reviews.models import Review
+from reviews.models import Child, Review
 from reviews.selectors import children_visible_to
 
 MEETING_TYPES = ("meeting_people", "meeting_place_time", "chairing", "advocate_wanted", "see_iro_alone")
 
 
-def _open(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
-    return invitations.filter(expires_at__gt=timezone.now(), review__held_on__isnull=True).exclude(
-        response__submitted_at__isnull=False
-    )
+def child_form_templates() -> QuerySet[FormTemplate]:
+    """Return the children's forms (not the adults'), by title: those an IRO may choose for a child."""
+    return FormTemplate.objects.filter(audience__in=CHILD_AUDIENCES).order_by("title")
+
+
+def child_form_template_get(template_id: int) -> FormTemplate | None:
+    """Return one of the children's forms, or None when there is no such children's form."""
+    return child_form_templates().filter(pk=template_id).first()
+
+
+def form_version_get(version_id: int) -> FormTemplateVersion:
+    """Return a version of a form with its template; 404 when there is none."""
+    try:
+        return FormTemplateVersion.objects.select_related("template").get(pk=version_id)
+    except FormTemplateVersion.DoesNotExist as exc:
+        raise Http404("No such form.") from exc
 
 
 def consultations_open_for_child(user: User) -> QuerySet[Invitation]:
     """Return the forms waiting for this child to fill in, soonest review first."""
     if user.role != Role.CHILD:
         return Invitation.objects.none()
-    invitations = Invitation.objects.filter(contact__isnull=True, review__child__user=user)
-    return _open(invitations).select_related("review", "version", "response").order_by("expires_at")
+    return (
+        Invitation.objects.filter(
+            contact__isnull=True, review__child__user=user, expires_at__gt=timezone.now(), review__held_on__isnull=True
+        )
+        .exclude(response__submitted_at__isnull=False)
+        .select_related("review", "version", "response")
+        .order_by("expires_at")
+    )
+
+
+def consultation_is_open_for_child(user: User, invitation: Invitation) -> bool:
+    """Return whether this child may still fill in the form: not sent, not expired, the review not held."""
+    return consultations_open_for_child(user).filter(pk=invitation.pk).exists()
+
+
+def consultation_by_text_for(user: User) -> Invitation | None:
+    """Return the young person's open form they may answer by text, the soonest review's first."""
+    return consultations_open_for_child(user).filter(audience__in=SMS_AUDIENCES).first()
 
 
 def invitation_get_for_user(user: User, invitation_id: int | str) -> Invitation:
@@ -38,7 +75,7 @@ def invitation_get_for_user(user: User, invitation_id: int | str) -> Invitation:
         raise Http404("No such consultation.")
     invitations = Invitation.objects.filter(contact__isnull=True, review__child__in=children_visible_to(user))
     try:
-        return invitations.select_related("review__child", "version").get(pk=invitation_id)
+        return invitations.select_related("review__child", "version", "response").get(pk=invitation_id)
     except (Invitation.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such consultation.") from exc
 
@@ -173,3 +210,8 @@ def packs_needing_attention(user: User, today: date | None = None) -> list[PackF
             missing[invitation.review_id] = missing.get(invitation.review_id, 0) + 1
     flags = [PackFlag(review=review, waiting=missing[review.pk]) for review in reviews if review.pk in missing]
     return sorted(flags, key=lambda flag: flag.review.date)
+
+
+def parents_of(child: Child) -> list[ChildContact]:
+    """Return the child's parents on record now, whom a review record says were consulted and took part."""
+    return list(ChildContact.objects.filter(child=child, role=ContactRole.PARENT, active=True))

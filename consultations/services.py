@@ -15,6 +15,8 @@ from accounts.models import Role, User
 from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
 from consultations.contacts import link_send
 from consultations.models import (
+    CHILD_AUDIENCES,
+    SMS_AUDIENCES,
     Audience,
     ChildContact,
     ContactChannel,
@@ -36,7 +38,6 @@ from sms.models import Purpose
 from sms.selectors import texts_stopped_for
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
-SMS_FORM_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
 LINK_KIND = "consultation-link"
 
 
@@ -108,7 +109,7 @@ def form_override_set(*, child: Child, template: FormTemplate, iro: User) -> For
     responsible = responsible_iro(child)
     if iro.role != Role.MANAGER and (responsible is None or responsible.pk != iro.pk):
         raise PermissionDenied("Only the child's IRO can choose their form.")
-    if template.audience not in {a for a in Audience.values if a not in ("carer", "parent", "professional")}:
+    if template.audience not in CHILD_AUDIENCES:
         raise ValidationError({"template": "Choose one of the children's forms."})
     override, _ = FormOverride.objects.update_or_create(child=child, defaults={"template": template, "set_by": iro})
     return override
@@ -152,7 +153,7 @@ def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
     opening = "Reminder: " if reminder else ""
     # Nothing about the child's care in a text: just that views are wanted, and the link.
     # Young people may answer by text instead: they reply FORM.
-    by_text = " or reply FORM" if invitation.contact is None and invitation.audience in SMS_FORM_AUDIENCES else ""
+    by_text = " or reply FORM" if invitation.contact is None and invitation.audience in SMS_AUDIENCES else ""
     link_send(
         by=invitation.channel,
         contact=invitation.contact,

@@ -1,23 +1,35 @@
-"""Pages for consultations: answering by link or signed in, on a child's behalf, and the IRO's pack."""
+"""Pages for consultations: answering by link or signed in, on a child's behalf, and the IRO's pack.
+
+A form is read with GET; saving the answers so far and sending them are posts of their own
+(`<page>_save`, `<page>_send`), the same for every way a form is reached.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import posted_id
-from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.access import posted_id, require_role
+from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role, User
 from accounts.services import access_log_record
 from backend.signed_links import LinkProblem
-from consultations.models import CHILD_AUDIENCES, EntryMode, FormTemplate, FormTemplateVersion, Invitation
+from consultations.models import EntryMode, Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
+    child_form_template_get,
+    child_form_templates,
+    consultation_is_open_for_child,
     consultations_open_for_child,
+    form_version_get,
     invitation_get_for_user,
     review_get_for_pack,
     review_pack,
@@ -31,12 +43,24 @@ from consultations.services import (
 from reviews.selectors import child_get_for_user
 
 
-def _answers_from_post(schema: dict, post) -> dict:
+@dataclass
+class _Posted:
+    """What a post of the form carries: the answers, and for an adult with the child, how and with consent."""
+
+    answers: dict
+    entry_mode: str = EntryMode.OWN_WORDS
+    consent_given: bool = False
+
+
+def _posted(request: HttpRequest, invitation: Invitation, *, on_behalf: bool) -> _Posted:
     answers = {}
-    for question in schema["questions"]:
+    for question in invitation.version.schema["questions"]:
         name = f"q_{question['id']}"
-        answers[question["id"]] = post.getlist(name) if question["type"] in MULTI_CHOICE_TYPES else post.get(name, "")
-    return answers
+        multiple = question["type"] in MULTI_CHOICE_TYPES
+        answers[question["id"]] = request.POST.getlist(name) if multiple else request.POST.get(name, "")
+    if not on_behalf:
+        return _Posted(answers)
+    return _Posted(answers, request.POST.get("entry_mode", ""), request.POST.get("consent_given") == "on")
 
 
 def _questions(schema: dict, answers: dict, errors: dict) -> list[dict]:
@@ -59,122 +83,234 @@ def _questions(schema: dict, answers: dict, errors: dict) -> list[dict]:
     return shown
 
 
-def _handle_form(
+def _form_page(
     request: HttpRequest,
     invitation: Invitation,
+    page: str,
+    key: str | int,
     *,
-    done_url: str,
-    entered_by=None,
     on_behalf: bool = False,
+    posted: _Posted | None = None,
+    errors: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """Show the form, save a draft, or send it; the same for every way a form is reached."""
+    """Show the form with the answers so far, or as just posted with what is wrong (400)."""
+    if posted is None:
+        draft = getattr(invitation, "response", None)
+        posted = _Posted(dict(draft.answers) if draft else {})
+    errors = errors or {}
     schema = localise(invitation.version.schema, get_language())
-    draft = getattr(invitation, "response", None)
-    answers = dict(draft.answers) if draft else {}
-    errors: dict[str, str] = {}
-    entry_mode: str = EntryMode.OWN_WORDS
-    consent = False
-    if request.method == "POST":
-        answers = _answers_from_post(schema, request.POST)
-        if on_behalf:
-            entry_mode = request.POST.get("entry_mode", "")
-            consent = request.POST.get("consent_given") == "on"
-        action = request.POST.get("action", "submit")
-        try:
-            if action == "save":
-                response_save_draft(
-                    invitation=invitation,
-                    answers=answers,
-                    entered_by=entered_by,
-                    entry_mode=entry_mode,
-                    consent_given=consent,
-                )
-                if request.headers.get("X-Requested-With") == "fetch":
-                    return JsonResponse({"saved": True})
-                messages.success(request, _("Saved. You can come back and finish later."))
-                return redirect(request.get_full_path())
-            response_submit(
-                invitation=invitation,
-                answers=answers,
-                entered_by=entered_by,
-                entry_mode=entry_mode,
-                consent_given=consent,
-            )
-            return render(request, "consultations/thanks.html", {"done_url": done_url})
-        except ValidationError as exc:
-            errors = {key: " ".join(value) for key, value in exc.message_dict.items()}
-            if request.headers.get("X-Requested-With") == "fetch":
-                return JsonResponse({"saved": False, "errors": errors}, status=400)
     return render(
         request,
         "consultations/form.html",
         {
             "invitation": invitation,
             "schema": schema,
-            "questions": _questions(schema, answers, errors),
+            "questions": _questions(schema, posted.answers, errors),
             "errors": errors,
             "on_behalf": on_behalf,
             "entry_modes": EntryMode.choices,
-            "entry_mode": entry_mode,
-            "consent": consent,
+            "entry_mode": posted.entry_mode,
+            "consent": posted.consent_given,
+            "save_url": reverse(f"consultations:{page}_save", args=[key]),
+            "send_url": reverse(f"consultations:{page}_send", args=[key]),
         },
         status=400 if errors else 200,
     )
 
 
-@require_http_methods(["GET", "POST"])
-def by_link(request: HttpRequest, token: str) -> HttpResponse:
-    """A form opened from the link in a text or email; no sign-in needed, one use, expiring."""
+def _errors(exc: ValidationError) -> dict[str, str]:
+    return {key: " ".join(value) for key, value in exc.message_dict.items()}
+
+
+def _save(
+    request: HttpRequest,
+    invitation: Invitation,
+    page: str,
+    key: str | int,
+    *,
+    entered_by: User | None = None,
+    on_behalf: bool = False,
+) -> HttpResponse:
+    """Keep the answers so far: JSON for the form's own save-as-you-go script, else back to the form."""
+    posted = _posted(request, invitation, on_behalf=on_behalf)
+    by_script = request.headers.get("X-Requested-With") == "fetch"
+    try:
+        response_save_draft(
+            invitation=invitation,
+            answers=posted.answers,
+            entered_by=entered_by,
+            entry_mode=posted.entry_mode,
+            consent_given=posted.consent_given,
+        )
+    except ValidationError as exc:
+        if by_script:
+            return JsonResponse({"saved": False, "errors": _errors(exc)}, status=400)
+        return _form_page(request, invitation, page, key, on_behalf=on_behalf, posted=posted, errors=_errors(exc))
+    if by_script:
+        return JsonResponse({"saved": True})
+    messages.success(request, _("Saved. You can come back and finish later."))
+    return redirect(reverse(f"consultations:{page}", args=[key]))
+
+
+def _send(
+    request: HttpRequest,
+    invitation: Invitation,
+    page: str,
+    key: str | int,
+    *,
+    done_url: str,
+    entered_by: User | None = None,
+    on_behalf: bool = False,
+) -> HttpResponse:
+    """Send the answers to the IRO and say thank you, or show what is missing (400)."""
+    posted = _posted(request, invitation, on_behalf=on_behalf)
+    try:
+        response_submit(
+            invitation=invitation,
+            answers=posted.answers,
+            entered_by=entered_by,
+            entry_mode=posted.entry_mode,
+            consent_given=posted.consent_given,
+        )
+    except ValidationError as exc:
+        return _form_page(request, invitation, page, key, on_behalf=on_behalf, posted=posted, errors=_errors(exc))
+    return render(request, "consultations/thanks.html", {"done_url": done_url})
+
+
+def _link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
+    """A link that cannot be used, said kindly: 404 when made up or altered, 410 when used or run out."""
+    status = 404 if problem.reason == "invalid" else 410
+    return render(request, "consultations/link_problem.html", {"reason": problem.reason}, status=status)
+
+
+def _already_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "consultations/link_problem.html", {"reason": "used"}, status=410)
+
+
+def _by_link(request: HttpRequest, token: str, then: Callable[[Invitation], HttpResponse]) -> HttpResponse:
+    """Open the form a link is for and go on with it; a link that cannot be used says why."""
     try:
         invitation = invitation_open(token)
     except LinkProblem as problem:
-        status = 404 if problem.reason == "invalid" else 410
-        return render(request, "consultations/link_problem.html", {"reason": problem.reason}, status=status)
-    return _handle_form(request, invitation, done_url="")
+        return _link_problem(request, problem)
+    return then(invitation)
+
+
+@require_GET
+def by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A form opened from the link in a text or email; no sign-in needed, one use, expiring."""
+    return _by_link(request, token, lambda invitation: _form_page(request, invitation, "by_link", token))
+
+
+@require_POST
+def by_link_save(request: HttpRequest, token: str) -> HttpResponse:
+    """Save the answers so far to a form opened from a link."""
+    return _by_link(request, token, lambda invitation: _save(request, invitation, "by_link", token))
+
+
+@require_POST
+def by_link_send(request: HttpRequest, token: str) -> HttpResponse:
+    """Send a form opened from a link."""
+    return _by_link(request, token, lambda invitation: _send(request, invitation, "by_link", token, done_url=""))
 
 
 @login_required
 def my_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The forms waiting for a signed-in child."""
-    if request.user.role != Role.CHILD:
-        raise Http404
+    require_role(request, Role.CHILD)
     language = get_language()
     forms = [(i, localise(i.version.schema, language)["title"]) for i in consultations_open_for_child(request.user)]
     return render(request, "consultations/mine.html", {"forms": forms})
 
 
+def _childs_own(
+    request: AuthenticatedHttpRequest, invitation_id: int, then: Callable[[Invitation], HttpResponse]
+) -> HttpResponse:
+    """Go on with the signed-in child's own form while it is open; a sent one says so."""
+    require_role(request, Role.CHILD)
+    invitation = invitation_get_for_user(request.user, invitation_id)
+    if not consultation_is_open_for_child(request.user, invitation):
+        return _already_sent(request)
+    return then(invitation)
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def my_consultation(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """A signed-in child fills in their form."""
-    if request.user.role != Role.CHILD:
-        raise Http404
-    invitation = invitation_get_for_user(request.user, invitation_id)
-    if not consultations_open_for_child(request.user).filter(pk=invitation.pk).exists():
-        return render(request, "consultations/link_problem.html", {"reason": "used"}, status=410)
-    return _handle_form(request, invitation, done_url="/my/messages/", entered_by=request.user)
+    return _childs_own(
+        request, invitation_id, lambda invitation: _form_page(request, invitation, "mine_detail", invitation_id)
+    )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
+def my_consultation_save(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """A signed-in child saves their answers so far."""
+    return _childs_own(
+        request,
+        invitation_id,
+        lambda invitation: _save(request, invitation, "mine_detail", invitation_id, entered_by=request.user),
+    )
+
+
+@login_required
+@require_POST
+def my_consultation_send(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """A signed-in child sends their form to their IRO."""
+    return _childs_own(
+        request,
+        invitation_id,
+        lambda invitation: _send(
+            request, invitation, "mine_detail", invitation_id, done_url="/my/messages/", entered_by=request.user
+        ),
+    )
+
+
+def _is_sent(invitation: Invitation) -> bool:
+    return hasattr(invitation, "response") and invitation.response.is_submitted
+
+
+@login_required
+@require_GET
 def on_behalf(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """An advocate or IRO fills in the child's form with them, saying how and with consent."""
-    if request.user.role not in (Role.ADVOCATE, Role.IRO):
-        raise Http404
+    require_role(request, Role.ADVOCATE, Role.IRO)
     invitation = invitation_get_for_user(request.user, invitation_id)
-    if hasattr(invitation, "response") and invitation.response.is_submitted:
-        return render(request, "consultations/link_problem.html", {"reason": "used"}, status=410)
-    if request.method == "GET":
-        # Opening the form shows the child's answers so far; the posts that save or send it
-        # carry what the adult just entered with the child, and are not reads.
-        access_log_record(
-            user=request.user,
-            what="consultation form",
-            purpose=AccessPurpose.CONSULTATION,
-            object_id=invitation.pk,
-            child=invitation.review.child,
-        )
-    return _handle_form(request, invitation, done_url="/", entered_by=request.user, on_behalf=True)
+    if _is_sent(invitation):
+        return _already_sent(request)
+    # Opening the form shows the child's answers so far: a read. The posts that save or send it
+    # carry what the adult just entered with the child, and are not.
+    access_log_record(
+        user=request.user,
+        what="consultation form",
+        purpose=AccessPurpose.CONSULTATION,
+        object_id=invitation.pk,
+        child=invitation.review.child,
+    )
+    return _form_page(request, invitation, "on_behalf", invitation_id, on_behalf=True)
+
+
+@login_required
+@require_POST
+def on_behalf_save(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """An advocate or IRO saves the answers so far given with the child."""
+    require_role(request, Role.ADVOCATE, Role.IRO)
+    invitation = invitation_get_for_user(request.user, invitation_id)
+    if _is_sent(invitation):
+        return _already_sent(request)
+    return _save(request, invitation, "on_behalf", invitation_id, entered_by=request.user, on_behalf=True)
+
+
+@login_required
+@require_POST
+def on_behalf_send(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """An advocate or IRO sends the child's answers, with the child's consent."""
+    require_role(request, Role.ADVOCATE, Role.IRO)
+    invitation = invitation_get_for_user(request.user, invitation_id)
+    if _is_sent(invitation):
+        return _already_sent(request)
+    return _send(request, invitation, "on_behalf", invitation_id, done_url="/", entered_by=request.user, on_behalf=True)
 
 
 @login_required
@@ -195,31 +331,27 @@ def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def form_choice(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """The IRO chooses a different children's form for this child."""
-    if request.user.role not in (Role.IRO, Role.MANAGER):
-        raise Http404
+    require_role(request, Role.IRO, Role.MANAGER)
     child = child_get_for_user(request.user, child_id)
-    templates = FormTemplate.objects.filter(audience__in=CHILD_AUDIENCES).order_by("title")
     error = ""
     if request.method == "POST":
-        template = templates.filter(pk=posted_id(request.POST.get("template"))).first()
+        template = child_form_template_get(posted_id(request.POST.get("template")))
         if template is None:
             error = "Choose one of the forms."
         else:
             form_override_set(child=child, template=template, iro=request.user)
             messages.success(request, f"{child.case_reference} will be sent the form “{template.title}”.")
             return redirect("feedback:inbox")
-    return render(request, "consultations/form_choice.html", {"child": child, "templates": templates, "error": error})
+    return render(
+        request, "consultations/form_choice.html", {"child": child, "templates": child_form_templates(), "error": error}
+    )
 
 
 @login_required
 def preview(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """A manager previews a form version exactly as it will look; nothing can be sent from it."""
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
-        raise Http404
-    version = FormTemplateVersion.objects.filter(pk=version_id).select_related("template").first()
-    if version is None:
-        raise Http404
-    schema = localise(version.schema, get_language())
+    require_role(request, Role.MANAGER, Role.ADMIN)
+    schema = localise(form_version_get(version_id).schema, get_language())
     return render(
         request,
         "consultations/form.html",

@@ -1,13 +1,12 @@
 """Forms for statements, replies and alerts in the browser."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
 from feedback.crisis import crisis_categories
 from feedback.models import ALERT_NOTE_MAX_LENGTH, Category, Rating
-from feedback.services import REPLY_MAX_LENGTH
+from feedback.services import REPLY_MAX_LENGTH, statement_max_length
 
 
 class CategoryRadios(forms.RadioSelect):
@@ -44,7 +43,7 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].widget.attrs["maxlength"] = settings.HEARD_STATEMENT_MAX_LENGTH
+        self.fields["body"].widget.attrs["maxlength"] = statement_max_length()
 
     @property
     def crisis_help_after(self) -> str:

@@ -1,18 +1,17 @@
-"""Reads of statements, scoped to the user, and the IRO's inbox."""
+"""Reads of statements, alerts and after-review feedback, scoped to the user, and the IRO's inbox."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from statistics import median
+from datetime import date
 
 import phonenumbers
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from consultations.models import ChildContact, ContactRole
-from feedback.models import AlertEvent, Category, SafeguardingAlert, Statement
+from feedback.models import AlertEvent, Category, SafeguardingAlert, ServiceFeedbackRequest, Statement
 from feedback.safeguarding import matched_words
 from reviews.models import Child, Review
 from reviews.selectors import children_visible_to, current_iro_allocation, responsible_iro
@@ -47,6 +46,11 @@ def statement_get_for_user(user: User, statement_id: int | str) -> Statement:
         return statements_visible_to(user).get(pk=statement_id)
     except (Statement.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such statement.") from exc
+
+
+def statement_theme_slugs(statement: Statement) -> set[str]:
+    """Return the slugs of the themes a statement is tagged with already."""
+    return set(statement.themes.values_list("theme__slug", flat=True))
 
 
 @dataclass
@@ -272,65 +276,23 @@ def alert_page(alert: SafeguardingAlert) -> AlertPage:
     )
 
 
-@dataclass
-class ResponseTimes:
-    """How quickly statements and alerts were read and acknowledged, for one IRO or overall."""
-
-    label: str
-    statements: int = 0
-    to_read: list[float] = field(default_factory=list)
-    to_acknowledge: list[float] = field(default_factory=list)
-    alerts: int = 0
-    alert_to_acknowledge: list[float] = field(default_factory=list)
-
-    @staticmethod
-    def _median(hours: list[float]) -> float | None:
-        return round(median(hours), 1) if hours else None
-
-    @property
-    def median_hours_to_read(self) -> float | None:
-        return self._median(self.to_read)
-
-    @property
-    def median_hours_to_acknowledge(self) -> float | None:
-        return self._median(self.to_acknowledge)
-
-    @property
-    def median_hours_alert_to_acknowledge(self) -> float | None:
-        return self._median(self.alert_to_acknowledge)
-
-    @property
-    def unread(self) -> int:
-        return self.statements - len(self.to_read)
+def feedback_requests_open_for_child(user: User) -> QuerySet[ServiceFeedbackRequest]:
+    """Return the signed-in child's own requests to say how a review went, not answered and not expired."""
+    if user.role != Role.CHILD:
+        return ServiceFeedbackRequest.objects.none()
+    return ServiceFeedbackRequest.objects.filter(
+        review__child__user=user, contact__isnull=True, expires_at__gt=timezone.now(), answer__isnull=True
+    ).select_related("review")
 
 
-def _hours(start: datetime, end: datetime | None) -> float | None:
-    return None if end is None else (end - start).total_seconds() / 3600
+def feedback_request_open_for_child(user: User, review_id: int) -> ServiceFeedbackRequest | None:
+    """Return the signed-in child's open request for one of their reviews, if there is one."""
+    return feedback_requests_open_for_child(user).filter(review_id=review_id).first()
 
 
-def response_times(*, since: datetime, until: datetime) -> tuple[list[ResponseTimes], ResponseTimes]:
-    """Return time from submission to first read and to acknowledgement, per IRO and overall."""
-    overall = ResponseTimes(label="All IROs")
-    by_iro: dict[int | None, ResponseTimes] = {}
-    names = {iro.pk: iro.display_name for iro in User.objects.filter(role=Role.IRO).only("first_name", "username")}
-    rows = Statement.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
-        "routed_to_id", "created_at", "read_at", "acknowledged_at"
-    )
-    for iro_id, created, read, acknowledged in rows:
-        row = by_iro.setdefault(iro_id, ResponseTimes(label=names.get(iro_id, "No IRO allocated")))
-        for times in (row, overall):
-            times.statements += 1
-            if (hours := _hours(created, read)) is not None:
-                times.to_read.append(hours)
-            if (hours := _hours(created, acknowledged)) is not None:
-                times.to_acknowledge.append(hours)
-    alerts = SafeguardingAlert.objects.filter(raised_at__gte=since, raised_at__lt=until).values_list(
-        "statement__routed_to_id", "raised_at", "acknowledged_at"
-    )
-    for iro_id, raised, acknowledged in alerts:
-        row = by_iro.setdefault(iro_id, ResponseTimes(label=names.get(iro_id, "No IRO allocated")))
-        for times in (row, overall):
-            times.alerts += 1
-            if (hours := _hours(raised, acknowledged)) is not None:
-                times.alert_to_acknowledge.append(hours)
-    return sorted(by_iro.values(), key=lambda r: r.label), overall
+def reviews_held_for_child(user: User) -> QuerySet[Review]:
+    """Return the signed-in child's held reviews, each with `feedback_wanted` while they are asked how it went."""
+    if user.role != Role.CHILD:
+        return Review.objects.none()
+    asking = feedback_requests_open_for_child(user).filter(review=OuterRef("pk"))
+    return Review.objects.filter(child__user=user, held_on__isnull=False).annotate(feedback_wanted=Exists(asking))

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
 from consultations.contacts import link_channel, link_send
 from consultations.models import ChildContact
@@ -78,17 +77,6 @@ def feedback_request_open(token: str) -> ServiceFeedbackRequest:
     if request.expires_at <= timezone.now():
         raise LinkProblem("expired")
     return request
-
-
-def child_feedback_request(user: User, review_id: int) -> ServiceFeedbackRequest | None:
-    """Return the signed-in child's open request for one of their reviews, if there is one."""
-    return (
-        ServiceFeedbackRequest.objects.filter(
-            review_id=review_id, review__child__user=user, contact__isnull=True, expires_at__gt=timezone.now()
-        )
-        .exclude(answer__isnull=False)
-        .first()
-    )
 
 
 @transaction.atomic

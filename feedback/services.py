@@ -36,19 +36,25 @@ class IdempotencyConflict(Exception):
     """The same Idempotency-Key was used before for a different submission."""
 
 
+def statement_max_length() -> int:
+    """Return the most characters one statement holds, on every channel (the council's HEARD_STATEMENT_MAX_LENGTH)."""
+    return settings.HEARD_STATEMENT_MAX_LENGTH
+
+
+def statement_too_long_message() -> str:
+    """Return what a child is told when their words pass the limit, in their language."""
+    return _("That's a lot to say! Please keep it under %(limit)s characters, or send it in parts.") % {
+        "limit": statement_max_length()
+    }
+
+
 def statement_clean_body(body: str) -> str:
     """Return the statement text tidied and checked, or raise a ValidationError for the child."""
     body = CONTROL_CHARACTERS.sub("", body.replace("\r\n", "\n")).strip()
     if not body:
         raise ValidationError({"body": _("Please write something before you send it.")})
-    limit = settings.HEARD_STATEMENT_MAX_LENGTH
-    if len(body) > limit:
-        raise ValidationError(
-            {
-                "body": _("That's a lot to say! Please keep it under %(limit)s characters, or send it in parts.")
-                % {"limit": limit}
-            }
-        )
+    if len(body) > statement_max_length():
+        raise ValidationError({"body": statement_too_long_message()})
     return body
 
 
@@ -188,11 +194,11 @@ def statement_withdraw(*, statement: Statement, child_user: User) -> None:
         routed_to, statement_id = locked.routed_to_id, locked.pk
         locked.delete()
         if routed_to is not None:
-            transaction.on_commit(lambda: _statement_withdrawn(routed_to, statement_id), robust=True)
+            # The IRO's open inbox pages drop it once the deletion has committed.
+            def take_it_off_the_inbox() -> None:
+                push_inbox_event(routed_to, "withdrawn", statement_id)
 
-
-def _statement_withdrawn(iro_id: int, statement_id: int) -> None:
-    push_inbox_event(iro_id, "withdrawn", statement_id)
+            transaction.on_commit(take_it_off_the_inbox, robust=True)
 
 
 @transaction.atomic

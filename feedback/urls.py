@@ -16,8 +16,17 @@ urlpatterns = [
     ),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/messages/<id:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("inbox/messages/<id:statement_id>/reply/", views.statement_reply_view, name="statement_reply"),
+    path(
+        "inbox/messages/<id:statement_id>/acknowledge/", views.statement_acknowledge_view, name="statement_acknowledge"
+    ),
+    path("inbox/messages/<id:statement_id>/themes/", views.statement_tag_view, name="statement_tag"),
     path("inbox/alerts/", views.alert_list, name="alert_list"),
     path("inbox/alerts/<id:alert_id>/", views.alert_detail, name="alert_detail"),
+    path("inbox/alerts/<id:alert_id>/acknowledge/", views.alert_acknowledge_view, name="alert_acknowledge"),
+    path("inbox/alerts/<id:alert_id>/actions/", views.alert_record_action_view, name="alert_record_action"),
+    path("inbox/alerts/<id:alert_id>/hand-over/", views.alert_hand_over_view, name="alert_hand_over"),
+    path("inbox/alerts/<id:alert_id>/close/", views.alert_close_view, name="alert_close"),
     path("my/settings/", views.my_preferences, name="my_preferences"),
     path("my/reviews/<id:review_id>/feedback/", views.my_review_feedback, name="my_review_feedback"),
     path("f/<str:token>/", views.service_feedback_by_link, name="service_feedback_by_link"),

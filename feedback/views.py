@@ -1,7 +1,10 @@
 """Pages for statements: a child writes and sees them read; an IRO reads them in an inbox."""
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
@@ -28,31 +31,30 @@ from feedback.forms import (
     StatementForm,
     StatementWithdrawForm,
 )
-from feedback.models import Channel, Statement
+from feedback.models import Channel, SafeguardingAlert, Statement
 from feedback.receipts import statement_acknowledge, statement_mark_read
 from feedback.selectors import (
     alert_get_for_user,
     alert_page,
+    feedback_request_open_for_child,
     iro_inbox,
     open_alerts_for,
     statement_get_for_user,
+    statement_theme_slugs,
     statements_visible_to,
 )
-from feedback.service_feedback import (
-    child_feedback_request,
-    feedback_give,
-    feedback_request_open,
-)
+from feedback.service_feedback import feedback_give, feedback_request_open
 from feedback.services import IdempotencyConflict, statement_reply, statement_submit, statement_withdraw
-from reporting.models import Theme
+from reporting.selectors import themes
 from reporting.services import statement_tag
 from reviews.models import Child
-from reviews.selectors import child_get_for_user, children_visible_to, upcoming_review
+from reviews.selectors import child_get_for_user, child_of_user, children_visible_to, upcoming_review
 from sms.selectors import texts_stopped_for
 
 
 def _child_of(request: AuthenticatedHttpRequest) -> Child:
-    child = children_visible_to(request.user).first()
+    """Return the signed-in child's own record; a child's account with none has no pages of its own (404)."""
+    child = child_of_user(request.user)
     if child is None:
         raise Http404("No care record is linked to this account.")
     return child
@@ -240,41 +242,23 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
-    """One statement, opened by staff; the child's IRO opening it counts as read, and may reply.
+    """One statement, opened by staff; the child's IRO opening it counts as read, and may reply."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    statement = statement_get_for_user(request.user, statement_id)
+    statement = statement_mark_read(statement=statement, reader=request.user)
+    return _statement_page(request, statement, ReplyForm())
+
+
+def _statement_page(
+    request: AuthenticatedHttpRequest, statement: Statement, form: ReplyForm, status: int = 200
+) -> HttpResponse:
+    """Show the statement, its reply form and its themes.
 
     The read is logged where the page shows the words: a post that acts and goes back to the page
     leaves the logging to that page.
     """
-    require_role(request, Role.IRO, Role.MANAGER)
-    statement = statement_get_for_user(request.user, statement_id)
-    form = ReplyForm()
-    if request.method == "POST":
-        if request.POST.get("action") == "acknowledge":
-            statement_acknowledge(statement=statement, iro=request.user)
-            messages.success(request, "Acknowledged.")
-            return redirect("feedback:statement_detail", statement_id=statement.pk)
-        if request.POST.get("action") == "tag":
-            try:
-                statement_tag(statement=statement, iro=request.user, slugs=request.POST.getlist("themes"))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, "Themes saved.")
-            return redirect("feedback:statement_detail", statement_id=statement.pk)
-        form = ReplyForm(request.POST)
-        if form.is_valid():
-            try:
-                statement_reply(statement=statement, iro=request.user, text=form.cleaned_data["reply"])
-            except ValidationError as exc:
-                form.add_error("reply", exc.messages)
-            else:
-                messages.success(request, "Reply sent to the child.")
-                return redirect("feedback:statement_detail", statement_id=statement.pk)
-    else:
-        statement = statement_mark_read(statement=statement, reader=request.user)
-
     access_log_record(
         user=request.user,
         what="statement",
@@ -288,11 +272,56 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
         {
             "statement": statement,
             "form": form,
-            "themes": Theme.objects.all(),
-            "tagged": set(statement.themes.values_list("theme__slug", flat=True)),
+            "themes": themes(),
+            "tagged": statement_theme_slugs(statement),
             "texts_stopped": statement.child.user is not None and texts_stopped_for(statement.child.user.phone),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def statement_reply_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """The child's IRO replies to a statement; a reply that cannot be sent shows the page again with why."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    statement = statement_get_for_user(request.user, statement_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            statement_reply(statement=statement, iro=request.user, text=form.cleaned_data["reply"])
+        except ValidationError as exc:
+            form.add_error("reply", exc.messages)
+        else:
+            messages.success(request, "Reply sent to the child.")
+            return redirect("feedback:statement_detail", statement_id=statement.pk)
+    return _statement_page(request, statement, form, status=400)
+
+
+@login_required
+@require_POST
+def statement_acknowledge_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """The child's IRO records that they have taken a statement in, without replying."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    statement = statement_get_for_user(request.user, statement_id)
+    statement_acknowledge(statement=statement, iro=request.user)
+    messages.success(request, "Acknowledged.")
+    return redirect("feedback:statement_detail", statement_id=statement.pk)
+
+
+@login_required
+@require_POST
+def statement_tag_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """The child's IRO tags a statement with the council's themes."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    statement = statement_get_for_user(request.user, statement_id)
+    try:
+        statement_tag(statement=statement, iro=request.user, slugs=request.POST.getlist("themes"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Themes saved.")
+    return redirect("feedback:statement_detail", statement_id=statement.pk)
 
 
 # Staff who act on safeguarding alerts; the emergency duty team only on those passed to it out of hours.
@@ -311,47 +340,30 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     """A safeguarding alert: the child and whom to call, their words, every step so far, and acting on it.
 
-    The buttons acknowledge it, record an action, hand it over (the emergency duty team) or close it.
-    The read is logged where the page shows the words, not by the posts that act and move on.
+    The buttons acknowledge it, record an action, hand it over (the emergency duty team) or close it,
+    each posting to its own view.
     """
     require_role(request, *_ALERT_ROLES)
-    alert = alert_get_for_user(request.user, alert_id)
-    close_form = AlertCloseForm()
-    action_form = AlertNoteForm(prefix="action")
-    handover_form = AlertNoteForm(prefix="handover")
-    if request.method == "POST":
-        step = request.POST.get("action", "close")
-        form = {"record": action_form, "hand_over": handover_form}.get(step, close_form)
-        try:
-            if step == "acknowledge":
-                alert_acknowledge(alert=alert, user=request.user)
-                messages.success(request, "You have taken charge of this alert.")
-                return redirect("feedback:alert_detail", alert_id=alert.pk)
-            if step == "record":
-                form = action_form = AlertNoteForm(request.POST, prefix="action")
-                if form.is_valid():
-                    alert_record_action(alert=alert, user=request.user, note=form.cleaned_data["note"])
-                    messages.success(request, "Action recorded on the alert.")
-                    return redirect("feedback:alert_detail", alert_id=alert.pk)
-            elif step == "hand_over":
-                form = handover_form = AlertNoteForm(request.POST, prefix="handover")
-                if form.is_valid():
-                    alert_hand_over(alert=alert, user=request.user, note=form.cleaned_data["note"])
-                    messages.success(request, "Handed over: the child's IRO and the duty manager have been told.")
-                    return redirect("feedback:alert_list")
-            else:
-                form = close_form = AlertCloseForm(request.POST)
-                if form.is_valid():
-                    alert_close(alert=alert, user=request.user, action_taken=form.cleaned_data["action_taken"])
-                    messages.success(request, "Alert closed with the action recorded.")
-                    return redirect(_alerts_home(request))
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        alert.refresh_from_db()
+    return _alert_page(request, alert_get_for_user(request.user, alert_id))
+
+
+def _alert_page(
+    request: AuthenticatedHttpRequest,
+    alert: SafeguardingAlert,
+    *,
+    close_form: AlertCloseForm | None = None,
+    action_form: AlertNoteForm | None = None,
+    handover_form: AlertNoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Show the alert with its forms, any one of them as posted with its errors.
+
+    The read is logged where the page shows the words, not by the posts that act and move on.
+    """
     access_log_record(
         user=request.user, what="safeguarding alert", purpose=AccessPurpose.ALERT, object_id=alert.pk, child=alert.child
     )
@@ -360,12 +372,94 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
         "feedback/alert_detail.html",
         {
             "page": alert_page(alert),
-            "form": close_form,
-            "action_form": action_form,
-            "handover_form": handover_form,
+            "form": close_form if close_form is not None else AlertCloseForm(),
+            "action_form": action_form if action_form is not None else AlertNoteForm(prefix="action"),
+            "handover_form": handover_form if handover_form is not None else AlertNoteForm(prefix="handover"),
             "back": _alerts_home(request),
             "taken": alert.edt_acknowledged_at if request.user.role == Role.EDT else alert.acknowledged_at,
         },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def alert_acknowledge_view(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """Take charge of an alert: it stops escalating (the emergency duty team's is recorded, the clock runs on)."""
+    require_role(request, *_ALERT_ROLES)
+    alert = alert_get_for_user(request.user, alert_id)
+    alert_acknowledge(alert=alert, user=request.user)
+    messages.success(request, "You have taken charge of this alert.")
+    return redirect("feedback:alert_detail", alert_id=alert.pk)
+
+
+def _alert_step(
+    request: AuthenticatedHttpRequest,
+    alert_id: int,
+    form: forms.Form,
+    act: Callable[[SafeguardingAlert, dict], object],
+    done: str,
+    then: str,
+    form_name: str,
+) -> HttpResponse:
+    """Take one step on an alert from its form; with errors, show the alert as it is now with the form."""
+    require_role(request, *_ALERT_ROLES)
+    alert = alert_get_for_user(request.user, alert_id)
+    if form.is_valid():
+        try:
+            act(alert, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    alert.refresh_from_db()  # someone else may have acted on it meanwhile: show it as it is now
+    shown: dict[str, Any] = {form_name: form}
+    return _alert_page(request, alert, status=400, **shown)
+
+
+@login_required
+@require_POST
+def alert_record_action_view(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """Put an action taken on the alert's timeline, leaving it open."""
+    return _alert_step(
+        request,
+        alert_id,
+        AlertNoteForm(request.POST, prefix="action"),
+        lambda alert, data: alert_record_action(alert=alert, user=request.user, note=data["note"]),
+        "Action recorded on the alert.",
+        reverse("feedback:alert_detail", args=[alert_id]),
+        "action_form",
+    )
+
+
+@login_required
+@require_POST
+def alert_hand_over_view(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """The emergency duty team hands an alert over to the child's IRO and social worker for the morning."""
+    return _alert_step(
+        request,
+        alert_id,
+        AlertNoteForm(request.POST, prefix="handover"),
+        lambda alert, data: alert_hand_over(alert=alert, user=request.user, note=data["note"]),
+        "Handed over: the child's IRO and the duty manager have been told.",
+        reverse("feedback:alert_list"),
+        "handover_form",
+    )
+
+
+@login_required
+@require_POST
+def alert_close_view(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """Close an alert with the action taken; without one it stays open and the page says so."""
+    return _alert_step(
+        request,
+        alert_id,
+        AlertCloseForm(request.POST),
+        lambda alert, data: alert_close(alert=alert, user=request.user, action_taken=data["action_taken"]),
+        "Alert closed with the action recorded.",
+        _alerts_home(request),
+        "close_form",
     )
 
 
@@ -414,7 +508,7 @@ def service_feedback_by_link(request: HttpRequest, token: str) -> HttpResponse:
 def my_review_feedback(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """A signed-in child says how their review went."""
     require_role(request, Role.CHILD)
-    feedback_request = child_feedback_request(request.user, review_id)
+    feedback_request = feedback_request_open_for_child(request.user, review_id)
     if feedback_request is None:
         raise Http404
     return _service_feedback_form(request, feedback_request, Channel.WEB, done="/my/reviews/")

@@ -1,14 +1,21 @@
-"""Which reports a user may see, over which children."""
+"""Which reports a user may see, over which children; response times per IRO; quotes, themes and the access log."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.models import AccessLogEntry, Role, User
+from reporting.models import Quote, Theme, YouSaidWeDid
 from reporting.periods import Period
-from reporting.reports import MANAGER_ONLY, REPORTS, report
+from reporting.reports import MANAGER_ONLY, REPORTS, report, response_waits
 from reporting.tables import Table
 from reviews.models import Child
 from reviews.selectors import children_visible_to
+
+ACCESS_LOG_SHOWN = 300
 
 
 def report_scope(user: User) -> QuerySet[Child] | None:
@@ -31,3 +38,100 @@ def report_for_user(user: User, name: str, period: Period) -> Table:
     if name not in report_names_for(user):
         raise Http404("No such report.")
     return report(name, period, report_scope(user))
+
+
+@dataclass
+class ResponseTimes:
+    """How quickly statements and alerts were read and acknowledged, for one IRO or overall."""
+
+    label: str
+    statements: int = 0
+    to_read: list[float] = field(default_factory=list)
+    to_acknowledge: list[float] = field(default_factory=list)
+    alerts: int = 0
+    alert_to_acknowledge: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def _median(hours: list[float]) -> float | None:
+        return round(median(hours), 1) if hours else None
+
+    @property
+    def median_hours_to_read(self) -> float | None:
+        return self._median(self.to_read)
+
+    @property
+    def median_hours_to_acknowledge(self) -> float | None:
+        return self._median(self.to_acknowledge)
+
+    @property
+    def median_hours_alert_to_acknowledge(self) -> float | None:
+        return self._median(self.alert_to_acknowledge)
+
+    @property
+    def unread(self) -> int:
+        return self.statements - len(self.to_read)
+
+
+def _hours(waited: timedelta | None) -> float | None:
+    return None if waited is None else waited.total_seconds() / 3600
+
+
+def response_times_by_iro(*, since: datetime, until: datetime) -> tuple[list[ResponseTimes], ResponseTimes]:
+    """Return the median hours from a message to its first read and to its acknowledgement, per IRO and overall."""
+    overall = ResponseTimes(label="All IROs")
+    by_iro: dict[int | None, ResponseTimes] = {}
+    names = {iro.pk: iro.display_name for iro in User.objects.filter(role=Role.IRO).only("first_name", "username")}
+    statements, alerts = response_waits(since, until)
+    for iro_id, to_read, to_acknowledge in statements.values_list("routed_to_id", "to_read", "to_acknowledge"):
+        row = by_iro.setdefault(iro_id, ResponseTimes(label=names.get(iro_id, "No IRO allocated")))
+        for times in (row, overall):
+            times.statements += 1
+            if (hours := _hours(to_read)) is not None:
+                times.to_read.append(hours)
+            if (hours := _hours(to_acknowledge)) is not None:
+                times.to_acknowledge.append(hours)
+    for iro_id, to_acknowledge in alerts.values_list("statement__routed_to_id", "to_acknowledge"):
+        row = by_iro.setdefault(iro_id, ResponseTimes(label=names.get(iro_id, "No IRO allocated")))
+        for times in (row, overall):
+            times.alerts += 1
+            if (hours := _hours(to_acknowledge)) is not None:
+                times.alert_to_acknowledge.append(hours)
+    return sorted(by_iro.values(), key=lambda r: r.label), overall
+
+
+def themes() -> QuerySet[Theme]:
+    """Return the council's themes, by name."""
+    return Theme.objects.all()
+
+
+def theme_get(theme_id: int) -> Theme | None:
+    """Return the theme, or None when there is no such theme."""
+    return Theme.objects.filter(pk=theme_id).first()
+
+
+def quotes_waiting() -> list[Quote]:
+    """Return the quotes waiting for a participation officer's check, with their theme and child."""
+    return list(Quote.objects.filter(approved_at__isnull=True).select_related("theme", "statement__child"))
+
+
+def quote_waiting_get(quote_id: int) -> Quote:
+    """Return a quote still waiting for its check; 404 when there is none, or it was approved already."""
+    try:
+        return Quote.objects.get(pk=quote_id, approved_at__isnull=True)
+    except Quote.DoesNotExist as exc:
+        raise Http404("No such quote.") from exc
+
+
+def access_log_recent(case_reference: str = "") -> list[AccessLogEntry]:
+    """Return the latest reads and exports of children's words and records, newest first; one child's when given."""
+    entries = AccessLogEntry.objects.select_related("user", "child")
+    if case_reference:
+        entries = entries.filter(child__case_reference=case_reference)
+    return list(entries[:ACCESS_LOG_SHOWN])
+
+
+def you_said_we_did_visible_to(user: User) -> QuerySet[YouSaidWeDid]:
+    """Return what the Children in Care Council has published: for children, the CiCC and managers; none for others."""
+    if user.role not in (Role.CHILD, Role.CICC, Role.MANAGER):
+        return YouSaidWeDid.objects.none()
+    return YouSaidWeDid.objects.select_related("theme")

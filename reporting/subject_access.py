@@ -7,8 +7,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from consultations.models import Response
 from consultations.selectors import answer_rows
-from feedback.models import ServiceFeedback, Statement
-from reviews.models import AdvocacyRequest, Child, Review
+from feedback.models import ServiceFeedback
+from feedback.selectors import statements_visible_to
+from reviews.selectors import advocacy_requests_visible_to, child_of_user, reviews_for_child_user
 
 
 def _when(value) -> str | None:
@@ -19,8 +20,8 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
     """Everything Heard holds that the child said or was told, in words they can read. Their own only."""
     if user.role != Role.CHILD:
         return {}
-    child = Child.objects.filter(user=user).first()
-    statements = Statement.objects.filter(child__user=user).order_by("created_at")
+    child = child_of_user(user)
+    statements = statements_visible_to(user).order_by("created_at")
     responses = (
         Response.objects.filter(invitation__review__child__user=user, invitation__contact__isnull=True)
         .select_related("invitation__review", "version")
@@ -29,7 +30,7 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
     feedback = ServiceFeedback.objects.filter(
         request__review__child__user=user, request__contact__isnull=True
     ).select_related("request__review")
-    reviews = Review.objects.filter(child__user=user, summary_published_at__isnull=False).order_by("held_on")
+    reviews = reviews_for_child_user(user).order_by("held_on")
     return {
         "about": "Everything you have told Heard, and what your IRO told you back.",
         "made_at": _when(timezone.now()),
@@ -77,7 +78,7 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
         ],
         "asked_for_an_advocate": [
             {"asked_at": _when(a.created_at), "note": a.note, "answered": a.get_outcome_display() or "not yet"}
-            for a in AdvocacyRequest.objects.filter(child__user=user).order_by("created_at")
+            for a in advocacy_requests_visible_to(user).order_by("created_at")
         ],
         "what_your_iro_wrote_after_reviews": [
             {"review_on": r.held_on.isoformat() if r.held_on else None, "summary": r.child_summary} for r in reviews

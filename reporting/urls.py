@@ -15,5 +15,6 @@ urlpatterns = [
     path("cicc/", views.cicc, name="cicc"),
     path("my/you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
     path("manage/quotes/", views.quotes, name="quotes"),
+    path("manage/quotes/withdraw/", views.quote_withdraw, name="quote_withdraw"),
     path("manage/access-log/", views.access_log, name="access_log"),
 ]

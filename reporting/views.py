@@ -8,21 +8,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import posted_id
+from accounts.access import posted_id, require_role
 from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
 from reporting.annual import annual_report, bar_chart
-from reporting.models import Quote, Theme
 from reporting.output import as_csv
 from reporting.periods import Period, period_from, reporting_year
-from reporting.selectors import report_for_user, report_names_for
+from reporting.selectors import (
+    access_log_recent,
+    quote_waiting_get,
+    quotes_waiting,
+    report_for_user,
+    report_names_for,
+    theme_get,
+    themes,
+)
 from reporting.services import quote_approve, quote_reject, you_said_we_did_publish
 from reporting.ssda903 import UnsafeExportError, write_reviews_csv
 from reporting.themes import cicc_quotes, cicc_themes, closed_quarters, you_said_we_did_recent
@@ -64,8 +71,7 @@ def report_csv(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
 @login_required
 def ssda903_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager downloads the SSDA903 reviews file for a collection year."""
-    if request.user.role != Role.MANAGER:
-        raise Http404
+    require_role(request, Role.MANAGER)
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -96,11 +102,10 @@ def ssda903_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The Children in Care Council's page: themes by closed quarter, approved quotes, and publishing."""
-    if request.user.role != Role.CICC:
-        raise Http404
+    require_role(request, Role.CICC)
     error = ""
     if request.method == "POST":
-        theme = Theme.objects.filter(pk=posted_id(request.POST.get("theme"))).first()
+        theme = theme_get(posted_id(request.POST.get("theme")))
         try:
             if theme is None:
                 raise ValidationError({"theme": "Choose a theme."})
@@ -122,7 +127,7 @@ def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
             "periods": cicc_themes(today),
             "quotes": cicc_quotes(today),
             "published": you_said_we_did_recent(),
-            "themes": Theme.objects.all(),
+            "themes": themes(),
             "error": error,
         },
         status=400 if error else 200,
@@ -132,33 +137,25 @@ def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def you_said_we_did(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What children said and what the council did about it, for children to read."""
-    if request.user.role != Role.CHILD:
-        raise Http404
+    require_role(request, Role.CHILD)
     return render(request, "reporting/you_said_we_did.html", {"published": you_said_we_did_recent()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def quotes(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The participation officer checks each redacted quote before the CiCC can see it."""
-    if request.user.role != Role.MANAGER:
-        raise Http404
+    """The participation officer checks each redacted quote before the CiCC can see it, and approves it."""
+    require_role(request, Role.MANAGER)
     if request.method == "POST":
-        quote = Quote.objects.filter(pk=posted_id(request.POST.get("quote")), approved_at__isnull=True).first()
-        if quote is None:
-            raise Http404
-        if request.POST.get("action") == "reject":
-            quote_reject(quote=quote, officer=request.user)
-            messages.success(request, "Quote withdrawn.")
+        quote = quote_waiting_get(posted_id(request.POST.get("quote")))
+        try:
+            quote_approve(quote=quote, officer=request.user, text=request.POST.get("text", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            try:
-                quote_approve(quote=quote, officer=request.user, text=request.POST.get("text", ""))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, "Quote approved for the Children in Care Council.")
+            messages.success(request, "Quote approved for the Children in Care Council.")
         return redirect("reporting:quotes")
-    waiting = list(Quote.objects.filter(approved_at__isnull=True).select_related("theme", "statement__child"))
+    waiting = quotes_waiting()
     access_log_record_many(
         user=request.user,
         what="quote",
@@ -166,6 +163,16 @@ def quotes(request: AuthenticatedHttpRequest) -> HttpResponse:
         records=[(quote.pk, quote.statement.child) for quote in waiting],
     )
     return render(request, "reporting/quotes.html", {"quotes": waiting})
+
+
+@login_required
+@require_POST
+def quote_withdraw(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The participation officer withdraws a quote instead: it is never shown."""
+    require_role(request, Role.MANAGER)
+    quote_reject(quote=quote_waiting_get(posted_id(request.POST.get("quote"))), officer=request.user)
+    messages.success(request, "Quote withdrawn.")
+    return redirect("reporting:quotes")
 
 
 def _annual_context(request: AuthenticatedHttpRequest) -> dict:
@@ -184,8 +191,7 @@ def _annual_context(request: AuthenticatedHttpRequest) -> dict:
 @login_required
 def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO annual report as a page (managers)."""
-    if request.user.role != Role.MANAGER:
-        raise Http404
+    require_role(request, Role.MANAGER)
     try:
         context = _annual_context(request)
     except ValidationError as exc:
@@ -196,8 +202,7 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO annual report as a PDF, from the same page (WeasyPrint)."""
-    if request.user.role != Role.MANAGER:
-        raise Http404
+    require_role(request, Role.MANAGER)
     try:
         context = _annual_context(request)
     except ValidationError as exc:
@@ -225,10 +230,6 @@ def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Managers see who read or exported children's words and records, newest first."""
-    if request.user.role != Role.MANAGER:
-        raise Http404
-    entries = AccessLogEntry.objects.select_related("user", "child")
+    require_role(request, Role.MANAGER)
     child = request.GET.get("child", "").strip()
-    if child:
-        entries = entries.filter(child__case_reference=child)
-    return render(request, "reporting/access_log.html", {"entries": entries[:300], "child": child})
+    return render(request, "reporting/access_log.html", {"entries": access_log_recent(child), "child": child})

@@ -3,14 +3,23 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews import statutory
-from reviews.models import AdvocacyRequest, Child, IROAbsence, IROAllocation, PracticeAlert, Review
+from reviews.models import (
+    AdvocacyRequest,
+    AdvocateAssignment,
+    Child,
+    IROAbsence,
+    IROAllocation,
+    PracticeAlert,
+    PracticeAlertStep,
+    Review,
+)
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -48,6 +57,30 @@ def child_get_for_user(user: User, child_id: int) -> Child:
         raise Http404("No such child.") from exc
 
 
+def child_of_user(user: User) -> Child | None:
+    """Return the signed-in child's own care record; None for anyone else, or a child's account with none."""
+    if not user.is_authenticated or user.role != Role.CHILD:
+        return None
+    return children_visible_to(user).first()
+
+
+def children_worked_with(user: User) -> QuerySet[Child]:
+    """Return an advocate's assigned children, an IRO's caseload or, for managers, all; each with `upcoming` reviews.
+
+    Nobody else works with children: a child, a CiCC member or an administrator gets none.
+    """
+    if user.role not in (Role.ADVOCATE, Role.IRO, Role.MANAGER):
+        return Child.objects.none()
+    upcoming = Review.objects.filter(held_on__isnull=True).order_by("due_by")
+    return children_visible_to(user).prefetch_related(Prefetch("reviews", queryset=upcoming, to_attr="upcoming"))
+
+
+def advocates_assigned_to(child: Child) -> list[User]:
+    """Return the advocates assigned to the child now."""
+    assignments = AdvocateAssignment.objects.filter(child=child, ended_on__isnull=True).select_related("advocate")
+    return [assignment.advocate for assignment in assignments]
+
+
 def current_iro_allocation(child: Child) -> IROAllocation | None:
     """Return the child's current IRO allocation, if any."""
     return IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
@@ -65,6 +98,11 @@ def iro_allocated_on_time(child: Child) -> bool | None:
     if allocated_on is None:
         return None
     return allocated_on <= statutory.iro_allocation_due(child.became_looked_after)
+
+
+def iro_absences_upcoming() -> QuerySet[IROAbsence]:
+    """Return the IRO absences not over yet (under way or to come), with the IRO and who covers."""
+    return IROAbsence.objects.filter(ends_on__gte=timezone.localdate()).select_related("iro", "cover_iro")
 
 
 def covering_iro(iro: User, on: date) -> User | None:
@@ -209,12 +247,22 @@ def practice_alerts_visible_to(user: User) -> QuerySet[PracticeAlert]:
     return alerts.none()
 
 
+def practice_alerts_open_first(user: User) -> QuerySet[PracticeAlert]:
+    """Return the practice alerts this user may see, open ones first, then the latest raised."""
+    return practice_alerts_visible_to(user).order_by("resolved_on", "-raised_on")
+
+
 def practice_alert_get_for_user(user: User, alert_id: int) -> PracticeAlert:
     """Return the practice alert if this user may see it; 404 otherwise."""
     try:
         return practice_alerts_visible_to(user).get(pk=alert_id)
     except (PracticeAlert.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such practice alert.") from exc
+
+
+def practice_alert_steps(alert: PracticeAlert) -> QuerySet[PracticeAlertStep]:
+    """Return the stages a practice alert has been through, with who moved it on."""
+    return alert.steps.select_related("by")
 
 
 def reviews_for_child_user(user: User) -> QuerySet[Review]:
@@ -238,3 +286,34 @@ def advocacy_requests_visible_to(user: User) -> QuerySet[AdvocacyRequest]:
     if user.role in (Role.IRO, Role.MANAGER):
         return requests.filter(child__in=children_visible_to(user))
     return requests.none()
+
+
+def advocacy_requests_open_for(user: User) -> QuerySet[AdvocacyRequest]:
+    """Return the requests this user may see that nobody has answered yet, newest first."""
+    return advocacy_requests_visible_to(user).filter(resolved_at__isnull=True)
+
+
+def advocacy_requests_answered_for(user: User) -> QuerySet[AdvocacyRequest]:
+    """Return the answered requests this user may see, newest first."""
+    return advocacy_requests_visible_to(user).filter(resolved_at__isnull=False)
+
+
+def advocacy_request_open_for_child(child: Child) -> AdvocacyRequest | None:
+    """Return the child's request still waiting for an answer, if any: asking again while it waits returns it."""
+    return AdvocacyRequest.objects.filter(child=child, resolved_at__isnull=True).first()
+
+
+def advocacy_request_get_for_user(user: User, request_id: int | str) -> AdvocacyRequest:
+    """Return the request if this user may see it; 404 whether missing or not theirs."""
+    try:
+        return advocacy_requests_visible_to(user).get(pk=request_id)
+    except (AdvocacyRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such request.") from exc
+
+
+def advocacy_request_get_open_for_user(user: User, request_id: int) -> AdvocacyRequest:
+    """Return the request if this user may see it and it waits for an answer; 404 otherwise (answered ones too)."""
+    try:
+        return advocacy_requests_open_for(user).get(pk=request_id)
+    except (AdvocacyRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such request.") from exc

@@ -28,7 +28,7 @@ from reviews.models import (
     Review,
     ReviewParent,
 )
-from reviews.selectors import children_visible_to, responsible_iro
+from reviews.selectors import advocacy_request_open_for_child, children_visible_to, responsible_iro
 
 SUMMARY_MAX_LENGTH = 3000
 
@@ -131,17 +131,17 @@ def advocacy_request_make(
     with transaction.atomic():
         # Lock the child so two taps at once make one request.
         Child.objects.select_for_update().filter(pk=child.pk).first()
-        existing = AdvocacyRequest.objects.filter(child=child, resolved_at__isnull=True).first()
+        existing = advocacy_request_open_for_child(child)
         if existing is not None:
             return existing, False
         request = AdvocacyRequest.objects.create(child=child, requested_by=requested_by, note=note, channel=channel)
         request_id = request.pk
-        transaction.on_commit(lambda: _advocacy_requested(request_id), robust=True)
+
+        def tell_iro_and_managers() -> None:
+            advocacy_requested(request_id=request_id)
+
+        transaction.on_commit(tell_iro_and_managers, robust=True)
     return request, True
-
-
-def _advocacy_requested(request_id: int) -> None:
-    advocacy_requested(request_id=request_id)
 
 
 @transaction.atomic
@@ -157,12 +157,6 @@ def advocacy_request_close(*, request: AdvocacyRequest, by: User, outcome: str) 
         request.outcome = outcome
         request.save(update_fields=["resolved_at", "resolved_by", "outcome"])
     return request
-
-
-@transaction.atomic
-def advocate_unassign(*, child: Child, advocate: User, ended_on: date) -> None:
-    """End an advocate's assignment to a child."""
-    AdvocateAssignment.objects.filter(child=child, advocate=advocate, ended_on__isnull=True).update(ended_on=ended_on)
 
 
 def review_schedule_next(*, child: Child) -> Review | None:

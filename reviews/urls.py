@@ -13,6 +13,12 @@ urlpatterns = [
     path("manage/response-times/", views.response_time_report, name="response_times"),
     path("my/advocate/", views.my_advocate, name="my_advocate"),
     path("manage/advocacy/", views.advocacy_requests, name="advocacy_requests"),
+    path("manage/advocacy/<id:request_id>/assign/", views.advocacy_request_assign, name="advocacy_request_assign"),
+    path(
+        "manage/advocacy/<id:request_id>/not-wanted/",
+        views.advocacy_request_not_wanted,
+        name="advocacy_request_not_wanted",
+    ),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
     path("inbox/reviews/<id:review_id>/summary/", views.review_summary, name="review_summary"),
     path("inbox/reviews/<id:review_id>/record/", views.review_record, name="review_record"),

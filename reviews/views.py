@@ -10,14 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import posted_id, require_role
+from accounts.access import require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
-from consultations.models import ChildContact
-from feedback.models import ServiceFeedbackRequest
-from feedback.selectors import response_times, statement_get_for_user
+from consultations.selectors import parents_of
+from feedback.selectors import feedback_requests_open_for_child, statement_get_for_user
+from reporting.selectors import response_times_by_iro
 from reviews.forms import (
     AbsenceForm,
     AdvocacyAskForm,
@@ -28,18 +28,24 @@ from reviews.forms import (
     RecordReviewForm,
     ReviewSummaryForm,
 )
-from reviews.models import AdvocacyRequestOutcome, IROAbsence
+from reviews.models import AdvocacyRequestOutcome
 from reviews.selectors import (
-    advocacy_requests_visible_to,
+    advocacy_request_get_open_for_user,
+    advocacy_request_open_for_child,
+    advocacy_requests_answered_for,
+    advocacy_requests_open_for,
+    advocates_assigned_to,
     allocation_history,
     child_get_for_user,
+    child_of_user,
     children_awaiting_allocation,
-    children_visible_to,
+    iro_absences_upcoming,
     iro_allocated_on_time,
     iro_caseloads,
     iro_suggestions,
     practice_alert_get_for_user,
-    practice_alerts_visible_to,
+    practice_alert_steps,
+    practice_alerts_open_first,
     review_get_for_user,
     reviews_for_child_user,
 )
@@ -120,8 +126,7 @@ def absences(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Absence recorded.")
                 return redirect("reviews:absences")
-    upcoming = IROAbsence.objects.filter(ends_on__gte=timezone.localdate()).select_related("iro", "cover_iro")
-    return render(request, "reviews/absences.html", {"form": form, "absences": upcoming})
+    return render(request, "reviews/absences.html", {"form": form, "absences": iro_absences_upcoming()})
 
 
 @login_required
@@ -134,7 +139,7 @@ def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         days = 90
     until = timezone.now()
     since = datetime.combine(timezone.localdate() - timedelta(days=days), time.min, tzinfo=until.tzinfo)
-    rows, overall = response_times(since=since, until=until)
+    rows, overall = response_times_by_iro(since=since, until=until)
     return render(request, "reviews/response_times.html", {"rows": rows, "overall": overall, "days": days})
 
 
@@ -142,13 +147,7 @@ def response_time_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child's "what happened at your review" summaries."""
     require_role(request, Role.CHILD)
-
-    asking = [
-        feedback_request.review
-        for feedback_request in ServiceFeedbackRequest.objects.filter(
-            review__child__user=request.user, contact__isnull=True, expires_at__gt=timezone.now(), answer__isnull=True
-        ).select_related("review")
-    ]
+    asking = [feedback_request.review for feedback_request in feedback_requests_open_for_child(request.user)]
     return render(
         request, "reviews/my_reviews.html", {"reviews": reviews_for_child_user(request.user), "asking": asking}
     )
@@ -184,7 +183,7 @@ def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResp
         messages.info(request, "This review has already been recorded.")
         return redirect("feedback:inbox")
 
-    parents = list(ChildContact.objects.filter(child=review.child, role="parent", active=True))
+    parents = parents_of(review.child)
     form = RecordReviewForm(initial={"held_on": review.scheduled_for or timezone.localdate()})
     proposal = ""
     if request.method == "POST":
@@ -227,8 +226,7 @@ def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResp
 def practice_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Practice alerts the user may see, open ones first."""
     require_role(request, Role.IRO, Role.MANAGER)
-    alerts = practice_alerts_visible_to(request.user).order_by("resolved_on", "-raised_on")
-    return render(request, "reviews/practice_alerts.html", {"alerts": alerts})
+    return render(request, "reviews/practice_alerts.html", {"alerts": practice_alerts_open_first(request.user)})
 
 
 @login_required
@@ -288,7 +286,7 @@ def practice_alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> H
     return render(
         request,
         "reviews/practice_alert_detail.html",
-        {"alert": alert, "steps": alert.steps.select_related("by"), "form": form},
+        {"alert": alert, "steps": practice_alert_steps(alert), "form": form},
     )
 
 
@@ -297,7 +295,7 @@ def practice_alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> H
 def my_advocate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child asks for an advocate, and sees whether they have one or are waiting."""
     require_role(request, Role.CHILD)
-    child = children_visible_to(request.user).first()
+    child = child_of_user(request.user)
     if child is None:
         raise Http404
     form = AdvocacyAskForm(request.POST or None)
@@ -311,38 +309,22 @@ def my_advocate(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("reviews:my_advocate")
     context = {
         "form": form,
-        "waiting": advocacy_requests_visible_to(request.user).filter(resolved_at__isnull=True).first(),
-        "advocates": [a.advocate for a in child.advocate_assignments.filter(ended_on__isnull=True)],
+        "waiting": advocacy_request_open_for_child(child),
+        "advocates": advocates_assigned_to(child),
     }
     return render(request, "reviews/my_advocate.html", context)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def advocacy_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Children who asked for an advocate: managers assign one; the child's IRO can see and close."""
     require_role(request, Role.IRO, Role.MANAGER)
-    visible = advocacy_requests_visible_to(request.user)
-    if request.method == "POST":
-        advocacy = visible.filter(pk=posted_id(request.POST.get("request")), resolved_at__isnull=True).first()
-        if advocacy is None:
-            raise Http404
-        if request.POST.get("action") == "not_wanted":
-            advocacy_request_close(request=advocacy, by=request.user, outcome=AdvocacyRequestOutcome.NOT_WANTED)
-            messages.success(request, "Request closed: the child decided against an advocate.")
-            return redirect("reviews:advocacy_requests")
-        form = AdvocateAssignForm(request.POST)
-        if request.user.role == Role.MANAGER and form.is_valid():
-            advocate_assign(
-                child=advocacy.child,
-                advocate=form.cleaned_data["advocate"],
-                started_on=timezone.localdate(),
-                by=request.user,
-            )
-            messages.success(request, "Advocate assigned; they can now write for the child.")
-            return redirect("reviews:advocacy_requests")
-        messages.error(request, "Choose an advocate.")
-    waiting = list(visible.filter(resolved_at__isnull=True))
+    return _advocacy_requests_page(request)
+
+
+def _advocacy_requests_page(request: AuthenticatedHttpRequest, status: int = 200) -> HttpResponse:
+    waiting = list(advocacy_requests_open_for(request.user))
     # The open requests are shown with the child's own note: one read of them all, in one insert.
     access_log_record_many(
         user=request.user,
@@ -352,7 +334,38 @@ def advocacy_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     context = {
         "open": waiting,
-        "closed": visible.filter(resolved_at__isnull=False)[:20],
+        "closed": advocacy_requests_answered_for(request.user)[:20],
         "assign_form": AdvocateAssignForm() if request.user.role == Role.MANAGER else None,
     }
-    return render(request, "reviews/advocacy_requests.html", context)
+    return render(request, "reviews/advocacy_requests.html", context, status=status)
+
+
+@login_required
+@require_POST
+def advocacy_request_assign(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """A manager assigns an advocate, which answers the child's request; anything else is sent back to choose."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    advocacy = advocacy_request_get_open_for_user(request.user, request_id)
+    form = AdvocateAssignForm(request.POST)
+    if request.user.role == Role.MANAGER and form.is_valid():
+        advocate_assign(
+            child=advocacy.child,
+            advocate=form.cleaned_data["advocate"],
+            started_on=timezone.localdate(),
+            by=request.user,
+        )
+        messages.success(request, "Advocate assigned; they can now write for the child.")
+        return redirect("reviews:advocacy_requests")
+    messages.error(request, "Choose an advocate.")
+    return _advocacy_requests_page(request, status=400)
+
+
+@login_required
+@require_POST
+def advocacy_request_not_wanted(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """The child's IRO or a manager closes a request: the child decided against an advocate."""
+    require_role(request, Role.IRO, Role.MANAGER)
+    advocacy = advocacy_request_get_open_for_user(request.user, request_id)
+    advocacy_request_close(request=advocacy, by=request.user, outcome=AdvocacyRequestOutcome.NOT_WANTED)
+    messages.success(request, "Request closed: the child decided against an advocate.")
+    return redirect("reviews:advocacy_requests")

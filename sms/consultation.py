@@ -13,21 +13,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from consultations.models import Audience, Invitation
+from consultations.models import Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for
-from consultations.selectors import consultations_open_for_child
+from consultations.selectors import consultation_by_text_for, consultation_is_open_for_child
 from consultations.services import response_save_draft, response_submit
 from sms.models import Conversation, ConversationStep
 
 FORM_WORD = "FORM"
 SKIP_WORDS = frozenset({"SKIP", "PASS", "NEXT"})
-# Consultations by text are for young people: younger children answer with an adult or online.
-SMS_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
 NOTHING_OPEN = "Heard: there's no form to fill in right now. Text anything else to send your IRO a message."
-
-
-def _open_invitation(user: User) -> Invitation | None:
-    return consultations_open_for_child(user).filter(audience__in=SMS_AUDIENCES).first()
 
 
 def _answered(invitation: Invitation) -> dict:
@@ -62,7 +56,7 @@ def _next_unanswered(invitation: Invitation, start: int) -> int | None:
 
 def consultation_start(*, user: User) -> str:
     """Begin (or pick up) the young person's open form, asking the first unanswered question."""
-    invitation = _open_invitation(user)
+    invitation = consultation_by_text_for(user)
     if invitation is None:
         return NOTHING_OPEN
     index = _next_unanswered(invitation, 0)
@@ -93,15 +87,13 @@ def _parse(question: dict, text: str):
 def consultation_answer(*, user: User, conversation: Conversation, text: str) -> str:
     """Take the answer to the question being asked, save it, and ask the next one."""
     invitation = conversation.invitation
-    if invitation is None or not consultations_open_for_child(user).filter(pk=invitation.pk).exists():
+    if invitation is None or not consultation_is_open_for_child(user, invitation):
         conversation.delete()
         return NOTHING_OPEN
     questions = invitation.version.questions
     question = questions[conversation.question_index]
-    word = text.strip().upper()
-    if word in SKIP_WORDS and not question.get("required"):
-        next_index = _next_unanswered_after_skip(invitation, conversation.question_index)
-    else:
+    skipped = text.strip().upper() in SKIP_WORDS and not question.get("required")
+    if not skipped:
         value = _parse(question, text)
         if value is None or value == "":
             return f"Heard: sorry, I didn't get that. {_prompt(invitation, conversation.question_index)}"
@@ -109,7 +101,7 @@ def consultation_answer(*, user: User, conversation: Conversation, text: str) ->
             response_save_draft(invitation=invitation, answers={question["id"]: value}, entered_by=user)
         except ValidationError as exc:
             return f"Heard: {' '.join(exc.messages)} {_prompt(invitation, conversation.question_index)}"
-        next_index = _next_unanswered(invitation, conversation.question_index + 1)
+    next_index = _next_unanswered(invitation, conversation.question_index + 1)
     if next_index is None:
         conversation.delete()
         return _finish(user=user, invitation=invitation)
@@ -117,10 +109,6 @@ def consultation_answer(*, user: User, conversation: Conversation, text: str) ->
     conversation.expires_at = timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
     conversation.save(update_fields=["question_index", "expires_at"])
     return _prompt(invitation, next_index)
-
-
-def _next_unanswered_after_skip(invitation: Invitation, index: int) -> int | None:
-    return _next_unanswered(invitation, index + 1)
 
 
 def _finish(*, user: User, invitation: Invitation) -> str:

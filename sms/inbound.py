@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import Role, User, normalise_uk_phone
 from feedback.crisis import crisis_help_lead, crisis_help_sms_text
 from feedback.models import URGENT_CATEGORIES, Category, Channel, Statement
-from feedback.services import statement_submit
-from reviews.selectors import children_visible_to
+from feedback.services import statement_max_length, statement_submit
+from reviews.selectors import child_of_user
 from sms import consultation, limits
 from sms.models import Conversation, ConversationStep, InboundMessage
 from sms.outbound import sms_opt_in, sms_opt_out
@@ -45,10 +45,12 @@ ASK_WHAT_IS_HAPPENING = (
     "Heard: we've told someone who can help. What is happening? Are you safe right now? Text back here."
 )
 FOLLOW_UP_THANKS = "Heard: thank you, we've added that to your message. Someone will be in touch soon."
-UNKNOWN_NUMBER_REPLY = (
-    "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it. "
-    "In danger now? Call 999."
-)
+NOT_LINKED = "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it."
+
+
+def _unknown_number_reply() -> str:
+    """What a number Heard does not know is told: how to be linked, and the crisis help's first words."""
+    return f"{NOT_LINKED} {crisis_help_lead()}"
 
 
 def _phone_or_none(raw: str) -> str | None:
@@ -95,7 +97,7 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
     if phone is None or user is None:
         # Nothing about an unknown number is stored: only a hashed counter, for abuse control.
         answered = limits.take(f"unknown:{limits.number_key(phone or from_number)}", 1, window_seconds=86400)
-        return UNKNOWN_NUMBER_REPLY if answered else ""
+        return _unknown_number_reply() if answered else ""
 
     existing = InboundMessage.objects.filter(message_sid=message_sid).first()
     if existing is not None:
@@ -176,12 +178,12 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
 def _submit(
     *, user: User, conversation: Conversation, category: str, words: str, key: str, follows: Statement | None = None
 ):
-    child = children_visible_to(user).first()
+    child = child_of_user(user)
     if child is None:
         _end(conversation)
-        return UNKNOWN_NUMBER_REPLY, None
+        return _unknown_number_reply(), None
     # A child's words are never dropped: what passes the length limit is cut there, and they are told.
-    limit = settings.HEARD_STATEMENT_MAX_LENGTH
+    limit = statement_max_length()
     cut = len(words.strip()) > limit
     try:
         statement, _ = statement_submit(
@@ -199,7 +201,7 @@ def _submit(
         return f"Heard: {' '.join(exc.messages)}", None
     except PermissionDenied:
         _end(conversation)
-        return UNKNOWN_NUMBER_REPLY, None
+        return _unknown_number_reply(), None
     too_long = f" It was long, so we kept the first {limit} characters: text again to add the rest." if cut else ""
     if follows is not None or statement.is_urgent:
         # Keep listening: what the child texts next is added to this message and its alert.

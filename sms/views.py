@@ -19,10 +19,6 @@ def _signed_by_twilio(request: HttpRequest) -> bool:
     )
 
 
-def _twiml(text: str = "", status: int = 200) -> HttpResponse:
-    return HttpResponse(twiml_reply(text), content_type="text/xml", status=status)
-
-
 @csrf_exempt
 @require_POST
 def inbound(request: HttpRequest) -> HttpResponse:
@@ -34,7 +30,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
     if not message_sid or not from_number or len(message_sid) > 64:
         return HttpResponseBadRequest(twiml_reply(), content_type="text/xml")
     reply = sms_inbound_receive(message_sid=message_sid, from_number=from_number, body=request.POST.get("Body", ""))
-    return _twiml(reply)
+    return HttpResponse(twiml_reply(reply), content_type="text/xml")
 
 
 @csrf_exempt

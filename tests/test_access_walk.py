@@ -20,8 +20,8 @@ from feedback.models import Category
 from feedback.services import statement_submit
 from reviews.models import Review
 from reviews.services import (
+    advocacy_request_make,
     advocate_assign,
-    advocate_unassign,
     iro_absence_record,
     iro_allocate,
     practice_alert_raise,
@@ -53,8 +53,15 @@ ALICE_WORDS = "Alice worried: only she, her IRO and managers may read this."
 BOB_WORDS = "Bob's words: only he, his IRO and managers may read this."
 MAY_SEE_ALICE = {"child_user", "iro", "manager"}
 MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
-# Besides those, who may see Alice's words on one page: the duty team, on her out-of-hours alert.
-MAY_SEE_ALICE_ON = {"feedback:alert_detail": {"edt"}}
+ALERT_STEPS = [
+    "feedback:alert_acknowledge",
+    "feedback:alert_record_action",
+    "feedback:alert_hand_over",
+    "feedback:alert_close",
+]
+# Besides those, who may see Alice's words on one page: the duty team, on her out-of-hours alert (and
+# from its steps, which show the page again when what was posted is refused).
+MAY_SEE_ALICE_ON = {page: {"edt"} for page in ["feedback:alert_detail", *ALERT_STEPS]}
 
 
 def only(*roles: str, ok: int = 200, other: int = 404, anonymous: int = 302) -> dict[str, int]:
@@ -89,8 +96,16 @@ EXPECTED = {
     "feedback:statement_new_on_behalf": only("advocate"),
     "feedback:inbox": only(*IROS, "manager"),
     "feedback:statement_detail": only("iro", "manager"),
+    # Each step on a statement or an alert is walked as an empty post: refused input shows the page again.
+    "feedback:statement_reply": only("iro", "manager", ok=400),
+    "feedback:statement_acknowledge": only("iro", ok=302) | {"manager": 403},  # only the child's IRO
+    "feedback:statement_tag": only("iro", ok=302) | {"manager": 403},
     "feedback:alert_list": only(*IROS, "manager", "edt"),
     "feedback:alert_detail": only("iro", "manager", "edt"),
+    "feedback:alert_acknowledge": only("iro", "manager", "edt", ok=302),
+    "feedback:alert_record_action": only("iro", "manager", "edt", ok=400),
+    "feedback:alert_hand_over": only("iro", "manager", "edt", ok=400),
+    "feedback:alert_close": only("iro", "manager", "edt", ok=400),
     "feedback:my_preferences": only(*CHILDREN),
     "feedback:my_review_feedback": only("child_user"),
     "feedback:service_feedback_by_link": everyone(404),
@@ -100,6 +115,9 @@ EXPECTED = {
     "reviews:response_times": only("manager"),
     "reviews:my_advocate": only(*CHILDREN),
     "reviews:advocacy_requests": only(*IROS, "manager"),
+    # Alice's IRO sees her request but only a manager assigns: both are asked to choose an advocate.
+    "reviews:advocacy_request_assign": only("iro", "manager", ok=400),
+    "reviews:advocacy_request_not_wanted": only("iro", "manager", ok=302),
     "reviews:my_reviews": only(*CHILDREN),
     "reviews:review_summary": only("iro"),
     "reviews:review_record": only("iro"),
@@ -110,6 +128,13 @@ EXPECTED = {
     "consultations:mine": only(*CHILDREN),
     "consultations:mine_detail": only("child_user"),
     "consultations:on_behalf": only("advocate", "iro"),
+    # Saving and sending a form: each its own POST (an empty form sent is 400, saved is a redirect).
+    "consultations:by_link_save": everyone(404),
+    "consultations:by_link_send": everyone(404),
+    "consultations:mine_detail_save": only("child_user", ok=302),
+    "consultations:mine_detail_send": only("child_user", ok=400),
+    "consultations:on_behalf_save": only("advocate", "iro", ok=400),
+    "consultations:on_behalf_send": only("advocate", "iro", ok=400),
     "consultations:pack": only("iro", "manager"),
     "consultations:form_choice": only("iro", "manager"),
     "consultations:preview": only("manager", "admin"),  # forms are configuration
@@ -122,6 +147,7 @@ EXPECTED = {
     "reporting:cicc": only("cicc"),
     "reporting:you_said_we_did": only(*CHILDREN),
     "reporting:quotes": only("manager"),
+    "reporting:quote_withdraw": only(ok=404),  # no quote waits in this world: 404 for the manager too
     "reporting:access_log": only("manager"),
 }
 # Walked elsewhere, with the reason.
@@ -132,7 +158,22 @@ ELSEWHERE = {
         "Django's admin, for staff accounts only; each read is logged (tests/accounts/test_access_log.py)",
     ),
 }
-POSTED = {"feedback:statement_withdraw"}
+POSTED = {
+    "feedback:statement_withdraw",
+    "feedback:statement_reply",
+    "feedback:statement_acknowledge",
+    "feedback:statement_tag",
+    *ALERT_STEPS,
+    "reviews:advocacy_request_assign",
+    "reviews:advocacy_request_not_wanted",
+    "consultations:by_link_save",
+    "consultations:by_link_send",
+    "consultations:mine_detail_save",
+    "consultations:mine_detail_send",
+    "consultations:on_behalf_save",
+    "consultations:on_behalf_send",
+    "reporting:quote_withdraw",
+}
 QUERY = {"reporting:ssda903_reviews": "?year=2027"}
 
 
@@ -161,11 +202,13 @@ def world(request, child, other_child, child_user, other_child_user, iro, manage
     edt = make_user("sam", Role.EDT, email="sam@council.example")
     former_advocate = make_user("fay", Role.ADVOCATE, email="fay@heard.example")
     admin = make_user("ada", Role.ADMIN, email="ada@heard.example", is_staff=True, is_superuser=True)
-    advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
+    assignment = advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
     statement_submit(
         author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="web", consent_given=True
     )
-    advocate_unassign(child=child, advocate=former_advocate, ended_on=date(2025, 12, 1))
+    # Fay's assignment ends as the council records it, in the admin (tests/api/test_trust_access.py).
+    assignment.ended_on = date(2025, 12, 1)
+    assignment.save(update_fields=["ended_on"])
     iro_allocate(child=child, iro=former, allocated_on=date(2025, 10, 1))
     # Alice's worry reaches Casey on a Friday evening (and the duty team), follows her to Amara, to Dee
     # while Dee covers Amara, and back: only Amara, managers and (while it is open) the team see it now.
@@ -198,6 +241,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, manage
     practice_alert = practice_alert_raise(
         child=child, user=iro, category="drift", description="Plan overdue", raised_on=date(2026, 11, 1)
     )
+    advocacy, _ = advocacy_request_make(child=child, requested_by=child_user, note="Someone to come to my review")
     ours = {
         "anonymous": None,
         "former_iro": former,
@@ -217,6 +261,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, manage
             "version_id": FormTemplateVersion.objects.first().pk,
             "token": "not-a-real-link",
             "name": "participation",
+            "request_id": advocacy.pk,
         },
         "withdrawable": plain.pk,
         "held": held.pk,

@@ -1,19 +1,24 @@
 """Advocacy: a child asks for an advocate; an advocate sees the children assigned to them."""
 
-from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import AccessPurpose, Role
+from accounts.models import AccessPurpose
 from feedback.models import Channel
 from mobile_api.apis.base import IDEMPOTENCY_KEY, Cursor, HeardListApi, IdCursor, caller, log_read
 from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.models import AdvocacyRequest, AdvocacyRequestOutcome, Child, Review
-from reviews.selectors import advocacy_requests_visible_to, children_visible_to
+from reviews.selectors import (
+    advocacy_request_get_for_user,
+    advocacy_requests_visible_to,
+    child_of_user,
+    children_worked_with,
+)
 from reviews.services import advocacy_request_make
 
 
@@ -68,7 +73,7 @@ class AdvocacyRequestListCreateApi(HeardListApi):
     def post(self, request: Request) -> Response:
         data = AdvocacyRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
-        child = children_visible_to(caller(request)).first() if caller(request).role == Role.CHILD else None
+        child = child_of_user(caller(request))
         if child is None:
             raise PermissionDenied("Only a child asks for their own advocate.")
         advocacy, created = advocacy_request_make(
@@ -80,9 +85,10 @@ class AdvocacyRequestListCreateApi(HeardListApi):
 
     def replay(self, request: Request, made: str, status_code: int) -> Response:
         """A retry: the request as the caller may see it now."""
-        advocacy = advocacy_requests_visible_to(caller(request)).filter(pk=made).first()
-        if advocacy is None:
-            raise NotFound("No such request.")
+        try:
+            advocacy = advocacy_request_get_for_user(caller(request), made)
+        except Http404 as exc:
+            raise NotFound("No such request.") from exc
         return Response(AdvocacyRequestOutput(advocacy).data, status=status_code)
 
 
@@ -106,11 +112,7 @@ class ChildListApi(HeardListApi):
     pagination_class = IdCursor
 
     def get_queryset(self):
-        user = caller(self.request)
-        if user.role not in (Role.ADVOCATE, Role.IRO, Role.MANAGER):
-            return Child.objects.none()
-        upcoming = Review.objects.filter(held_on__isnull=True).order_by("due_by")
-        return children_visible_to(user).prefetch_related(Prefetch("reviews", queryset=upcoming, to_attr="upcoming"))
+        return children_worked_with(caller(self.request))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset) or []

@@ -50,14 +50,11 @@ class ConsultationOutput(serializers.ModelSerializer):
         fields = ["id", "title", "review_date", "expires_at", "form_version", "schema", "draft_answers", "submitted_at"]
         read_only_fields = fields
 
-    def _schema(self, invitation: Invitation) -> dict:
-        return localise(invitation.version.schema, get_language())
-
     def get_title(self, invitation: Invitation) -> str:
-        return str(self._schema(invitation).get("title", ""))
+        return str(self.get_schema(invitation).get("title", ""))
 
     def get_schema(self, invitation: Invitation) -> dict:
-        return self._schema(invitation)
+        return localise(invitation.version.schema, get_language())
 
     def get_draft_answers(self, invitation: Invitation) -> dict:
         response = getattr(invitation, "response", None)

@@ -14,7 +14,7 @@ from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
 from mobile_api.apis.statements import CrisisHelpOutput
 from mobile_api.serializers import StrictSerializer
 from reporting.subject_access import subject_access_for_child
-from reviews.selectors import children_visible_to, responsible_iro, upcoming_review
+from reviews.selectors import child_of_user, responsible_iro, upcoming_review
 
 
 class IROContact(serializers.Serializer):
@@ -62,7 +62,7 @@ def _iro_contact(iro: User | None) -> dict | None:
 
 def me_data(user: User) -> dict:
     """The profile the app shows; a child's includes their next review and their IRO."""
-    child = children_visible_to(user).first() if user.role == Role.CHILD else None
+    child = child_of_user(user)
     review = upcoming_review(child) if child else None
     name = (child.known_as if child else "") or user.first_name or user.get_full_name() or user.username
     return {

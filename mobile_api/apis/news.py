@@ -5,9 +5,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, Cursor, HeardListApi, caller
 from reporting.models import YouSaidWeDid
+from reporting.selectors import you_said_we_did_visible_to
 
 
 class YouSaidWeDidOutput(serializers.ModelSerializer):
@@ -30,9 +30,7 @@ class YouSaidWeDidListApi(HeardListApi):
     pagination_class = PublishedCursor
 
     def get_queryset(self):
-        if caller(self.request).role not in (Role.CHILD, Role.CICC, Role.MANAGER):
-            return YouSaidWeDid.objects.none()
-        return YouSaidWeDid.objects.select_related("theme")
+        return you_said_we_did_visible_to(caller(self.request))
 
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: YouSaidWeDidOutput(many=True), 304: NOT_MODIFIED})
     def get(self, request: Request, *args, **kwargs) -> Response:

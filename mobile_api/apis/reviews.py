@@ -1,16 +1,14 @@
 """A child's reviews: what happened (the IRO's summary for them) and their feedback on how it went."""
 
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from feedback.models import Channel, Rating, ServiceFeedbackRequest
-from feedback.service_feedback import child_feedback_request, feedback_give
+from feedback.models import Channel, Rating
+from feedback.selectors import feedback_request_open_for_child, reviews_held_for_child
+from feedback.service_feedback import feedback_give
 from mobile_api.apis.base import (
     IDEMPOTENCY_KEY,
     IF_NONE_MATCH,
@@ -51,13 +49,7 @@ class ChildReviewListApi(HeardListApi):
     pagination_class = HeldCursor
 
     def get_queryset(self):
-        user = caller(self.request)
-        if user.role != Role.CHILD:
-            return Review.objects.none()
-        asking = ServiceFeedbackRequest.objects.filter(
-            review=OuterRef("pk"), contact__isnull=True, expires_at__gt=timezone.now(), answer__isnull=True
-        )
-        return Review.objects.filter(child__user=user, held_on__isnull=False).annotate(feedback_wanted=Exists(asking))
+        return reviews_held_for_child(caller(self.request))
 
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: ChildReviewOutput(many=True), 304: NOT_MODIFIED})
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -84,9 +76,7 @@ class ReviewFeedbackApi(HeardApi):
     )
     @idempotent
     def post(self, request: Request, review_id: int) -> Response:
-        feedback_request = (
-            child_feedback_request(caller(request), review_id) if caller(request).role == Role.CHILD else None
-        )
+        feedback_request = feedback_request_open_for_child(caller(request), review_id)
         if feedback_request is None:
             raise NotFound("No review to give feedback on.")
         data = ReviewFeedbackInput(data=request.data)

@@ -1,6 +1,5 @@
 """Statements: a child or advocate writes to the IRO; the IRO reads and replies."""
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -8,11 +7,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import AccessPurpose, Role
-from feedback.crisis import crisis_help_data
+from feedback.crisis import CHILDLINE_NUMBER, EMERGENCY_NUMBER, CrisisNumber, crisis_help_data
 from feedback.models import Category, Channel, Statement
 from feedback.receipts import statement_mark_read
 from feedback.selectors import statement_get_for_user, statements_visible_to
-from feedback.services import statement_reply, statement_submit, statement_withdraw
+from feedback.services import (
+    statement_max_length,
+    statement_reply,
+    statement_submit,
+    statement_too_long_message,
+    statement_withdraw,
+)
 from mobile_api.apis.base import (
     IDEMPOTENCY_KEY,
     IF_NONE_MATCH,
@@ -25,7 +30,7 @@ from mobile_api.apis.base import (
 )
 from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
-from reviews.selectors import child_get_for_user, children_visible_to
+from reviews.selectors import child_get_for_user, child_of_user
 
 
 class StatementOutput(serializers.ModelSerializer):
@@ -58,19 +63,20 @@ class StatementOutput(serializers.ModelSerializer):
 
 
 class CrisisNumberOutput(serializers.Serializer):
-    number = serializers.CharField(help_text='As people write it, e.g. "0800 1111".')
+    number = serializers.CharField(help_text=f'As people write it, e.g. "{CHILDLINE_NUMBER}".')
     # The API's word for it; django-stubs types a serializer's own `label` attribute as text.
     label = serializers.CharField(help_text="What it is for, in the child's language.")  # type: ignore[assignment]
-    href = serializers.CharField(help_text='The tel: link to dial, e.g. "tel:08001111".')
+    href = serializers.CharField(help_text=f'The tel: link to dial, e.g. "{CrisisNumber(CHILDLINE_NUMBER, "").href}".')
 
 
 class CrisisHelpOutput(serializers.Serializer):
     """What a child who is not safe can do right now: the same words and numbers as the web pages and texts."""
 
     heading = serializers.CharField()
-    lead = serializers.CharField(help_text="The first thing to say: call 999 if in danger now.")
+    lead = serializers.CharField(help_text=f"The first thing to say: call {EMERGENCY_NUMBER} if in danger now.")
     numbers = CrisisNumberOutput(
-        many=True, help_text="Numbers to tap and call, most urgent first: 999 and Childline, then the council's."
+        many=True,
+        help_text=f"Numbers to tap and call, most urgent first: {EMERGENCY_NUMBER} and Childline, then the council's.",
     )
     advice = serializers.CharField(allow_blank=True, help_text="The council's own words, if any.")
     text = serializers.CharField(help_text="All of it as plain text, as it is texted.")
@@ -104,9 +110,8 @@ class StatementInput(StrictSerializer):
     )
 
     def validate_body(self, value: str) -> str:
-        limit = settings.HEARD_STATEMENT_MAX_LENGTH
-        if len(value) > limit:
-            raise ValidationError(f"Please keep it under {limit} characters, or send it in parts.")
+        if len(value) > statement_max_length():
+            raise ValidationError(statement_too_long_message())
         return value
 
 
@@ -148,7 +153,7 @@ class StatementListCreateApi(HeardListApi):
         if child_id is None:
             if caller(request).role != Role.CHILD:
                 raise ValidationError({"child": "Say which child this is for."})
-            child = children_visible_to(caller(request)).first()
+            child = child_of_user(caller(request))
             if child is None:
                 raise PermissionDenied("No care record is linked to this account.")
         else:

@@ -19,7 +19,15 @@
   var status = form.querySelector(".save-status");
   var timer = null;
   // With no signal the answers are kept on the phone, and saved to Heard once it is back online.
-  var LOCAL = "heard.form." + window.location.pathname;
+  var LOCAL = "heard.form." + form.getAttribute("data-save-url");
+  // Answers kept before the form had its own save address were kept under the page's address.
+  var EARLIER = "heard.form." + window.location.pathname;
+  try {
+    if (EARLIER !== LOCAL && localStorage.getItem(EARLIER) && !localStorage.getItem(LOCAL)) {
+      localStorage.setItem(LOCAL, localStorage.getItem(EARLIER));
+      localStorage.removeItem(EARLIER);
+    }
+  } catch (e) { /* private browsing: nothing was kept */ }
 
   function say(words) { if (status) status.textContent = words; }
 
@@ -62,8 +70,7 @@
   function save() {
     if (!navigator.onLine) return keepOnThePhone();
     var data = new FormData(form);
-    data.set("action", "save");
-    fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    fetch(form.getAttribute("data-save-url"), { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.json(); })
       .then(function (result) {
         if (result.saved) localStorage.removeItem(LOCAL);

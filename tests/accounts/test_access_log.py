@@ -164,13 +164,17 @@ def test_a_page_of_many_records_is_logged_in_one_insert(child, child_user, manag
 
 
 @pytest.mark.parametrize(
-    "posted",
-    [{"action": "acknowledge"}, {"reply": "Thank you for telling me."}, {"action": "tag", "themes": []}],
+    ("operation", "posted"),
+    [
+        ("feedback:statement_acknowledge", {}),
+        ("feedback:statement_reply", {"reply": "Thank you for telling me."}),
+        ("feedback:statement_tag", {"themes": []}),
+    ],
     ids=["acknowledge", "reply", "tag themes"],
 )
-def test_acting_on_a_statement_then_landing_on_it_is_one_read(statement, iro, posted):
+def test_acting_on_a_statement_then_landing_on_it_is_one_read(statement, iro, operation, posted):
     url = reverse("feedback:statement_detail", args=[statement.pk])
-    landed = client_for(iro).post(url, posted, follow=True)
+    landed = client_for(iro).post(reverse(operation, args=[statement.pk]), posted, follow=True)
     assert landed.redirect_chain == [(url, 302)]
     assert _entries() == [("amara", "statement", AccessPurpose.STATEMENT, VIEW)]
 
@@ -179,17 +183,20 @@ def test_a_whole_visit_to_a_statement_is_one_entry_per_page_shown(statement, iro
     url = reverse("feedback:statement_detail", args=[statement.pk])
     client = client_for(iro)
     client.get(url)
-    client.post(url, {"action": "acknowledge"}, follow=True)
-    client.post(url, {"reply": "Thank you for telling me."}, follow=True)
+    client.post(reverse("feedback:statement_acknowledge", args=[statement.pk]), follow=True)
+    client.post(reverse("feedback:statement_reply", args=[statement.pk]), {"reply": "Thank you."}, follow=True)
     assert _entries() == [("amara", "statement", AccessPurpose.STATEMENT, VIEW)] * 3
 
 
 def test_acknowledging_an_alert_then_landing_on_it_is_one_read_and_closing_it_none(alert, iro):
     url = reverse("feedback:alert_detail", args=[alert.pk])
     client = client_for(iro)
-    assert client.post(url, {"action": "acknowledge"}, follow=True).redirect_chain == [(url, 302)]
+    acknowledged = client.post(reverse("feedback:alert_acknowledge", args=[alert.pk]), follow=True)
+    assert acknowledged.redirect_chain == [(url, 302)]
     assert _entries() == [("amara", "safeguarding alert", AccessPurpose.ALERT, VIEW)]
-    closed = client.post(url, {"action_taken": "Spoke to her social worker."}, follow=True)
+    closed = client.post(
+        reverse("feedback:alert_close", args=[alert.pk]), {"action_taken": "Spoke to her social worker."}, follow=True
+    )
     assert closed.redirect_chain == [(reverse("feedback:inbox"), 302)]
     assert len(_entries()) == 1
 
@@ -197,8 +204,12 @@ def test_acknowledging_an_alert_then_landing_on_it_is_one_read_and_closing_it_no
 def test_saving_or_sending_a_form_with_the_child_is_not_a_read_but_landing_back_on_it_is(invitation, advocate):
     url = reverse("consultations:on_behalf", args=[invitation.pk])
     client = client_for(advocate)
-    saved = client.post(url, {"action": "save", "q_home_feeling": "ok", "entry_mode": "helped", "consent_given": "on"})
+    answers = {"q_home_feeling": "ok", "entry_mode": "helped", "consent_given": "on"}
+    saved = client.post(reverse("consultations:on_behalf_save", args=[invitation.pk]), answers)
     assert (saved.status_code, saved["Location"]) == (302, url)
+    assert _entries() == []
+    refused = client.post(reverse("consultations:on_behalf_send", args=[invitation.pk]), {"entry_mode": "helped"})
+    assert refused.status_code == 400
     assert _entries() == []
     client.get(url)
     assert _entries() == [("riley", "consultation form", AccessPurpose.CONSULTATION, VIEW)]

@@ -19,7 +19,6 @@ from feedback.services import statement_submit
 from reviews.models import Review
 from reviews.services import (
     advocate_assign,
-    advocate_unassign,
     iro_absence_record,
     iro_allocate,
     review_record_held,
@@ -115,11 +114,13 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     edt = make_user("sam", Role.EDT)
     former_advocate = make_user("fay", Role.ADVOCATE)
     admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
-    advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
+    assignment = advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
     statement_submit(
         author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="app", consent_given=True
     )
-    advocate_unassign(child=child, advocate=former_advocate, ended_on=date(2025, 12, 1))
+    # Fay's assignment ends as the council records it, in the admin (tests/api/test_trust_access.py).
+    assignment.ended_on = date(2025, 12, 1)
+    assignment.save(update_fields=["ended_on"])
     iro_allocate(child=child, iro=former, allocated_on=date(2025, 10, 1))
     # Alice's worry reaches Casey on a Friday evening (and the duty team), follows her to Amara, to Dee
     # while Dee covers Amara, and back.

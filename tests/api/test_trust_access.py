@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Role
 from feedback.services import statement_reply, statement_submit
-from reviews.services import advocate_unassign
+from reviews.models import AdvocateAssignment
 from tests.conftest import client_for, make_user
 
 # The assignment ends on a fixed day, before the pinned moment.
@@ -20,7 +21,15 @@ def test_a_former_advocate_no_longer_reads_what_they_wrote_or_the_reply(child, a
     statement_reply(statement=statement, iro=iro, text="I'll ask school about a tutor.")
     url = f"/api/v1/statements/{statement.pk}/"
     assert client_for(advocate).get(url).status_code == 200
-    advocate_unassign(child=child, advocate=advocate, ended_on=date(2026, 11, 20))
+    # An assignment ends where the council records it, in the admin.
+    assignment = AdvocateAssignment.objects.get(child=child, advocate=advocate)
+    ended = client_for(make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)).post(
+        reverse("admin:reviews_advocateassignment_change", args=[assignment.pk]),
+        {"child": child.pk, "advocate": advocate.pk, "started_on": "2025-09-10", "ended_on": "2026-11-20"},
+    )
+    assert ended.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.ended_on == date(2026, 11, 20)
     assert client_for(advocate).get(url).status_code == 404
     listed = client_for(advocate).get("/api/v1/statements/").json()["results"]
     assert listed == []

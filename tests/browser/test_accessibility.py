@@ -65,7 +65,8 @@ def test_every_childs_form_has_no_violations_empty_and_with_errors(axe, forms_fo
     for invitation in forms_for_every_age:
         client = client_for(invitation.review.child.user)
         url = reverse("consultations:mine_detail", args=[invitation.pk])
-        for response in (client.get(url), client.post(url, {"action": "submit"})):
+        send = reverse("consultations:mine_detail_send", args=[invitation.pk])
+        for response in (client.get(url), client.post(send, {})):
             assert axe(response.content.decode()) == [], invitation.audience
 
 

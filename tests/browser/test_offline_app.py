@@ -105,7 +105,6 @@ def test_the_manifest_and_worker_are_served_from_the_site_with_no_third_party_co
 def test_consultation_answers_written_offline_are_kept_and_saved_when_back_online(
     browser, live_asgi_server, child, child_user
 ):
-
     forms_sync_from_files()
     review = Review.objects.get(child=child, held_on__isnull=True)
     review.scheduled_for = timezone.localdate() + timedelta(days=14)

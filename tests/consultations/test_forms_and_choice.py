@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from consultations.models import Audience, FormTemplate, FormTemplateVersion
+from consultations.models import CHILD_AUDIENCES, Audience, FormOverride, FormTemplate, FormTemplateVersion
 from consultations.schema import SchemaError, check_schema, clean_answers
 from consultations.services import audience_for_child, form_override_set, forms_sync_from_files, version_publish
-from tests.conftest import make_child
+from tests.conftest import client_for, make_child
 
 
 def test_every_form_file_is_loaded_and_published_once(forms):
@@ -67,6 +68,36 @@ def test_symbols_when_the_record_says_so_and_an_iro_override_wins(child, iro, ot
         form_override_set(child=child, template=FormTemplate.objects.get(audience="child_8_11"), iro=other_iro)
     with pytest.raises(ValidationError):
         form_override_set(child=child, template=FormTemplate.objects.get(audience="carer"), iro=iro)
+
+
+def test_the_iro_chooses_a_childs_form_from_the_childrens_forms_only(child, iro, other_iro, advocate):
+    url = reverse("consultations:form_choice", args=[child.pk])
+    page = client_for(iro).get(url)
+    assert page.status_code == 200
+    offered = {template.audience for template in page.context["templates"]}
+    assert offered == CHILD_AUDIENCES
+    carer = FormTemplate.objects.get(audience=Audience.CARER)
+    refused = client_for(iro).post(url, {"template": carer.pk})
+    assert refused.status_code == 200
+    assert "Choose one of the forms." in refused.content.decode()
+    assert not FormOverride.objects.exists()
+    older = FormTemplate.objects.get(audience=Audience.YOUNG_16_PLUS)
+    chosen = client_for(iro).post(url, {"template": older.pk})
+    assert (chosen.status_code, chosen["Location"]) == (302, reverse("feedback:inbox"))
+    assert FormOverride.objects.get(child=child).template == older
+    assert client_for(other_iro).post(url, {"template": older.pk}).status_code == 404
+    assert client_for(advocate).get(url).status_code == 404
+
+
+def test_a_manager_previews_a_form_and_nobody_else_does(manager, iro):
+    version = FormTemplateVersion.objects.get(template__audience=Audience.CARER)
+    url = reverse("consultations:preview", args=[version.pk])
+    page = client_for(manager).get(url)
+    assert page.status_code == 200
+    assert "Preview: answers are not saved." in page.content.decode()
+    assert "Send to my IRO" not in page.content.decode()
+    assert client_for(iro).get(url).status_code == 404
+    assert client_for(manager).get(reverse("consultations:preview", args=[999999])).status_code == 404
 
 
 SCHEMA = {

@@ -102,8 +102,10 @@ def test_a_link_works_once_then_says_so_kindly(review, adults, django_capture_on
     page = client.get(link)
     assert page.status_code == 200 and "Your views before the child" in page.content.decode()
 
-    sent = client.post(link, {"q_progress": "Settled well.", "q_plan_working": "yes", "action": "submit"})
+    sent = client.post(link + "send/", {"q_progress": "Settled well.", "q_plan_working": "yes"})
     assert sent.status_code == 200 and "Thank you" in sent.content.decode()
+    assert client.post(link + "send/", {"q_progress": "Changed my mind."}).status_code == 410
+    assert client.post(link + "save/", {"q_progress": "Changed my mind."}).status_code == 410
     again = client.get(link)
     assert again.status_code == 410
     assert "already sent your answers" in again.content.decode()
@@ -143,15 +145,17 @@ def test_one_childs_link_never_opens_another_childs_form(
 
 def test_drafts_are_kept_and_sending_twice_stores_once(review, adults, django_capture_on_commit_callbacks, client):
     link = _links(django_capture_on_commit_callbacks, review)["jo@example.org"]
-    saved = client.post(link, {"q_role": "Social worker, Heard LA", "action": "save"}, follow=True)
+    saved = client.post(link + "save/", {"q_role": "Social worker, Heard LA"}, follow=True)
+    assert saved.redirect_chain == [(link, 302)]
     assert "Saved" in saved.content.decode()
     assert 'value="Social worker, Heard LA"' in saved.content.decode()
-    incomplete = client.post(link, {"q_role": "Social worker, Heard LA", "action": "submit"})
+    incomplete = client.post(link + "send/", {"q_role": "Social worker, Heard LA"})
     assert incomplete.status_code == 400
     assert "Please answer this question." in incomplete.content.decode()
     assert Response.objects.get().submitted_at is None
 
-    client.post(link, {"q_role": "Social worker", "q_progress": "Good progress", "action": "submit"})
+    sent = client.post(link + "send/", {"q_role": "Social worker", "q_progress": "Good progress"})
+    assert sent.status_code == 200
     invitation = Invitation.objects.get(contact__email="jo@example.org")
     response, created = response_submit(invitation=invitation, answers={"q_progress": "changed"})
     assert created is False
@@ -161,9 +165,9 @@ def test_drafts_are_kept_and_sending_twice_stores_once(review, adults, django_ca
 
 def test_autosave_answers_in_json(review, adults, django_capture_on_commit_callbacks, client):
     link = _links(django_capture_on_commit_callbacks, review)["jo@example.org"]
-    ok = client.post(link, {"q_role": "SW", "action": "save"}, headers={"X-Requested-With": "fetch"})
-    assert ok.json() == {"saved": True}
-    bad = client.post(link, {"q_role": "x" * 500, "action": "save"}, headers={"X-Requested-With": "fetch"})
+    ok = client.post(link + "save/", {"q_role": "SW"}, headers={"X-Requested-With": "fetch"})
+    assert (ok.status_code, ok.json()) == (200, {"saved": True})
+    bad = client.post(link + "save/", {"q_role": "x" * 500}, headers={"X-Requested-With": "fetch"})
     assert bad.status_code == 400
     assert "under 200 characters" in bad.json()["errors"]["role"]
 
@@ -173,12 +177,42 @@ def test_a_child_fills_in_their_form_signed_in(review, child_user, django_captur
     invitation = Invitation.objects.get(review=review, contact__isnull=True)
     client = client_for(child_user)
     assert invitation.version.schema["title"] in client.get(reverse("consultations:mine")).content.decode()
-    url = reverse("consultations:mine_detail", args=[invitation.pk])
-    response = client.post(url, {"q_home_feeling": "happy", "q_chairing": "co_chair", "action": "submit"})
+    url = reverse("consultations:mine_detail_send", args=[invitation.pk])
+    response = client.post(url, {"q_home_feeling": "happy", "q_chairing": "co_chair"})
     assert response.status_code == 200
     saved = Response.objects.get(invitation=invitation)
     assert (saved.entered_by, saved.entry_mode, saved.answers["chairing"]) == (child_user, "own_words", "co_chair")
     assert saved.version == invitation.version
+
+
+def test_a_form_is_read_with_get_and_saved_or_sent_by_a_post_of_its_own(
+    review, child_user, other_child_user, django_capture_on_commit_callbacks
+):
+    _links(django_capture_on_commit_callbacks, review)
+    invitation = Invitation.objects.get(review=review, contact__isnull=True)
+    page_url = reverse("consultations:mine_detail", args=[invitation.pk])
+    save_url = reverse("consultations:mine_detail_save", args=[invitation.pk])
+    send_url = reverse("consultations:mine_detail_send", args=[invitation.pk])
+    client = client_for(child_user)
+    page = client.get(page_url).content.decode()
+    assert f'action="{send_url}" data-save-url="{save_url}"' in page
+    assert f'formaction="{save_url}"' in page
+    assert client.post(page_url, {"q_home_feeling": "happy"}).status_code == 405
+    assert client.get(send_url).status_code == 405
+    assert client.get(save_url).status_code == 405
+    assert client_for(other_child_user).post(save_url, {"q_home_feeling": "happy"}).status_code == 404
+    assert client_for(other_child_user).post(send_url, {"q_home_feeling": "happy"}).status_code == 404
+    assert not Response.objects.exists()
+
+    saved = client.post(save_url, {"q_home_feeling": "happy"})
+    assert (saved.status_code, saved["Location"]) == (302, page_url)
+    assert Response.objects.get().answers == {"home_feeling": "happy"}
+    assert client.post(send_url, {"q_home_feeling": "happy", "q_chairing": "co_chair"}).status_code == 200
+    assert Response.objects.get().submitted_at is not None
+    for url in (page_url, save_url, send_url):
+        used = client.get(url) if url == page_url else client.post(url, {"q_home_feeling": "sad"})
+        assert used.status_code == 410
+    assert Response.objects.get().answers["home_feeling"] == "happy"
 
 
 def test_an_advocate_fills_it_in_with_the_child_recording_how_and_consent(
@@ -186,10 +220,10 @@ def test_an_advocate_fills_it_in_with_the_child_recording_how_and_consent(
 ):
     _links(django_capture_on_commit_callbacks, review)
     invitation = Invitation.objects.get(review=review, contact__isnull=True)
-    url = reverse("consultations:on_behalf", args=[invitation.pk])
-    assert client_for(other_advocate).get(url).status_code == 404
+    url = reverse("consultations:on_behalf_send", args=[invitation.pk])
+    assert client_for(other_advocate).get(reverse("consultations:on_behalf", args=[invitation.pk])).status_code == 404
 
-    answers = {"q_home_feeling": "ok", "entry_mode": EntryMode.HELPED, "action": "submit"}
+    answers = {"q_home_feeling": "ok", "entry_mode": EntryMode.HELPED}
     refused = client_for(advocate).post(url, answers)
     assert refused.status_code == 400
     assert "Record that the child agreed" in refused.content.decode()

@@ -28,7 +28,8 @@ def test_a_child_reads_their_form_in_polish(child, child_user):
     assert "Twój przegląd: powiedz, co myślisz" in page  # the form's own words
     assert "Szczęśliwy" in page  # the fixed feelings scale
     assert "Wyślij do mojego IRO" in page  # the page around it
-    errors = client.post(reverse("consultations:mine_detail", args=[invitation.pk]), {"action": "submit"})
+    errors = client.post(reverse("consultations:mine_detail_send", args=[invitation.pk]))
+    assert errors.status_code == 400
     assert "Odpowiedz, proszę, na to pytanie." in errors.content.decode()
 
 

@@ -186,12 +186,20 @@ def test_the_iro_acknowledges_and_closes_from_the_alert_page(child, child_user, 
     inbox = client.get(reverse("feedback:inbox")).content.decode()
     assert url in inbox and "not yet acknowledged" in inbox
 
-    assert client.post(url, {"action": "acknowledge"}).status_code == 302
-    refused = client.post(url, {"action": "close", "action_taken": ""})
-    assert refused.status_code == 200
+    # The page only shows; each of its forms posts to its own step.
+    page = client.get(url).content.decode()
+    for step in ("alert_acknowledge", "alert_record_action", "alert_close"):
+        assert f'action="{reverse(f"feedback:{step}", args=[alert.pk])}"' in page
+    assert 'name="action"' not in page
+    assert client.post(url, {"action": "acknowledge"}).status_code == 405
+    acknowledged = client.post(reverse("feedback:alert_acknowledge", args=[alert.pk]))
+    assert acknowledged.status_code == 302 and acknowledged["Location"] == url
+    close = reverse("feedback:alert_close", args=[alert.pk])
+    refused = client.post(close, {"action_taken": ""})
+    assert refused.status_code == 400
     assert "Record the action taken" in refused.content.decode()
-    done = client.post(url, {"action": "close", "action_taken": "Phoned the child; safe with carer."})
-    assert done.status_code == 302
+    done = client.post(close, {"action_taken": "Phoned the child; safe with carer."})
+    assert done.status_code == 302 and done["Location"] == reverse("feedback:inbox")
     alert.refresh_from_db()
     assert alert.action_taken == "Phoned the child; safe with carer."
     assert url not in client.get(reverse("feedback:inbox")).content.decode()
@@ -204,7 +212,7 @@ def test_people_who_may_not_see_an_alert_get_404(request, who, child, child_user
     user = request.getfixturevalue(who)
     client = client_for(user)
     assert client.get(reverse("feedback:alert_detail", args=[alert.pk])).status_code == 404
-    assert client.post(reverse("feedback:alert_detail", args=[alert.pk]), {"action": "acknowledge"}).status_code == 404
+    assert client.post(reverse("feedback:alert_acknowledge", args=[alert.pk])).status_code == 404
     alert.refresh_from_db()
     assert alert.acknowledged_at is None
 
@@ -303,11 +311,13 @@ def test_staff_record_actions_on_the_timeline_and_an_empty_one_is_refused(child,
     alert = SafeguardingAlert.objects.get()
     url = reverse("feedback:alert_detail", args=[alert.pk])
     client = client_for(iro)
-    refused = client.post(url, {"action": "record", "action-note": "  "})
-    assert refused.status_code == 200 and "Say what was done." in refused.content.decode()
-    assert client.post(url, {"action": "record", "action-note": "Rang the carer."}).status_code == 302
+    record = reverse("feedback:alert_record_action", args=[alert.pk])
+    refused = client.post(record, {"action-note": "  "})
+    assert refused.status_code == 400 and "Say what was done." in refused.content.decode()
+    recorded = client.post(record, {"action-note": "Rang the carer."})
+    assert recorded.status_code == 302 and recorded["Location"] == url
     assert alert.events.filter(kind=AlertEventKind.ACTION, actor=iro, detail="Rang the carer.").exists()
     alert.refresh_from_db()
     assert alert.closed_at is None
     # Handing over is the duty team's step, not the IRO's.
-    assert client.post(url, {"action": "hand_over", "handover-note": "x"}).status_code == 403
+    assert client.post(reverse("feedback:alert_hand_over", args=[alert.pk]), {"handover-note": "x"}).status_code == 403

@@ -35,9 +35,10 @@ def test_the_child_sees_sent_then_read_then_the_iros_reply(child, child_user, ir
     assert "Read by your IRO" in client_for(child_user).get(mine).content.decode()
 
     response = client_for(iro).post(
-        reverse("feedback:statement_detail", args=[statement.pk]), {"action": "reply", "reply": "Let's talk on Friday."}
+        reverse("feedback:statement_reply", args=[statement.pk]), {"reply": "Let's talk on Friday."}
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("feedback:statement_detail", args=[statement.pk])
     page = client_for(child_user).get(mine).content.decode()
     assert "Your IRO replied" in page and "Let&#x27;s talk on Friday." in page
     statement.refresh_from_db()
@@ -46,18 +47,18 @@ def test_the_child_sees_sent_then_read_then_the_iros_reply(child, child_user, ir
 
 def test_only_the_childs_iro_can_reply(child, child_user, manager):
     statement = _send(child_user, child)
-    response = client_for(manager).post(
-        reverse("feedback:statement_detail", args=[statement.pk]), {"action": "reply", "reply": "hi"}
-    )
+    response = client_for(manager).post(reverse("feedback:statement_reply", args=[statement.pk]), {"reply": "hi"})
     assert response.status_code == 403
     assert Statement.objects.get().reply == ""
 
 
 def test_an_empty_or_huge_reply_gets_a_clear_message(child, child_user, iro):
     statement = _send(child_user, child)
-    url = reverse("feedback:statement_detail", args=[statement.pk])
-    assert "This field is required" in client_for(iro).post(url, {"reply": ""}).content.decode()
-    assert "at most 1000 characters" in client_for(iro).post(url, {"reply": "x" * 1001}).content.decode()
+    url = reverse("feedback:statement_reply", args=[statement.pk])
+    empty = client_for(iro).post(url, {"reply": ""})
+    assert empty.status_code == 400 and "This field is required" in empty.content.decode()
+    huge = client_for(iro).post(url, {"reply": "x" * 1001})
+    assert huge.status_code == 400 and "at most 1000 characters" in huge.content.decode()
     assert Statement.objects.get().reply == ""
 
 
@@ -68,11 +69,10 @@ def test_a_child_who_asked_for_texts_is_texted_when_read_and_replied_and_no_one_
     child_user.notify_by = notify_by
     child_user.save()
     statement = _send(child_user, child)
-    url = reverse("feedback:statement_detail", args=[statement.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(iro).get(url)
+        client_for(iro).get(reverse("feedback:statement_detail", args=[statement.pk]))
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(iro).post(url, {"action": "reply", "reply": "Thanks"})
+        client_for(iro).post(reverse("feedback:statement_reply", args=[statement.pk]), {"reply": "Thanks"})
     sent = [body for to, body in ConsoleTransport.sent if to == child_user.phone]
     assert len(sent) == texts
     assert all("Maths" not in body and "Thanks" not in body for body in sent)

@@ -144,7 +144,7 @@ def test_in_working_hours_the_duty_team_is_not_told_and_cannot_see_it(
     page = reverse("feedback:alert_detail", args=[alert.pk])
     client = client_for(edt)
     assert client.get(page).status_code == 404
-    assert client.post(page, {"action": "acknowledge"}).status_code == 404
+    assert client.post(reverse("feedback:alert_acknowledge", args=[alert.pk])).status_code == 404
     assert page not in client.get(reverse("feedback:alert_list")).content.decode()
     api = app_client(edt)
     assert api.get(f"/api/v1/alerts/{alert.pk}/").status_code == 404
@@ -165,14 +165,17 @@ def test_the_duty_team_takes_charge_records_what_it_did_and_hands_over_and_the_c
         assert page in client.get(reverse("home"), follow=True).content.decode()  # the team's list
         shown = unescape(client.get(page).content.decode())
         assert WORDS in shown and "Alice" in shown
-        assert client.post(page, {"action": "acknowledge"}).status_code == 302
+        assert client.post(reverse("feedback:alert_acknowledge", args=[alert.pk])).status_code == 302
     with time_machine.travel(at(2026, 11, 20, 19, 40), tick=False):
         note = "Rang the carer: boyfriend has left; police welfare check done, child safe tonight."
-        assert client.post(page, {"action": "record", "action-note": note}).status_code == 302
+        recorded = client.post(reverse("feedback:alert_record_action", args=[alert.pk]), {"action-note": note})
+        assert recorded.status_code == 302
     ConsoleTransport.sent.clear()
     with time_machine.travel(at(2026, 11, 20, 20, 5), tick=False), django_capture_on_commit_callbacks(execute=True):
-        handed = client.post(page, {"action": "hand_over", "handover-note": "IRO and SW to visit Monday."})
-        assert handed.status_code == 302
+        handed = client.post(
+            reverse("feedback:alert_hand_over", args=[alert.pk]), {"handover-note": "IRO and SW to visit Monday."}
+        )
+        assert handed.status_code == 302 and handed["Location"] == reverse("feedback:alert_list")
 
     alert.refresh_from_db()
     assert (alert.edt_acknowledged_by, alert.edt_acknowledged_at) == (edt, at(2026, 11, 20, 19, 12))
@@ -206,7 +209,9 @@ def test_the_duty_team_can_close_an_alert_and_the_iro_learns_what_was_done(
     page = reverse("feedback:alert_detail", args=[alert.pk])
     mail.outbox.clear()
     with time_machine.travel(at(2026, 11, 20, 21, 0), tick=False), django_capture_on_commit_callbacks(execute=True):
-        done = client_for(edt).post(page, {"action": "close", "action_taken": "Visited with police; safe at gran's."})
+        done = client_for(edt).post(
+            reverse("feedback:alert_close", args=[alert.pk]), {"action_taken": "Visited with police; safe at gran's."}
+        )
     assert done.status_code == 302 and done["Location"] == reverse("feedback:alert_list")
     alert.refresh_from_db()
     assert (alert.closed_by, alert.acknowledged_by) == (edt, edt)
@@ -223,12 +228,7 @@ def test_an_alert_nobody_took_up_by_the_end_of_the_working_day_goes_to_the_duty_
     late = _raise_at(at(2026, 11, 20, 16, 30), child_user, django_capture_on_commit_callbacks)
     taken = _raise_at(at(2026, 11, 20, 16, 40), other_child_user, django_capture_on_commit_callbacks)
     with time_machine.travel(at(2026, 11, 20, 16, 45), tick=False):
-        assert (
-            client_for(other_iro)
-            .post(reverse("feedback:alert_detail", args=[taken.pk]), {"action": "acknowledge"})
-            .status_code
-            == 302
-        )
+        assert client_for(other_iro).post(reverse("feedback:alert_acknowledge", args=[taken.pk])).status_code == 302
     assert _edt_notices() == ([], [])
 
     with time_machine.travel(at(2026, 11, 20, 16, 59), tick=False), django_capture_on_commit_callbacks(execute=True):

@@ -110,7 +110,6 @@ def test_the_figures_by_respondent_and_by_iro_for_managers_only(
 def test_the_app_gives_feedback_once_and_only_for_the_childs_own_review(
     child, child_user, other_child_user, django_capture_on_commit_callbacks
 ):
-
     review = _hold(child, django_capture_on_commit_callbacks)
     url = f"/api/v1/reviews/{review.pk}/feedback/"
     body = json.dumps({"listened": "yes", "made_difference": "partly", "better": "More time"})

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from backend.celery import app
@@ -71,6 +72,48 @@ def test_a_manager_opening_a_statement_does_not_count_as_the_iro_reading_it(chil
     assert client_for(manager).get(reverse("feedback:statement_detail", args=[statement.pk])).status_code == 200
     statement.refresh_from_db()
     assert statement.read_at is None
+
+
+def test_the_iro_acknowledges_and_tags_a_statement_each_from_its_own_address(child, child_user, iro, manager):
+    _post_statement(client_for(child_user))
+    statement = Statement.objects.get()
+    page = reverse("feedback:statement_detail", args=[statement.pk])
+    acknowledge = reverse("feedback:statement_acknowledge", args=[statement.pk])
+    tag = reverse("feedback:statement_tag", args=[statement.pk])
+    client = client_for(iro)
+
+    # The page only shows; each of its forms (or buttons) posts to its own step, which only takes posts.
+    shown = client.get(page).content.decode()
+    assert f'action="{reverse("feedback:statement_reply", args=[statement.pk])}"' in shown
+    assert f'formaction="{acknowledge}"' in shown and f'action="{tag}"' in shown
+    assert 'name="action"' not in shown
+    assert client.post(page, {"action": "acknowledge"}).status_code == 405
+    assert client.get(acknowledge).status_code == 405
+    assert client_for(manager).post(acknowledge).status_code == 403  # only the child's IRO acknowledges
+    acknowledged = client.post(acknowledge, follow=True)
+    assert acknowledged.redirect_chain == [(page, 302)]
+    assert "Acknowledged." in acknowledged.content.decode()
+    statement.refresh_from_db()
+    assert statement.acknowledged_at is not None and statement.read_by == iro
+
+    refused = client.post(tag, {"themes": ["not-a-theme"]}, follow=True)
+    assert refused.redirect_chain == [(page, 302)]
+    assert "Choose from the council&#x27;s themes." in refused.content.decode()
+    assert client_for(manager).post(tag, {"themes": ["friends"]}).status_code == 403
+    tagged = client.post(tag, {"themes": ["friends"]})
+    assert tagged.status_code == 302 and tagged["Location"] == page
+    assert statement.themes.filter(theme__slug="friends", source="iro", tagged_by=iro).exists()
+
+
+def test_the_statement_steps_keep_their_csrf_check(child, child_user, iro):
+    _post_statement(client_for(child_user))
+    statement = Statement.objects.get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(iro, backend="django.contrib.auth.backends.ModelBackend")
+    for name in ("feedback:statement_reply", "feedback:statement_acknowledge", "feedback:statement_tag"):
+        assert client.post(reverse(name, args=[statement.pk]), {"reply": "Hello"}).status_code == 403
+    statement.refresh_from_db()
+    assert (statement.reply, statement.acknowledged_at) == ("", None)
 
 
 def test_html_in_a_statement_is_shown_as_text(child, child_user, iro):
@@ -176,7 +219,6 @@ def test_a_new_statement_after_reallocation_goes_to_the_new_iro(child, child_use
 def test_a_statement_is_stored_when_the_task_broker_is_unreachable(
     child, child_user, django_capture_on_commit_callbacks
 ):
-
     saved = {key: app.conf[key] for key in ("broker_url", "broker_connection_timeout", "broker_transport_options")}
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1

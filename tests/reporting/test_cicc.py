@@ -108,12 +108,42 @@ def test_a_quote_needs_consent_redaction_and_approval(child, child_user, manager
 
     with time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON)):
         assert "My teacher" not in client_for(cicc).get(reverse("reporting:cicc")).content.decode()
-        client_for(manager).post(
-            reverse("reporting:quotes"), {"quote": quote.pk, "action": "approve", "text": "My teacher is great"}
+        approved = client_for(manager).post(
+            reverse("reporting:quotes"), {"quote": quote.pk, "text": "My teacher is great"}
         )
+        assert approved.status_code == 302
         page = client_for(cicc).get(reverse("reporting:cicc")).content.decode()
     assert "My teacher is great" in page
     assert child.case_reference not in page
+
+
+def test_the_participation_officer_approves_or_withdraws_each_quote_by_its_own_post(child, child_user, manager, iro):
+    for body in ("My teacher is great", "My social worker listens", "Football on Saturdays"):
+        statement_submit(
+            author=child_user, child=child, category=Category.SCHOOL, body=body, channel="web", quote_consent=True
+        )
+    kept, dropped, unchanged = Quote.objects.order_by("pk")
+    client = client_for(manager)
+    withdraw = reverse("reporting:quote_withdraw")
+    page = client.get(reverse("reporting:quotes")).content.decode()
+    assert f'formaction="{withdraw}"' in page and 'name="action"' not in page
+    assert client.get(withdraw).status_code == 405
+    assert client_for(iro).post(withdraw, {"quote": dropped.pk}).status_code == 404
+    assert client.post(withdraw, {"quote": "abc"}).status_code == 404
+
+    gone = client.post(withdraw, {"quote": dropped.pk, "text": "ignored"}, follow=True)
+    assert gone.redirect_chain == [(reverse("reporting:quotes"), 302)]
+    assert "Quote withdrawn." in gone.content.decode()
+    refused = client.post(reverse("reporting:quotes"), {"quote": kept.pk, "text": "  "}, follow=True)
+    assert "A quote needs its words." in refused.content.decode()
+    approved = client.post(reverse("reporting:quotes"), {"quote": kept.pk, "text": "My teacher is kind"})
+    assert (approved.status_code, approved["Location"]) == (302, reverse("reporting:quotes"))
+    assert client.post(withdraw, {"quote": kept.pk}).status_code == 404  # approved: no longer waiting
+    assert client.post(reverse("reporting:quotes"), {"quote": dropped.pk, "text": "x"}).status_code == 404
+    assert [(q.pk, q.text, q.approved_by) for q in Quote.objects.order_by("pk")] == [
+        (kept.pk, "My teacher is kind", manager),
+        (unchanged.pk, unchanged.text, None),
+    ]
 
 
 def test_redaction_takes_out_identifying_details():
@@ -131,9 +161,8 @@ def test_the_iro_tags_themes_and_the_category_and_phrases_add_their_own(child, c
     assert set(StatementTheme.objects.filter(statement=statement).values_list("theme__slug", "source")) == {
         ("education", "category"), ("emotional-wellbeing", "phrase"),
     }  # fmt: skip
-    client_for(iro).post(
-        reverse("feedback:statement_detail", args=[statement.pk]), {"action": "tag", "themes": ["friends"]}
-    )
+    tagged = client_for(iro).post(reverse("feedback:statement_tag", args=[statement.pk]), {"themes": ["friends"]})
+    assert (tagged.status_code, tagged["Location"]) == (302, reverse("feedback:statement_detail", args=[statement.pk]))
     assert StatementTheme.objects.filter(
         statement=statement, theme__slug="friends", source="iro", tagged_by=iro
     ).exists()

@@ -4,17 +4,22 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from feedback.alerts import alert_acknowledge
 from feedback.models import Category
+from feedback.receipts import statement_acknowledge, statement_mark_read
 from feedback.services import statement_submit
 from reporting.periods import Period, collection_year, period_from, reporting_year
 from reporting.reports import report
+from reporting.selectors import response_times_by_iro
 from reporting.tables import percent
 from reviews.models import Review
+from reviews.selectors import children_visible_to
 from reviews.services import iro_allocate, practice_alert_raise
 from tests.conftest import make_child
 
@@ -171,3 +176,52 @@ def test_messages_count_on_the_day_they_arrived_in_london(child, child_user):
     assert next_year[("channel", "Web")][:2] == (1, 1)
     times = {row.label: row.base for row in report("response-times", YEAR).rows}
     assert times["Messages read by the IRO within a day"] == 1
+
+
+LONDON = ZoneInfo("Europe/London")
+NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
+
+
+@pytest.fixture
+def waits(child, child_user, iro):
+    """Four messages from Monday 2 November 09:00, read and acknowledged after known waits."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, tzinfo=LONDON), tick=False) as clock:
+        on_the_day, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
+        a_second_late, _ = statement_submit(author=child_user, child=child, category="school", body="b", channel="web")
+        statement_submit(author=child_user, child=child, category="school", body="never read", channel="web")
+        urgent, _ = statement_submit(author=child_user, child=child, category=Category.UNSAFE, body="c", channel="web")
+        clock.move_to(datetime(2026, 11, 2, 11, tzinfo=LONDON))
+        alert_acknowledge(alert=urgent.alert, user=iro)  # 2 hours: reads and acknowledges the message too
+        clock.move_to(datetime(2026, 11, 3, 9, tzinfo=LONDON))
+        statement_mark_read(statement=on_the_day, reader=iro)  # exactly a day
+        clock.move_to(datetime(2026, 11, 3, 9, 0, 1, tzinfo=LONDON))
+        statement_mark_read(statement=a_second_late, reader=iro)  # a day and a second
+        clock.move_to(datetime(2026, 11, 9, 9, tzinfo=LONDON))
+        statement_acknowledge(statement=a_second_late, iro=iro)  # exactly a week
+
+
+def test_response_times_count_each_wait_up_to_and_including_its_limit(waits, other_iro):
+    rows = {row.label: (row.count, row.base) for row in report("response-times", NOVEMBER).rows}
+    assert rows == {
+        "Messages read by the IRO within a day": (2, 4),  # the exact day and the alert's 2 hours
+        "Messages read by the IRO within a week": (3, 4),
+        "Messages acknowledged within a week": (2, 4),  # the exact week and the alert's
+        "Safeguarding alerts acknowledged within 2 hours": (1, 1),
+    }
+    theirs = report("response-times", NOVEMBER, children_visible_to(other_iro)).rows
+    assert [(row.count, row.base) for row in theirs] == [(0, 0)] * 4
+
+
+def test_response_times_per_iro_are_medians_of_the_same_waits(waits, other_child, other_child_user):
+    with time_machine.travel(datetime(2026, 11, 4, 9, tzinfo=LONDON), tick=False):
+        statement_submit(author=other_child_user, child=other_child, category="school", body="d", channel="web")
+    rows, overall = response_times_by_iro(
+        since=datetime(2026, 11, 1, tzinfo=LONDON), until=datetime(2026, 12, 1, tzinfo=LONDON)
+    )
+    amara, ben = rows
+    assert (amara.label, amara.statements, amara.unread, amara.alerts) == ("amara", 4, 1, 1)
+    assert amara.median_hours_to_read == 24.0  # 2, 24 and 24 hours and a second
+    assert amara.median_hours_to_acknowledge == 85.0  # 2 and 168 hours
+    assert amara.median_hours_alert_to_acknowledge == 2.0
+    assert (ben.label, ben.statements, ben.unread, ben.median_hours_to_read) == ("ben", 1, 1, None)
+    assert (overall.statements, overall.unread, overall.alerts, overall.median_hours_to_read) == (5, 2, 1, 24.0)

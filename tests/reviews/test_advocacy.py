@@ -32,22 +32,39 @@ def test_the_manager_assigns_an_advocate_and_the_request_is_answered(child, chil
     assert client_for(child_user).get(url).status_code == 404
 
     request = AdvocacyRequest.objects.get()
-    client_for(manager).post(url, {"request": request.pk, "advocate": new_advocate.pk})
+    assign = reverse("reviews:advocacy_request_assign", args=[request.pk])
+    page = client_for(manager).get(url).content.decode()
+    not_wanted = reverse("reviews:advocacy_request_not_wanted", args=[request.pk])
+    assert f'action="{assign}"' in page and f'action="{not_wanted}"' in page and 'name="action"' not in page
+    assert client_for(manager).get(assign).status_code == 405
+    unchosen = client_for(manager).post(assign, {"advocate": ""})
+    assert unchosen.status_code == 400 and "Choose an advocate." in unchosen.content.decode()
+    assigned = client_for(manager).post(assign, {"advocate": new_advocate.pk})
+    assert assigned.status_code == 302 and assigned["Location"] == url
     request.refresh_from_db()
     assert request.outcome == "assigned" and request.resolved_by == manager
     assert AdvocateAssignment.objects.filter(child=child, advocate=new_advocate, ended_on__isnull=True).exists()
+    # Answered, it can be neither assigned nor closed again.
+    assert client_for(manager).post(assign, {"advocate": new_advocate.pk}).status_code == 404
 
 
 def test_the_iro_records_that_the_child_decided_against_one(child, child_user, iro, other_iro):
     request = AdvocacyRequest.objects.create(child=child, requested_by=child_user)
-    url = reverse("reviews:advocacy_requests")
-    assert client_for(other_iro).post(url, {"request": request.pk, "action": "not_wanted"}).status_code == 404
-    assert client_for(iro).post(url, {"request": "abc", "action": "not_wanted"}).status_code == 404
-    client_for(iro).post(url, {"request": request.pk, "action": "not_wanted"})
+    not_wanted = reverse("reviews:advocacy_request_not_wanted", args=[request.pk])
+    assert client_for(other_iro).post(not_wanted).status_code == 404
+    assert client_for(child_user).post(not_wanted).status_code == 404
+    assert client_for(iro).post(reverse("reviews:advocacy_request_not_wanted", args=[999999])).status_code == 404
+    assert client_for(iro).post(reverse("reviews:advocacy_requests"), {"request": request.pk}).status_code == 405
+    closed = client_for(iro).post(not_wanted)
+    assert closed.status_code == 302 and closed["Location"] == reverse("reviews:advocacy_requests")
     request.refresh_from_db()
     assert request.outcome == "not_wanted"
+    assert client_for(iro).post(not_wanted).status_code == 404  # answered already
     # An IRO cannot assign: only managers do.
     second = AdvocacyRequest.objects.create(child=child, requested_by=child_user)
-    client_for(iro).post(url, {"request": second.pk, "advocate": make_user("quinn", "advocate").pk})
+    refused = client_for(iro).post(
+        reverse("reviews:advocacy_request_assign", args=[second.pk]), {"advocate": make_user("quinn", "advocate").pk}
+    )
+    assert refused.status_code == 400 and "Choose an advocate." in refused.content.decode()
     second.refresh_from_db()
     assert second.resolved_at is None

@@ -135,8 +135,8 @@ def _shut_out(user, *alerts: SafeguardingAlert) -> None:
         before = SafeguardingAlert.objects.values().get(pk=alert.pk)
         page = reverse("feedback:alert_detail", args=[alert.pk])
         assert client.get(page).status_code == 404
-        assert client.post(page, {"action": "acknowledge"}).status_code == 404
-        assert client.post(page, {"action": "close", "action_taken": "x"}).status_code == 404
+        assert client.post(reverse("feedback:alert_acknowledge", args=[alert.pk])).status_code == 404
+        assert client.post(reverse("feedback:alert_close", args=[alert.pk]), {"action_taken": "x"}).status_code == 404
         assert page not in inbox and alert.pk not in api_inbox
         assert api.get(f"/api/v1/alerts/{alert.pk}/").status_code == 404
         assert api.post(f"/api/v1/alerts/{alert.pk}/acknowledge/").status_code == 404

@@ -9,8 +9,8 @@ from django.urls import reverse
 from feedback.alerts import alert_acknowledge
 from feedback.models import Category
 from feedback.receipts import statement_acknowledge, statement_mark_read
-from feedback.selectors import response_times
 from feedback.services import statement_submit
+from reporting.selectors import response_times_by_iro
 from tests.conftest import client_for
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,7 +29,7 @@ def test_medians_per_iro_and_overall(child, child_user, other_child, other_child
         statement_mark_read(statement=second, reader=iro)  # 4 hours
         statement_acknowledge(statement=second, iro=iro)  # 4 hours
 
-        rows, overall = response_times(
+        rows, overall = response_times_by_iro(
             since=datetime(2026, 11, 1, tzinfo=LONDON), until=datetime(2026, 11, 3, tzinfo=LONDON)
         )
     by_name = {row.label: row for row in rows}

@@ -19,7 +19,7 @@ from sms.inbound import (
     ASK_WORDS,
     FOLLOW_UP_THANKS,
     MENU_TEXT,
-    UNKNOWN_NUMBER_REPLY,
+    NOT_LINKED,
 )
 from sms.models import Conversation, InboundMessage, OptOut, OutboundMessage, Purpose, Status
 from sms.outbound import sms_queue
@@ -204,7 +204,7 @@ def test_help_says_who_we_are_and_how_to_reach_the_iro(client, child):
 
 def test_an_unknown_number_gets_one_safe_reply_and_nothing_is_stored(client, db):
     _, reply = text(client, "hello who is this", sender="+447700900777")
-    assert UNKNOWN_NUMBER_REPLY in reply
+    assert NOT_LINKED in reply and "999" in reply
     _, second = text(client, "hello??", sender="+447700900777")
     assert "<Message>" not in second  # one reply a day, so nobody can run up a bill
     assert not InboundMessage.objects.exists()
