@@ -1,8 +1,11 @@
 """Staff who can read children's words must have a second factor before they do anything else."""
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
@@ -24,7 +27,7 @@ class StaffMFARequiredMiddleware:
             and user.is_authenticated
             and user.needs_mfa
             and not request.path.startswith(_ALLOWED_PREFIXES)
-            and staff_mfa_missing(user)
+            and staff_mfa_missing(user, request.session)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
@@ -35,8 +38,18 @@ class StaffMFARequiredMiddleware:
         return self.get_response(request)
 
 
-def staff_mfa_missing(user) -> bool:
+def staff_mfa_missing(user, session: SessionBase | None) -> bool:
     """Return True when this user's role needs TOTP and they have not set it up."""
     if not user.needs_mfa:
         return False
+    if session is not None and _signed_in_with_totp(session, user):
+        # They gave a TOTP code to sign in to this session, so they had TOTP set up: no need to ask
+        # the database on every request.
+        return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _signed_in_with_totp(session: SessionBase, user) -> bool:
+    """Whether allauth recorded a TOTP code among the ways this user signed in to this session."""
+    records = get_authentication_records(SimpleNamespace(session=session), user)
+    return any(record.get("method") == "mfa" and record.get("type") == Authenticator.Type.TOTP for record in records)

@@ -288,6 +288,8 @@ ACCOUNT_RATE_LIMITS = {
 # allauth.usersessions: each person can see where they are signed in and sign out elsewhere.
 # Sessions are recorded at sign-in; tracking every request's activity would cost a write per request.
 USERSESSIONS_TRACK_ACTIVITY = False
+# Sessions in the database, read from the cache (no query a request once cached): backend/sessions.py.
+SESSION_ENGINE = "backend.sessions"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True

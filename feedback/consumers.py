@@ -42,7 +42,7 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or user.role not in (Role.IRO, Role.MANAGER):
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        if not self.session_key or await database_sync_to_async(staff_mfa_missing)(user):
+        if not self.session_key or await database_sync_to_async(staff_mfa_missing)(user, session):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user_id = user.pk

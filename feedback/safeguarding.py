@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from backend.edited_rules import EditedRules
 from feedback.models import URGENT_CATEGORIES, SafeguardingPhrase
 
 # Words that deny what follows them. Written as children write them; compared after the same
@@ -318,11 +319,19 @@ def matched_words(text: str, phrase: str) -> list[str]:
     return found
 
 
+# The active phrases and the kind of each, in the order they are checked.
+active_phrases: EditedRules[dict[str, str]] = EditedRules(
+    lambda: dict(
+        SafeguardingPhrase.objects.filter(active=True).order_by("kind", "phrase").values_list("phrase", "kind")
+    ),
+    models=(SafeguardingPhrase,),
+)
+
+
 def assess_urgency(*, category: str, body: str) -> list[str]:
     """Return why a statement is urgent (empty when it is not)."""
     reasons = []
     if category in URGENT_CATEGORIES:
         reasons.append(f"child chose: {category}")
-    active = SafeguardingPhrase.objects.filter(active=True).values_list("phrase", flat=True)
-    reasons.extend(f"phrase: {phrase}" for phrase in matching_phrases(body, active))
+    reasons.extend(f"phrase: {phrase}" for phrase in matching_phrases(body, active_phrases.get()))
     return reasons

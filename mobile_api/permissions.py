@@ -1,5 +1,6 @@
 """API permissions shared by every endpoint."""
 
+from django.contrib.sessions.backends.base import SessionBase
 from rest_framework.permissions import BasePermission
 
 from accounts.middleware import staff_mfa_missing
@@ -12,4 +13,6 @@ class StaffHaveMFA(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return not (user and user.is_authenticated and staff_mfa_missing(user))
+        # The app's session comes as the token's session (request.auth); the web app's as the cookie's.
+        session = request.auth if isinstance(request.auth, SessionBase) else getattr(request, "session", None)
+        return not (user and user.is_authenticated and staff_mfa_missing(user, session))

@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from feedback.models import Category, SafeguardingPhrase, Statement
+from backend.edited_rules import EditedRules
+from feedback.models import Category, Statement
+from feedback.safeguarding import active_phrases
 from feedback.selectors import statements_visible_to
 from reporting.models import Quote, ResponseTheme, StatementTheme, Theme, ThemeSource, YouSaidWeDid
 from reporting.redaction import redact
@@ -51,35 +53,44 @@ QUESTION_THEMES = [
 ]
 
 
+# The council's themes by slug, kept per process (backend/edited_rules.py).
+themes_by_slug: EditedRules[dict[str, Theme]] = EditedRules(
+    lambda: {theme.slug: theme for theme in Theme.objects.all()}, models=(Theme,)
+)
+
+
 def response_themes_assign(*, response) -> list:
     """Give a child's submitted consultation the themes of the questions they answered."""
     if response.invitation.contact_id is not None:
         return []  # adults' answers are not counted for the Children in Care Council
     slugs = {slug for qid, value in response.answers.items() if value for key, slug in QUESTION_THEMES if key in qid}
+    themes = themes_by_slug.get()
     return [
-        ResponseTheme.objects.get_or_create(response=response, theme=theme)[0]
-        for theme in Theme.objects.filter(slug__in=slugs)
+        ResponseTheme.objects.get_or_create(response=response, theme=themes[slug])[0]
+        for slug in sorted(slugs)
+        if slug in themes
     ]
 
 
-def _theme(slug: str) -> Theme | None:
-    return Theme.objects.filter(slug=slug).first()
-
-
 def themes_assign(*, statement: Statement) -> list[StatementTheme]:
-    """Give a new statement its themes from its category and the phrase rules; propose a quote."""
-    wanted = [(CATEGORY_THEMES.get(statement.category, "other"), ThemeSource.CATEGORY)]
-    phrases = [reason.removeprefix("phrase: ") for reason in statement.urgent_reasons if reason.startswith("phrase: ")]
-    for kind in SafeguardingPhrase.objects.filter(phrase__in=phrases).values_list("kind", flat=True).distinct():
+    """Give a new statement its themes from its category and the phrase rules; propose a quote.
+
+    The statement is new, so its themes are written in one insert.
+    """
+    wanted = {CATEGORY_THEMES.get(statement.category, "other"): ThemeSource.CATEGORY}
+    kinds = active_phrases.get()
+    for reason in statement.urgent_reasons:
+        kind = kinds.get(reason.removeprefix("phrase: ")) if reason.startswith("phrase: ") else None
         if kind in PHRASE_KIND_THEMES:
-            wanted.append((PHRASE_KIND_THEMES[kind], ThemeSource.PHRASE))
-    made = []
-    for slug, source in wanted:
-        theme = _theme(slug)
-        if theme is not None:
-            made.append(
-                StatementTheme.objects.get_or_create(statement=statement, theme=theme, defaults={"source": source})[0]
-            )
+            wanted.setdefault(PHRASE_KIND_THEMES[kind], ThemeSource.PHRASE)
+    themes = themes_by_slug.get()
+    made = StatementTheme.objects.bulk_create(
+        [
+            StatementTheme(statement=statement, theme=themes[slug], source=source)
+            for slug, source in wanted.items()
+            if slug in themes
+        ]
+    )
     if statement.quote_consent and made and not statement.on_behalf:
         names = [statement.child.known_as]
         Quote.objects.get_or_create(

@@ -15,8 +15,10 @@ from django.test import Client
 from accounts.demo import current_totp_code
 from accounts.models import IROContract, Role, User
 from backend.celery import app as celery_app
+from backend.edited_rules import forget_all
 from reviews.models import Child, Sex
 from reviews.services import advocate_assign, child_admit, iro_allocate
+from sms.transport import ConsoleTransport
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # A working Monday morning, three days after the reviews these tests hold on Friday 20 November.
@@ -25,10 +27,21 @@ PINNED_MOMENT = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/London"))
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # allauth keeps rate limits in the cache: one test's attempts must not count in the next.
+    # allauth keeps rate limits in the cache: one test's attempts must not count in the next. Each
+    # process's copy of the phrases and themes goes too: a test's rolled-back rules must not last.
     cache.clear()
+    forget_all()
     yield
     cache.clear()
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _empty_outbox():
+    # The console transport keeps the texts it "sends" (sms/transport.py): each test starts with none.
+    ConsoleTransport.sent.clear()
+    yield
+    ConsoleTransport.sent.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -44,13 +44,6 @@ STOCK_WORDING = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _clear_texts():
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
-
-
 def _client(language: str) -> Client:
     return Client(headers={"Accept-Language": language})
 

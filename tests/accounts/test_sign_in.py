@@ -17,13 +17,6 @@ from tests.conftest import TOTP_SECRET, client_for, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _clear_texts():
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
-
-
 def _code_from_last_text(phone: str) -> str:
     to, body = ConsoleTransport.sent[-1]
     assert to == phone

@@ -25,13 +25,6 @@ STRANGER_PHONE = "+447700900999"
 MASKED_TEXT = f"Your Heard code is {CODE_MASK}. It works for 5 minutes. Don't share it."
 
 
-@pytest.fixture(autouse=True)
-def _clear_texts():
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
-
-
 def _texted_code(phone: str = CHILD_PHONE) -> str:
     to, body = ConsoleTransport.sent[-1]
     assert to == phone

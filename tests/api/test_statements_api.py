@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from feedback.models import Category, Channel, Statement
-from tests.conftest import client_for, problem_fields
+from tests.conftest import app_token, client_for, problem_fields
 
 URL = "/api/v1/statements/"
 
@@ -19,19 +19,8 @@ def _post(client, body=None, *, key=None, raw=None, content_type="application/js
     return client.post(URL, payload, content_type=content_type, headers=headers)
 
 
-def _app_login(username: str, password: str = "correct horse battery") -> str:
-    """Sign in through allauth's headless app API and return the session token."""
-    response = Client().post(
-        "/_allauth/app/v1/auth/login",
-        json.dumps({"username": username, "password": password}),
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]["session_token"]
-
-
 def test_the_app_signs_in_with_allauth_headless_and_submits_with_the_session_token(child, child_user, iro):
-    token = _app_login("alice")
+    token = app_token("alice")
     app = Client(headers={"X-Session-Token": token})
 
     response = _post(app, {"category": Category.SCHOOL, "body": "Can I change maths sets?"}, key="app-1")

@@ -23,13 +23,6 @@ pytestmark = pytest.mark.usefixtures("pinned_clock")
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture(autouse=True)
-def _clear_texts():
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
-
-
 @pytest.fixture
 def review(child):
     review = Review.objects.get(child=child, held_on__isnull=True)

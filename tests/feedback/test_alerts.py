@@ -28,13 +28,6 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=LONDON)
 
 
-@pytest.fixture(autouse=True)
-def _clear_texts():
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
-
-
 @pytest.fixture
 def duty_manager(db):
     return make_user("duty", Role.MANAGER, email="duty@heard.example", escalation_rank=1, phone="+447700900501")

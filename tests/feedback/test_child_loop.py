@@ -15,13 +15,6 @@ from sms.transport import ConsoleTransport
 from tests.conftest import client_for
 
 
-@pytest.fixture(autouse=True)
-def _clear_texts():
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
-
-
 def _send(child_user, child):
     return statement_submit(author=child_user, child=child, category=Category.SCHOOL, body="Maths", channel="web")[0]
 

@@ -43,9 +43,6 @@ def at(*args) -> datetime:
 def _duty_team(settings):
     settings.HEARD_EDT_EMAIL = EDT_EMAIL
     settings.HEARD_EDT_PHONE = EDT_PHONE
-    ConsoleTransport.sent.clear()
-    yield
-    ConsoleTransport.sent.clear()
 
 
 @pytest.fixture

@@ -58,7 +58,9 @@ def test_a_child_saying_they_are_fine_does_not_alert(text):
 def test_the_council_list_in_the_database_is_used_and_inactive_phrases_are_ignored(db):
     reasons = assess_urgency(category=Category.SCHOOL, body="I want to run away from school")
     assert reasons == ["phrase: run away"]
-    SafeguardingPhrase.objects.filter(phrase="run away").update(active=False)
+    phrase = SafeguardingPhrase.objects.get(phrase="run away")
+    phrase.active = False
+    phrase.save()  # as the admin turns one off
     assert assess_urgency(category=Category.SCHOOL, body="I want to run away from school") == []
     SafeguardingPhrase.objects.create(phrase="bullied", kind="other")
     assert assess_urgency(category=Category.SCHOOL, body="I get bullied") == ["phrase: bullied"]
