@@ -57,7 +57,7 @@ def access_log_record_many(
         raise ValueError("Say why the record was read: 'unrecorded' is only for entries older than purposes.")
     if user.role not in LOGGED_ROLES or not records:
         return
-    AccessLogEntry.objects.bulk_create(
+    AccessLogEntry.objects.append(
         [
             AccessLogEntry(
                 user=user,

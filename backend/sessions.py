@@ -10,9 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.core.cache import caches
 
 CACHE_SECONDS = 300
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
 
 
 class _ShortLived:
@@ -42,3 +44,8 @@ class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
         self._cache = _ShortLived(caches[settings.SESSION_CACHE_ALIAS])
+
+    def _validate_session_key(self, key: str | None) -> bool:
+        # Only keys Django could have made (8 to 40 lower-case letters and digits): a made-up token
+        # is turned away before it reaches the cache or the database.
+        return bool(key) and 8 <= len(key) <= 40 and set(key) <= _KEY_CHARS  # type: ignore[arg-type]

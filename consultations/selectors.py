@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -157,11 +158,10 @@ def review_get_for_pack(user: User, review_id: int) -> Review:
 
 def review_pack(review: Review) -> ReviewPack:
     """Everything the IRO should read before this review, in a fixed number of queries."""
-    submitted = Response.objects.filter(submitted_at__isnull=False).select_related("version", "entered_by")
+    # Each invitation with its answers (a one-to-one, joined in the same query); a draft not yet sent is not shown.
     invitations = (
         Invitation.objects.filter(review=review)
-        .select_related("contact")
-        .prefetch_related(Prefetch("response", queryset=submitted))
+        .select_related("contact", "response__version", "response__entered_by")
         .order_by("contact_id", "pk")
     )
     entries = []
@@ -171,18 +171,19 @@ def review_pack(review: Review) -> ReviewPack:
             response = None
         rows = answer_rows(response.version.schema, response.answers) if response else []
         entries.append(PackEntry(invitation=invitation, response=response, rows=rows))
-    previous = (
-        Review.objects.filter(child=review.child, held_on__isnull=False, sequence__lt=review.sequence)
+    # From the day of the last held review (better to show a message twice than to miss one), or all.
+    previous_held = (
+        Review.objects.filter(child=review.child_id, held_on__isnull=False, sequence__lt=review.sequence)
         .order_by("-sequence")
-        .values_list("held_on", flat=True)
-        .first()
+        .values("held_on")[:1]
     )
     statements = (
-        Statement.objects.filter(child=review.child).select_related("child", "author", "review").order_by("created_at")
+        Statement.objects.filter(
+            child=review.child_id, created_at__date__gte=Coalesce(Subquery(previous_held), Value(date.min))
+        )
+        .select_related("child", "author", "review")
+        .order_by("created_at")
     )
-    if previous is not None:
-        # From the day of the last review: better to show a message twice than to miss one.
-        statements = statements.filter(created_at__date__gte=previous)
     return ReviewPack(review=review, entries=entries, statements=list(statements))
 
 

@@ -63,7 +63,8 @@ def _out_of_hours_because(moment: datetime) -> str:
     return "Raised out of working hours"
 
 
-@transaction.atomic
+# Part of storing the statement (no savepoint of its own): the words are not kept without their alert.
+@transaction.atomic(savepoint=False)
 def alert_raise(*, statement: Statement) -> SafeguardingAlert:
     """Open a safeguarding alert for an urgent statement and tell everyone who must know.
 
@@ -71,19 +72,27 @@ def alert_raise(*, statement: Statement) -> SafeguardingAlert:
     manager are told as ever, and the escalation clock waits for their working hours.
     """
     now = timezone.now()
-    managers = managers_in_escalation_order()
-    assignee = statement.routed_to or (managers[0] if managers else None)
+    assignee_id = statement.routed_to_id
+    if assignee_id is None:  # no IRO to route to: the duty manager takes it
+        managers = managers_in_escalation_order()
+        assignee_id = managers[0].pk if managers else None
     out_of_hours = is_out_of_hours(now)
     alert = SafeguardingAlert.objects.create(
         statement=statement,
         child=statement.child,
-        level=AlertLevel.IRO if statement.routed_to else AlertLevel.DUTY_MANAGER,
-        assigned_to=assignee,
+        level=AlertLevel.IRO if statement.routed_to_id else AlertLevel.DUTY_MANAGER,
+        assigned_to_id=assignee_id,
         raised_at=now,
         escalate_at=_escalation_deadline(now),
         passed_to_edt_at=now if out_of_hours else None,
     )
-    _alert_event(alert, AlertEventKind.RAISED, recipient=assignee, detail="; ".join(statement.urgent_reasons))
+    AlertEvent.objects.create(
+        alert=alert,
+        at=now,
+        kind=AlertEventKind.RAISED,
+        recipient_id=assignee_id,
+        detail="; ".join(statement.urgent_reasons)[:ALERT_NOTE_MAX_LENGTH],
+    )
     if out_of_hours:
         _alert_event(alert, AlertEventKind.PASSED_TO_EDT, detail=_out_of_hours_because(now))
     _notify_alert_on_commit(alert, "raised")

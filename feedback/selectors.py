@@ -48,6 +48,11 @@ def statement_get_for_user(user: User, statement_id: int | str) -> Statement:
         raise Http404("No such statement.") from exc
 
 
+def statement_sent_with_key(author: User, key: str) -> Statement | None:
+    """Return the statement this author sent with this Idempotency-Key, if any."""
+    return Statement.objects.filter(author=author, idempotency_key=key).first()
+
+
 def statement_theme_slugs(statement: Statement) -> set[str]:
     """Return the slugs of the themes a statement is tagged with already."""
     return set(statement.themes.values_list("theme__slug", flat=True))
@@ -74,11 +79,12 @@ class InboxGroup:
         return sum(1 for statement in self.statements if not statement.is_read)
 
 
-def iro_inbox(user: User) -> list[InboxGroup]:
+def iro_inbox(user: User, *, page_extras: bool = True) -> list[InboxGroup]:
     """Return the user's inbox: a group per child, soonest upcoming review first.
 
     Each group holds the statements for the child's upcoming review and any still unread from
-    before it. A fixed number of queries however large the caseload.
+    before it. A fixed number of queries however large the caseload. `page_extras` adds what only
+    the page shows (each child's last held review and texts that could not be delivered).
     """
     pending = Statement.objects.filter(Q(review__held_on__isnull=True) | Q(read_at__isnull=True)).select_related(
         "author", "read_by", "review"
@@ -97,18 +103,22 @@ def iro_inbox(user: User) -> list[InboxGroup]:
         .filter(left_care__isnull=True)
         .select_related("user")
         .prefetch_related(
-            Prefetch("user__sms_messages", queryset=failed_texts, to_attr="failed_texts"),
             Prefetch("reviews", queryset=Review.objects.filter(held_on__isnull=True), to_attr="upcoming"),
-            Prefetch("reviews", queryset=latest_held, to_attr="held"),
             Prefetch("statements", queryset=pending, to_attr="pending"),
         )
     )
+    if page_extras:
+        children = children.prefetch_related(
+            Prefetch("user__sms_messages", queryset=failed_texts, to_attr="failed_texts"),
+            Prefetch("reviews", queryset=latest_held, to_attr="held"),
+        )
     groups = []
     for child in children:
         if user.role == Role.MANAGER and not child.pending:
             continue  # a manager's inbox lists only the children with messages waiting
         review = child.upcoming[0] if child.upcoming else None
-        last_held = child.held[0] if child.held else None
+        held = getattr(child, "held", None)  # only with page_extras
+        last_held = held[0] if held else None
         groups.append(InboxGroup(child=child, review=review, statements=child.pending, last_held=last_held))
     groups.sort(key=lambda group: (group.review.date if group.review else date.max, group.child.case_reference))
     return groups

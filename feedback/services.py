@@ -24,10 +24,7 @@ from feedback.safeguarding import assess_urgency
 from feedback.tasks import notify_iro_of_statement
 from reporting.services import themes_assign
 from reviews.models import AdvocateAssignment, Child
-from reviews.selectors import (
-    responsible_iro,
-    upcoming_review,
-)
+from reviews.selectors import routing_for
 
 REPLY_MAX_LENGTH = 1000
 
@@ -79,7 +76,6 @@ def _check_author(*, author: User, child: Child, consent_given: bool) -> bool:
     raise PermissionDenied("Only a child or their advocate can send a statement.")
 
 
-@transaction.atomic
 def statement_submit(
     *,
     author: User,
@@ -92,6 +88,7 @@ def statement_submit(
     quote_consent: bool = False,
     follows: Statement | None = None,
     words_optional: bool = False,
+    retry_answered_by_caller: bool = False,
 ) -> tuple[Statement, bool]:
     """Store a statement and route it to the child's IRO and next review.
 
@@ -99,6 +96,12 @@ def statement_submit(
     text, after an urgent message); an open alert on it then carries them. `words_optional` lets a
     child who chose "not safe" by text raise the alert before typing anything.
     Returns the statement and whether it was created now (False for a retried submission).
+
+    A retry (the same author and Idempotency-Key) is found by the database's unique key when the
+    statement is stored, not looked for first, and answered with the statement stored the first
+    time. With `retry_answered_by_caller` (the API, which records the key in its own transaction
+    and answers retries from that record) the IntegrityError is left to the caller, and no
+    savepoint is spent on it.
     """
     if category not in Category.values:
         raise ValidationError({"category": "Choose what your message is about."})
@@ -107,18 +110,13 @@ def statement_submit(
     if follows is not None and (follows.child_id != child.pk or follows.author_id != author.pk):
         raise ValidationError({"follows": "Words can only be added to the same child's own message."})
     body = "" if words_optional and category in URGENT_CATEGORIES and not body.strip() else statement_clean_body(body)
-    idempotency_key = idempotency_key.strip()
-    if len(idempotency_key) > 255:
+    key = idempotency_key.strip()
+    if len(key) > 255:
         raise ValidationError({"idempotency_key": "An Idempotency-Key can be at most 255 characters."})
     on_behalf = _check_author(author=author, child=child, consent_given=consent_given)
     fingerprint = _fingerprint(child=child, category=category, body=body, consent_given=consent_given)
-
-    if idempotency_key:
-        existing = _statement_for_key(author=author, key=idempotency_key, fingerprint=fingerprint)
-        if existing is not None:
-            return existing, False
-
     urgent_reasons = assess_urgency(category=category, body=body)
+    routed_to_id, review = routing_for(child)
     statement = Statement(
         child=child,
         category=category,
@@ -127,25 +125,35 @@ def statement_submit(
         author=author,
         on_behalf=on_behalf,
         consent_given=consent_given if on_behalf else False,
-        routed_to=responsible_iro(child),
-        review=upcoming_review(child),
+        routed_to_id=routed_to_id,
+        review=review,
         is_urgent=bool(urgent_reasons),
         quote_consent=quote_consent and not on_behalf,
         urgent_reasons=urgent_reasons,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint if idempotency_key else "",
+        idempotency_key=key,
+        request_fingerprint=fingerprint if key else "",
         follows=follows,
     )
+    if retry_answered_by_caller:
+        _statement_store(statement)
+        return statement, True
     try:
-        with transaction.atomic():
-            statement.save()
+        with transaction.atomic():  # a savepoint inside a caller's transaction, so a retry undoes only this
+            _statement_store(statement)
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its statement.
-        existing = _statement_for_key(author=author, key=idempotency_key, fingerprint=fingerprint)
+        existing = _statement_for_key(author=author, key=key, fingerprint=fingerprint) if key else None
         if existing is None:
             raise
         return existing, False
+    return statement, True
 
+
+# No savepoint of its own (two round trips fewer): the checks are done before it, and statement_submit
+# says who answers a duplicate key.
+@transaction.atomic(savepoint=False)
+def _statement_store(statement: Statement) -> None:
+    """Write a checked statement with its themes and any alert; tell the IRO once it is committed."""
+    statement.save(force_insert=True)
     themes_assign(statement=statement)
 
     def notify_iro() -> None:
@@ -156,7 +164,6 @@ def statement_submit(
     transaction.on_commit(notify_iro, robust=True)
     if alert_words_added(statement=statement) is None and statement.is_urgent:
         alert_raise(statement=statement)
-    return statement, True
 
 
 def _statement_for_key(*, author: User, key: str, fingerprint: str) -> Statement | None:

@@ -119,6 +119,25 @@ def responsible_iro(child: Child, on: date | None = None) -> User | None:
     return covering_iro(allocation.iro, on or timezone.localdate()) or allocation.iro
 
 
+def routing_for(child: Child, on: date | None = None) -> tuple[int | None, Review | None]:
+    """Where a child's words go, in one query: the id of the IRO responsible today (as responsible_iro)
+    and the review the child is waiting for (as upcoming_review)."""
+    review = (
+        Review.objects.filter(child=child, held_on__isnull=True)
+        .annotate(responsible_iro_id=responsible_iro_expression("child", on))
+        .first()
+    )
+    if review is not None:
+        return review.responsible_iro_id, review
+    iro_id = (
+        Child.objects.filter(pk=child.pk)
+        .annotate(responsible_iro_id=responsible_iro_expression("pk", on))
+        .values_list("responsible_iro_id", flat=True)
+        .first()
+    )
+    return iro_id, None
+
+
 def current_iro_expression(child: str = "child") -> Subquery:
     """The id of the IRO currently allocated to the row's child, as a query expression."""
     allocated = IROAllocation.objects.filter(child=OuterRef(child), ended_on__isnull=True)

@@ -136,6 +136,7 @@ def test_a_database_outage_in_a_view_is_a_retryable_503(child, child_user):
 def test_a_database_outage_before_the_view_is_a_503_too(child, child_user):
     client = Client(raise_request_exception=False)
     client.force_login(child_user)
+    cache.clear()  # sessions are read from the cache first (backend/sessions.py): make this one a miss
     # Reading the session is the first thing to touch the database, in middleware before any view.
     with mock.patch(
         "django.contrib.sessions.backends.db.SessionStore._get_session_from_db",

@@ -10,7 +10,7 @@ from accounts.models import AccessPurpose, Role
 from feedback.crisis import CHILDLINE_NUMBER, EMERGENCY_NUMBER, CrisisNumber, crisis_help_data
 from feedback.models import Category, Channel, Statement
 from feedback.receipts import statement_mark_read
-from feedback.selectors import statement_get_for_user, statements_visible_to
+from feedback.selectors import statement_get_for_user, statement_sent_with_key, statements_visible_to
 from feedback.services import (
     statement_max_length,
     statement_reply,
@@ -28,7 +28,8 @@ from mobile_api.apis.base import (
     caller,
     log_read,
 )
-from mobile_api.apis.idempotency import idempotent
+from mobile_api.apis.idempotency import idempotent, idempotent_by_unique_key
+from mobile_api.errors import Conflict
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import child_get_for_user, child_of_user
 
@@ -145,7 +146,7 @@ class StatementListCreateApi(HeardListApi):
         },
         operation_id="statements_create",
     )
-    @idempotent
+    @idempotent_by_unique_key
     def post(self, request: Request) -> Response:
         data = StatementInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,14 +168,25 @@ class StatementListCreateApi(HeardListApi):
             consent_given=data.validated_data["consent_given"],
             quote_consent=data.validated_data["quote_consent"] and caller(request).role == Role.CHILD,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
+            retry_answered_by_caller=True,  # @idempotent_by_unique_key
         )
-        statement = statement_get_for_user(caller(request), statement.pk)
+        # Just made by the caller for a child they may write for: answered as made, not read again.
         return Response(StatementCreatedOutput(statement).data, status=status.HTTP_201_CREATED)
 
     def replay(self, request: Request, made: str, status_code: int) -> Response:
         """A retry: the statement as the caller may see it now (404 once taken back)."""
         statement = statement_get_for_user(caller(request), made)
         return Response(StatementCreatedOutput(statement).data, status=status_code)
+
+    def made_by_key(self, request: Request, key: str) -> str | None:
+        """The statement this caller sent with this key, once its record has gone (409 for other words)."""
+        found = statement_sent_with_key(caller(request), key)
+        if found is None:
+            return None
+        data = request.data if isinstance(request.data, dict) else {}
+        if (data.get("category"), str(data.get("body", "")).strip()) != (found.category, found.body):
+            raise Conflict("The Idempotency-Key was already used for a different request.")
+        return str(found.pk)
 
 
 class StatementDetailApi(HeardApi):
