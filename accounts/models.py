@@ -1,6 +1,7 @@
 """The user model: one account per person, with the role that decides what they may see."""
 
 from decimal import Decimal
+from typing import Any
 
 import phonenumbers
 from django.contrib.auth.models import AbstractUser
@@ -168,7 +169,8 @@ class AccessLogQuerySet(models.QuerySet):
 
         bulk_create would wrap its insert in a transaction (BEGIN and COMMIT: two more round trips on
         every staff read); one statement is atomic by itself, and inside a caller's transaction it
-        is part of that one.
+        is part of that one. On PostgreSQL each column goes as one array (UNNEST), so a read of 300
+        messages is 8 parameters, not 2,400 for the driver to splice into the text.
         """
         if not entries:
             return
@@ -177,14 +179,17 @@ class AccessLogQuerySet(models.QuerySet):
         columns = ["at", "user_id", "action", "what", "object_id", "child_id", "purpose", "reason"]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         rows = [[now, e.user_id, e.action, e.what, e.object_id, e.child_id, e.purpose, e.reason] for e in entries]
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
-        # Only our own table and column names and placeholders go into the text; the values are parameters.
-        sql = (
-            f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-            f"VALUES {placeholders}"
-        )
+        into = f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        # Only our own table and column names, casts and placeholders go into the text; the values are parameters.
+        if connection.vendor == "postgresql":
+            types = ["timestamptz", "bigint", "text", "text", "text", "bigint", "text", "text"]
+            sql = into + "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"  # noqa: S608
+            params: list[Any] = [list(column) for column in zip(*rows, strict=True)]
+        else:
+            sql = into + "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+            params = [value for row in rows for value in row]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in rows for value in row])
+            cursor.execute(sql, params)
 
     def expire_before(self, cutoff) -> int:
         """The one way entries leave: the retention job, once they are older than the council's period."""

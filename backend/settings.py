@@ -205,7 +205,8 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = _postgres(DATABASE_REPLICA_URL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["backend.db_router.ReplicaRouter"]
+# Only with a replica: Django asks every router on each query and each related object it follows.
+DATABASE_ROUTERS = ["backend.db_router.ReplicaRouter"] if DATABASE_REPLICA_URL else []
 
 # Redis: the channel layer, Celery's broker and the cache, when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")

@@ -195,6 +195,8 @@ def _submit(
             idempotency_key=f"sms:{key}",
             follows=follows,
             words_optional=follows is None,  # choosing "not safe" is enough to raise the alert
+            # Each MessageSid is taken once (sms_inbound_receive answers a retried one from its record).
+            retry_answered_by_caller=True,
         )
     except ValidationError as exc:
         _end(conversation)  # start again rather than loop on words that cannot be sent
