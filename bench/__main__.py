@@ -128,6 +128,9 @@ def main() -> None:
     # These import Heard's models and settings, which come from the environment this run has just made.
     from bench import data, figures, scenarios  # noqa: PLC0415
 
+    dropped = scenarios.purge_broker()
+    if dropped:
+        print(f"  dropped {dropped:,} tasks an earlier run left on the broker", flush=True)
     results: dict = {
         "benchmark": "heard",
         "mode": "quick" if args.quick else "full",

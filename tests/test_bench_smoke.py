@@ -73,6 +73,10 @@ def test_every_section_is_written(quick_run):
         assert all(figures["ratio"] > 0 for figures in step["reports"].values())
     summary = (out / "RESULTS.md").read_text()
     assert "Reports against hand-written SQL" in summary and "Scale-out" in summary
+    assert "ASGI servers compared" in summary
+    assert set(results["servers"]) == {"daphne", "uvicorn"}
+    for server in results["servers"].values():
+        assert all(server[name]["failed"] == 0 and server[name]["web_rss_mb"] > 0 for name in ("bare_drf", "iro_inbox"))
     assert "EXPLAIN" in (out / "plans.md").read_text()
 
 
@@ -84,7 +88,7 @@ def test_load_runs_fail_nothing_and_store_every_statement_once(quick_run):
         for name in ("bare_drf", "statement_submission", "iro_inbox"):
             assert run[name]["requests"] > 0, (name, run[name])
             assert run[name]["failed"] == 0, (name, run[name])
-    assert set(results["stored_check"]) == {"one1", "two1", "one2", "two2"}
+    assert set(results["stored_check"]) == {"one1", "two1", "one2", "two2", "server-daphne", "server-uvicorn"}
     for check in results["stored_check"].values():
         # Every statement answered 201 is stored, once; a few more may be stored that were still
         # in flight when wrk stopped counting.
