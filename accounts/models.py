@@ -66,6 +66,11 @@ class Region(models.TextChoices):
     SCOTLAND = "SC", "Scotland"
 
 
+def display_name_of(first_name: str, username: str) -> str:
+    """The name a person is shown by: their first name if known, else their username."""
+    return first_name or username
+
+
 class User(AbstractUser):
     """A person who signs in to Heard; the role decides what they may see and do."""
 
@@ -146,7 +151,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         """The name shown to others: first name if known, else the username."""
-        return self.first_name or self.get_username()
+        return display_name_of(self.first_name, self.get_username())
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -33,7 +33,8 @@ from reporting.periods import Period
 from reporting.tables import Row, Table
 from reviews.models import Child, PracticeAlert, PracticeAlertCategory, PracticeAlertStage, Review, ReviewParent
 from reviews.participation import ParticipationCode
-from reviews.selectors import iro_caseloads
+from reviews.selectors import iro_caseload_figures
+from reviews.statutory import caseload_capacity
 
 AGE_BANDS = [("4 to 7", 4, 7), ("8 to 11", 8, 11), ("12 to 15", 12, 15), ("16 and over", 16, 200)]
 ETHNIC_GROUPS = {"W": "White", "M": "Mixed", "A": "Asian or Asian British", "B": "Black or Black British", "O": "Other"}
@@ -230,8 +231,8 @@ def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None =
 def caseloads(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Each IRO's current caseload per full-time equivalent, against the 50-70 guidance."""
     table = Table("caseloads", "IRO caseloads (now)", "Children allocated per IRO; the percentage is of 70 per FTE")
-    for load in iro_caseloads():
-        table.rows.append(Row(f"{load.iro.display_name} ({load.iro.fte} FTE)", load.children, load.capacity))
+    for name, fte, children in iro_caseload_figures():
+        table.rows.append(Row(f"{name} ({fte} FTE)", children, caseload_capacity(fte)))
     table.notes.append("IRO Handbook para 7.15: 50-70 children per full-time IRO is good practice.")
     return table
 

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, User, display_name_of
 from reviews import statutory
 from reviews.models import (
     AdvocacyRequest,
@@ -177,7 +178,7 @@ class Caseload:
 
     @property
     def capacity(self) -> int:
-        return int(statutory.CASELOAD_PER_FTE_HIGH * float(self.iro.fte))
+        return statutory.caseload_capacity(self.iro.fte)
 
     @property
     def headroom(self) -> int:
@@ -202,6 +203,21 @@ def iro_caseloads() -> list[Caseload]:
     )
     away = dict(IROAbsence.objects.filter(starts_on__lte=today, ends_on__gte=today).values_list("iro_id", "ends_on"))
     return [Caseload(iro=iro, children=iro.current, away_until=away.get(iro.pk)) for iro in iros]
+
+
+def iro_caseload_figures() -> list[tuple[str, Decimal, int]]:
+    """Every active IRO's name, FTE and current number of children, in one query, for the report.
+
+    As iro_caseloads but without building each IRO's whole account: at national scale that was
+    most of the report's time.
+    """
+    rows = (
+        User.objects.filter(role=Role.IRO, is_active=True)
+        .annotate(current=Count("iro_allocations", filter=Q(iro_allocations__ended_on__isnull=True)))
+        .order_by("first_name", "username")
+        .values_list("first_name", "username", "fte", "current")
+    )
+    return [(display_name_of(first, username), fte, current) for first, username, fte, current in rows]
 
 
 @dataclass

@@ -11,6 +11,7 @@ Sources:
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 import holidays
@@ -20,6 +21,12 @@ from dateutil.relativedelta import relativedelta
 # full-time equivalent IRO is good practice.
 CASELOAD_PER_FTE_LOW = 50
 CASELOAD_PER_FTE_HIGH = 70
+
+
+def caseload_capacity(fte: Decimal | float) -> int:
+    """The most children an IRO working `fte` of full time should hold (the top of the guidance)."""
+    return int(CASELOAD_PER_FTE_HIGH * float(fte))
+
 
 FIRST_REVIEW_WORKING_DAYS = 20
 SECOND_REVIEW_MONTHS = 3
