@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -182,6 +183,15 @@ def problem_fields(response) -> dict[str, str]:
     return {error["field"]: error["detail"] for error in body.get("errors", [])}
 
 
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator's code now, never one in the last second of its 30: checked a moment later,
+    in the next period, it would be refused (allauth accepts no neighbouring period)."""
+    into_period = time.time() % 30
+    if into_period > 29:
+        time.sleep(30 - into_period + 0.05)
+    return current_totp_code(secret)
+
+
 def app_token(username: str, password: str = "correct horse battery") -> str:
     """Sign in as the app does (allauth headless, with TOTP for staff) and return the session token."""
     client = Client()
@@ -194,7 +204,7 @@ def app_token(username: str, password: str = "correct horse battery") -> str:
     if response.status_code == 401:  # staff: the second step
         response = client.post(
             "/_allauth/app/v1/auth/2fa/authenticate",
-            json.dumps({"code": current_totp_code(TOTP_SECRET)}),
+            json.dumps({"code": totp_code()}),
             content_type="application/json",
             headers={"X-Session-Token": token},
         )

@@ -35,7 +35,7 @@ from reporting.themes import cicc_themes, quarter_containing
 from reviews.models import Child, PracticeAlert, PracticeAlertStage, Review
 from reviews.selectors import children_awaiting_allocation, children_visible_to, managers_in_escalation_order
 from sms.models import OutboundMessage
-from tests.conftest import client_for
+from tests.conftest import client_for, totp_code
 
 LONDON = ZoneInfo("Europe/London")
 README = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
@@ -113,7 +113,7 @@ def signs_in(login: str, password: str, second_step: str) -> User:
     if second_step == "TOTP code":
         assert response["Location"] == reverse("mfa_authenticate")
         secret = ticks(DEMO.split("Add the secret", 1)[1])[0]
-        response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(secret)})
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
         assert response.status_code == 302, f"{login}'s second step failed"
     else:
         assert second_step == "none"

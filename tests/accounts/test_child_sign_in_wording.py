@@ -10,11 +10,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.demo import current_totp_code
 from accounts.models import Role
 from reviews.models import Review
 from sms.transport import ConsoleTransport
-from tests.conftest import TOTP_SECRET, client_for, make_user
+from tests.conftest import client_for, make_user, totp_code
 
 # Codes are texted after commit, as in production, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -250,7 +249,7 @@ def test_staff_take_the_second_step_on_a_heard_page(iro):
     client = _client("en-gb")
     client.post(reverse("account_login"), {"login": iro.email, "password": "correct horse battery"})
     assert "One more step" in _page(client.get(reverse("mfa_authenticate")))
-    done = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(TOTP_SECRET)}, follow=True)
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code()}, follow=True)
     assert "You're signed in. Welcome back!" in _page(done)
 
 
@@ -293,5 +292,5 @@ def test_new_staff_confirm_their_password_and_set_up_the_second_step_on_heard_pa
     set_up = _page(client.post(asked.redirect_chain[-1][0], {"password": "correct horse battery"}, follow=True))
     assert "Set up your second step" in set_up
     secret = re.search(r"<code>(\w+)</code>", set_up).group(1)
-    done = client.post(reverse("mfa_activate_totp"), {"code": current_totp_code(secret)}, follow=True)
+    done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
     assert "Your second step is on." in html.unescape(done.content.decode())

@@ -8,10 +8,9 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
-from accounts.demo import current_totp_code
 from accounts.models import Role
 from sms.transport import ConsoleTransport
-from tests.conftest import TOTP_SECRET, client_for, make_user
+from tests.conftest import client_for, make_user, totp_code
 
 # Codes are texted after commit, as in production, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +75,7 @@ def test_an_iro_signs_in_with_email_password_and_a_totp_code(iro):
     # Not signed in until the second step is done.
     assert client.get(reverse("feedback:inbox")).status_code == 302
 
-    done = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(TOTP_SECRET)})
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert done.status_code == 302
     assert client.get(reverse("feedback:inbox")).status_code == 200
 
