@@ -185,7 +185,7 @@ class AccessLogQuerySet(models.QuerySet):
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         rows = [[now, e.user_id, e.action, e.what, e.object_id, e.child_id, e.purpose, e.reason] for e in entries]
         into = f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        # Only our own table and column names, casts and placeholders go into the text; the values are parameters.
+        # The SQL text holds only our own table and column names, type casts and %s markers; values go as parameters.
         if connection.vendor == "postgresql":
             types = ["timestamptz", "bigint", "text", "text", "text", "bigint", "text", "text"]
             sql = into + "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"  # noqa: S608
