@@ -58,16 +58,10 @@ def access_log_record_many(
     if user.role not in LOGGED_ROLES or not records:
         return
     AccessLogEntry.objects.append(
-        [
-            AccessLogEntry(
-                user=user,
-                action=action,
-                what=what,
-                object_id=str(object_id)[:40],
-                child=child,
-                purpose=purpose,
-                reason=reason[:200],
-            )
-            for object_id, child in records
-        ]
+        user_id=user.pk,
+        action=AccessLogEntry.Action(action).value,
+        what=what,
+        purpose=purpose.value,
+        reason=reason[:200],
+        records=[(str(object_id)[:40], child.pk if child is not None else None) for object_id, child in records],
     )

@@ -82,44 +82,54 @@ class InboxGroup:
 def iro_inbox(user: User, *, page_extras: bool = True) -> list[InboxGroup]:
     """Return the user's inbox: a group per child, soonest upcoming review first.
 
-    Each group holds the statements for the child's upcoming review and any still unread from
-    before it. A fixed number of queries however large the caseload. `page_extras` adds what only
-    the page shows (each child's last held review and texts that could not be delivered).
+    Each group holds the statements for the child's upcoming review (or for none) and any still
+    unread from before it. Three queries however large the caseload, four with `page_extras`, which
+    adds what only the page shows: who wrote and read each message, each child's last held review
+    and texts that could not be delivered.
     """
-    pending = Statement.objects.filter(Q(review__held_on__isnull=True) | Q(read_at__isnull=True)).select_related(
-        "author", "read_by", "review"
-    )
-    failed_texts = OutboundMessage.objects.filter(status__in=FAILED_STATES).order_by("-created_at")
-    # Only each child's latest held review: a child in care for years has dozens.
-    latest_held = (
-        Review.objects.filter(held_on__isnull=False)
-        .annotate(
-            newest=Window(RowNumber(), partition_by=[F("child_id")], order_by=[F("held_on").desc(), F("pk").desc()])
-        )
-        .filter(newest=1)
-    )
-    children = (
-        children_visible_to(user)
-        .filter(left_care__isnull=True)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.filter(held_on__isnull=True), to_attr="upcoming"),
-            Prefetch("statements", queryset=pending, to_attr="pending"),
-        )
-    )
+    children = children_visible_to(user).filter(left_care__isnull=True).select_related("user")
     if page_extras:
+        failed_texts = OutboundMessage.objects.filter(status__in=FAILED_STATES).order_by("-created_at")
+        # Only each child's latest held review: a child in care for years has dozens.
+        latest_held = (
+            Review.objects.filter(held_on__isnull=False)
+            .annotate(
+                newest=Window(RowNumber(), partition_by=[F("child_id")], order_by=[F("held_on").desc(), F("pk").desc()])
+            )
+            .filter(newest=1)
+        )
         children = children.prefetch_related(
             Prefetch("user__sms_messages", queryset=failed_texts, to_attr="failed_texts"),
             Prefetch("reviews", queryset=latest_held, to_attr="held"),
         )
+    by_id = {child.pk: child for child in children}
+    upcoming: dict[int, Review] = {}
+    waiting = Review.objects.filter(child_id__in=list(by_id), held_on__isnull=True).order_by("child_id", "sequence")
+    for review in waiting:
+        upcoming.setdefault(review.child_id, review)  # each child's next
+    # Filtered on the statement's own columns (the upcoming reviews' ids are known by now), so
+    # PostgreSQL reads each child's statements by index and joins only the few it returns.
+    pending = Statement.objects.filter(child_id__in=list(by_id)).filter(
+        Q(read_at__isnull=True) | Q(review__isnull=True) | Q(review_id__in=[r.pk for r in upcoming.values()])
+    )
+    pending = pending.select_related("review", "author", "read_by") if page_extras else pending.select_related("review")
+    statements: dict[int, list[Statement]] = {child_id: [] for child_id in by_id}
+    for statement in pending:  # newest first
+        Statement.child.field.set_cached_value(statement, by_id[statement.child_id])
+        statements[statement.child_id].append(statement)
     groups = []
-    for child in children:
-        if user.role == Role.MANAGER and not child.pending:
+    for child_id, child in by_id.items():
+        if user.role == Role.MANAGER and not statements[child_id]:
             continue  # a manager's inbox lists only the children with messages waiting
-        review = child.upcoming[0] if child.upcoming else None
         held = getattr(child, "held", None)  # only with page_extras
-        last_held = held[0] if held else None
-        groups.append(InboxGroup(child=child, review=review, statements=child.pending, last_held=last_held))
+        groups.append(
+            InboxGroup(
+                child=child,
+                review=upcoming.get(child_id),
+                statements=statements[child_id],
+                last_held=held[0] if held else None,
+            )
+        )
     groups.sort(key=lambda group: (group.review.date if group.review else date.max, group.child.case_reference))
     return groups
 
@@ -145,14 +155,17 @@ def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
     return alerts.none()
 
 
-def open_alerts_for(user: User) -> list[SafeguardingAlert]:
-    """Return the open alerts this user may see, those nobody has taken charge of first, then the oldest."""
+def open_alerts_for(user: User, *, people: bool = True) -> list[SafeguardingAlert]:
+    """Return the open alerts this user may see, those nobody has taken charge of first, then the oldest.
+
+    Without `people` (the API's inbox, which names only the child) the staff on each alert and its
+    statement are not read with it.
+    """
     taken = "edt_acknowledged_at" if user.role == Role.EDT else "acknowledged_at"
-    return list(
-        alerts_visible_to(user)
-        .filter(closed_at__isnull=True)
-        .order_by(F(taken).asc(nulls_first=True), "raised_at", "pk")
-    )
+    alerts = alerts_visible_to(user).filter(closed_at__isnull=True)
+    if not people:
+        alerts = alerts.select_related(None).select_related("child")
+    return list(alerts.order_by(F(taken).asc(nulls_first=True), "raised_at", "pk"))
 
 
 def alert_get_for_user(user: User, alert_id: int | str) -> SafeguardingAlert:

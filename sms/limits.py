@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.core.cache import cache
+from backend.cache import count_in_window
 
 
 def number_key(phone: str) -> str:
@@ -12,11 +12,4 @@ def number_key(phone: str) -> str:
 
 def take(name: str, limit: int, window_seconds: int = 3600) -> bool:
     """Count one use of `name`; return False once the limit for this window is used up."""
-    key = f"sms-limit:{name}"
-    cache.add(key, 0, timeout=window_seconds)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds)
-        used = 1
-    return used <= limit
+    return count_in_window(f"sms-limit:{name}", window_seconds) <= limit

@@ -83,6 +83,14 @@ def conditional(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
     return view_logging_reads_sent
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_data(value) -> str | None:
+    """A moment as the API's serializers write it (ISO 8601 in UK time), for answers built directly."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
 def caller(request: Request) -> User:
     """Return the signed-in user (every view here requires one)."""
     return cast(User, request.user)

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from accounts.models import AccessPurpose, Role
 from consultations.selectors import review_get_for_pack, review_pack
 from feedback.selectors import iro_inbox, open_alerts_for
-from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, log_read
-from mobile_api.apis.statements import StatementOutput
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, datetime_data, log_read
+from mobile_api.apis.statements import StatementOutput, statement_data
 
 
 class ChildRef(serializers.Serializer):
@@ -50,7 +50,9 @@ def _child(child) -> dict:
 
 
 def _review(review) -> dict | None:
-    return {"id": review.pk, "date": review.date, "booked": review.scheduled_for is not None} if review else None
+    if review is None:
+        return None
+    return {"id": review.pk, "date": review.date.isoformat(), "booked": review.scheduled_for is not None}
 
 
 class InboxApi(HeardApi):
@@ -76,23 +78,25 @@ class InboxApi(HeardApi):
                 {
                     "id": alert.pk,
                     "child": _child(alert.child),
-                    "raised_at": alert.raised_at,
+                    "raised_at": datetime_data(alert.raised_at),
                     "acknowledged": alert.acknowledged_at is not None,
                     "out_of_hours": alert.passed_to_edt_at is not None,
                 }
-                for alert in open_alerts_for(user)
+                for alert in open_alerts_for(user, people=False)
             ],
             "groups": [
                 {
                     "child": _child(group.child),
                     "review": _review(group.review),
                     "unread": group.unread_count,
-                    "statements": group.statements,
+                    "statements": [statement_data(statement) for statement in group.statements],
                 }
                 for group in groups
             ],
         }
-        return Response(InboxOutput(body).data)
+        # Built directly in InboxOutput's shape (tests hold them to it): DRF's nested serializers
+        # cost more than the rest of the request for a caseload of 60.
+        return Response(body)
 
 
 class AnswerOutput(serializers.Serializer):

@@ -26,6 +26,7 @@ from mobile_api.apis.base import (
     HeardApi,
     HeardListApi,
     caller,
+    datetime_data,
     log_read,
 )
 from mobile_api.apis.idempotency import idempotent, idempotent_by_unique_key
@@ -61,6 +62,30 @@ class StatementOutput(serializers.ModelSerializer):
             "review_due_by",
         ]
         read_only_fields = fields
+
+
+def statement_data(statement: Statement) -> dict:
+    """What StatementOutput gives, built directly: the inbox lists hundreds, and DRF's field
+    machinery was a fifth of its time in the benchmark's profile. A test keeps the two the same."""
+    review = statement.review
+    return {
+        "id": statement.pk,
+        "child": statement.child_id,
+        "child_case_reference": statement.child.case_reference,
+        "category": statement.category,
+        "body": statement.body,
+        "channel": statement.channel,
+        "on_behalf": statement.on_behalf,
+        "consent_given": statement.consent_given,
+        "created_at": datetime_data(statement.created_at),
+        "read": statement.read_at is not None,
+        "read_at": datetime_data(statement.read_at),
+        "acknowledged_at": datetime_data(statement.acknowledged_at),
+        "reply": statement.reply,
+        "replied_at": datetime_data(statement.replied_at),
+        "is_urgent": statement.is_urgent,
+        "review_due_by": review.due_by.isoformat() if review is not None else None,
+    }
 
 
 class CrisisNumberOutput(serializers.Serializer):

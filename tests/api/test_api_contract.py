@@ -98,18 +98,27 @@ def test_a_method_the_endpoint_lacks_is_405_in_the_same_shape(child, child_user)
     problem_fields(response)
 
 
-def test_too_many_requests_is_429_with_retry_after_per_user(child, child_user, other_child_user, settings):
+@pytest.fixture
+def mid_minute():
+    """Forty seconds into a minute, clock stopped: the throttles count in whole minutes."""
+    with time_machine.travel(datetime(2026, 11, 20, 15, 4, 40, tzinfo=LONDON), tick=False) as traveller:
+        yield traveller
+
+
+def test_too_many_requests_is_429_with_retry_after_per_user(child, child_user, other_child_user, settings, mid_minute):
     settings.HEARD_API_THROTTLE_RATES = {"user": "3/minute", "address": "1000/minute"}
     alice = client_for(child_user)
     statuses = [alice.get("/api/v1/me/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = alice.get("/api/v1/me/")
-    assert int(refused["Retry-After"]) > 0
+    assert refused["Retry-After"] == "20"  # when this minute's count starts again
     assert refused.json()["code"] == "throttled"
     assert client_for(other_child_user).get("/api/v1/me/").status_code == 200  # each user has their own budget
+    mid_minute.shift(timedelta(seconds=20))
+    assert alice.get("/api/v1/me/").status_code == 200
 
 
-def test_too_many_requests_from_one_address_is_429_whoever_signs_in(child_user, other_child_user, settings):
+def test_too_many_requests_from_one_address_is_429_whoever_signs_in(child_user, other_child_user, settings, mid_minute):
     settings.HEARD_API_THROTTLE_RATES = {"user": "1000/minute", "address": "3/minute"}
     statuses = []
     for user in (child_user, other_child_user, child_user, other_child_user):
