@@ -424,8 +424,18 @@ if HEARD_SECURE:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "en-gb"
-# Child-facing text is translated; Polish is shipped besides English (locale/).
-LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+# Child-facing text is translated (locale/); README.md, "Languages", says which still need a native speaker's review.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("pl", "Polski"),
+    ("cy", "Cymraeg"),
+    ("ar", "العربية"),
+    ("ps", "پښتو"),
+    ("ti", "ትግርኛ"),
+    ("uk", "Українська"),
+]
+# The right-to-left languages among them: Django's own list lacks Pashto.
+LANGUAGES_BIDI = ["ar", "ps"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

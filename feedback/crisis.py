@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from feedback.models import URGENT_CATEGORIES, Category, SafeguardingAlert
@@ -61,8 +62,15 @@ def crisis_help_sms_text() -> str:
     The same numbers and words as the page: 999 first, then each other number with what it is for,
     then the council's own advice (HEARD_CRISIS_ADVICE), if any.
     """
+    # In a right-to-left language a number with a space reads backwards ("1111 0800") unless it is
+    # isolated (Unicode's LRI ... PDI); elsewhere the marks would only cost a text its GSM alphabet.
+    left_to_right = "\u2066{}\u2069" if get_language_bidi() else "{}"
     lines = [crisis_help_lead()]
-    lines += [f"{entry.label}: {entry.number}." for entry in crisis_numbers() if entry.number != EMERGENCY_NUMBER]
+    lines += [
+        f"{entry.label}: {left_to_right.format(entry.number)}."
+        for entry in crisis_numbers()
+        if entry.number != EMERGENCY_NUMBER
+    ]
     if settings.HEARD_CRISIS_ADVICE:
         lines.append(settings.HEARD_CRISIS_ADVICE)
     return " ".join(lines)

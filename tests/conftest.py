@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.demo import current_totp_code
 from accounts.models import IROContract, Role, User
@@ -35,6 +36,15 @@ def _fresh_cache():
     yield
     cache.clear()
     forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # The test client's requests activate their language in this thread (LocaleMiddleware) and
+    # leave it there: a test that asked in Ukrainian must not make the next one's texts Ukrainian.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
-"""Every word a child may read is in Polish as well as English.
+"""Every word a child may read is in every language Heard ships, as well as English.
 
-The strings are found as makemessages finds them (Django's own templatize for templates, the
-gettext calls in Python), then looked up in locale/pl: the .po must translate each one, not
-fuzzily, and the compiled .mo must say the same (so compilemessages was run). Child-facing
-templates must also mark all their words for translation, or a new sentence would stay English
-without anyone noticing.
+The shipped languages are settings.LANGUAGES. The strings are found as makemessages finds them
+(Django's own templatize for templates, the gettext calls in Python), then looked up in each
+language's locale/<code>/: the .po must translate each one, not fuzzily, and the compiled .mo must
+say the same (so compilemessages was run). Each .po says at its head that a native speaker must
+review it, and a right-to-left one keeps phone numbers and dates in order. Child-facing templates
+must also mark all their words for translation, or a new sentence would stay English without
+anyone noticing; each child's form file carries its words in every shipped language.
 """
 
 import ast
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template.base import Lexer, TokenType
 from django.utils.translation.template import templatize
 
@@ -24,8 +27,9 @@ from consultations.models import CHILD_AUDIENCES
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
-PO = ROOT / "locale" / "pl" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+LOCALE = ROOT / "locale"
+# Every language a child can choose besides English, which is the source text.
+SHIPPED = [code for code, _ in settings.LANGUAGES if code.split("-")[0] != "en"]
 APPS = ["accounts", "backend", "consultations", "feedback", "mobile_api", "reporting", "reviews", "sms"]
 
 # Strings marked for translation that only staff read: the DfE's participation codes, for the IRO.
@@ -152,8 +156,12 @@ def _read_po(path: Path) -> dict[tuple[str | None, str], PoEntry]:
     return entries
 
 
+def _catalogue(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / "django.po"
+
+
 def _untranslated(marked: list[Msg], po: dict, mo: gettext.GNUTranslations) -> list[str]:
-    """Return a line for each marked string the Polish catalogue does not translate."""
+    """Return a line for each marked string the catalogue does not translate."""
     problems = []
     for msg in marked:
         entry = po.get((msg.context, msg.msgid))
@@ -164,7 +172,7 @@ def _untranslated(marked: list[Msg], po: dict, mo: gettext.GNUTranslations) -> l
         elif entry.fuzzy:
             problem = "fuzzy in django.po"
         elif not all(entry.msgstrs):
-            problem = "no Polish msgstr in django.po"
+            problem = "no msgstr in django.po"
         elif compiled != entry.msgstrs[0]:
             problem = "django.mo differs from django.po (run compilemessages)"
         else:
@@ -173,12 +181,61 @@ def _untranslated(marked: list[Msg], po: dict, mo: gettext.GNUTranslations) -> l
     return sorted(set(problems))
 
 
-def test_every_string_a_child_may_read_has_a_polish_translation():
+def test_polish_welsh_arabic_pashto_tigrinya_and_ukrainian_are_shipped():
+    assert {"pl", "cy", "ar", "ps", "ti", "uk"} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_string_a_child_may_read_is_translated(language):
     marked = _marked_strings()
     assert len(marked) > 200  # the finder found the strings: this is not passing on nothing
-    with MO.open("rb") as compiled:
-        problems = _untranslated(marked, _read_po(PO), gettext.GNUTranslations(compiled))
-    assert not problems, "Strings with no Polish translation:\n" + "\n".join(problems)
+    po = _catalogue(language)
+    with po.with_suffix(".mo").open("rb") as compiled:
+        problems = _untranslated(marked, _read_po(po), gettext.GNUTranslations(compiled))
+    assert not problems, f"Strings with no {language} translation:\n" + "\n".join(problems)
+
+
+# In a right-to-left sentence a phone number's groups swap places ("0800 1111" shows as "1111 0800") unless
+# the number is isolated left to right (U+2066 ... U+2069), and so does a date with an English month name.
+_PHONE = re.compile(r"%\((?:number|phone)\)s|\d+(?: \d+)+")
+_DATE = re.compile(r"%\((?:day|when)\)s")
+
+
+def _unisolated_numbers(msgstr: str) -> list[str]:
+    """Return the phone numbers and dates in a translation that are not isolated from the words around them."""
+
+    def isolated(match: re.Match, openers: str) -> bool:
+        before, after = msgstr[match.start() - 1 : match.start()], msgstr[match.end() : match.end() + 1]
+        return bool(before) and before in openers and after == "\u2069"
+
+    return [m.group() for m in _PHONE.finditer(msgstr) if not isolated(m, "\u2066")] + [
+        m.group() for m in _DATE.finditer(msgstr) if not isolated(m, "\u2066\u2068")
+    ]
+
+
+@pytest.mark.parametrize("language", [code for code in SHIPPED if code in settings.LANGUAGES_BIDI])
+def test_right_to_left_translations_keep_numbers_and_dates_in_order(language):
+    po = _read_po(_catalogue(language))
+    problems = {msgid: found for (_, msgid), entry in po.items() if (found := _unisolated_numbers(entry.msgstrs[0]))}
+    assert not problems, f"Numbers or dates not isolated in {language}: {problems}"
+
+
+def test_the_isolation_check_sees_a_bare_number():
+    assert _unisolated_numbers("اتصل بالرقم 0800 1111 أو %(number)s في %(day)s") == [
+        "0800 1111",
+        "%(number)s",
+        "%(day)s",
+    ]
+    assert _unisolated_numbers("اتصل \u20660800 1111\u2069 في \u2068%(day)s\u2069") == []
+
+
+@pytest.mark.parametrize("po", sorted(LOCALE.glob("*/LC_MESSAGES/django.po")), ids=lambda p: p.parts[-3])
+def test_every_catalogue_says_a_native_speaker_must_review_it(po):
+    head = " ".join(
+        line.lstrip("# ") for line in po.read_text().split('msgid ""', 1)[0].splitlines() if line.startswith("#")
+    )
+    assert re.search(r"MUST be reviewed by a native speaker", head), f"{po} does not say it needs review"
+    assert re.search(r"Report corrections", head), f"{po} does not say where to report corrections"
 
 
 def test_the_check_fails_on_an_untranslated_or_fuzzy_string(tmp_path):
@@ -188,11 +245,11 @@ def test_the_check_fails_on_an_untranslated_or_fuzzy_string(tmp_path):
     )
     marked = _calls_in(templatize('{% load i18n %}{% trans "Sign in" %}{% trans "Sign out" %}'), "t.html")
     marked += _calls_in('_("Code")\n_("Never " "translated")\n', "t.py")
-    with MO.open("rb") as compiled:
+    with _catalogue("pl").with_suffix(".mo").open("rb") as compiled:
         problems = _untranslated(marked, _read_po(po), gettext.GNUTranslations(compiled))
     assert problems == [
         "'Never translated' (t.py:2): not in django.po (run makemessages)",
-        "'Sign in' (t.html:1): no Polish msgstr in django.po",
+        "'Sign in' (t.html:1): no msgstr in django.po",
         "'Sign out' (t.html:1): fuzzy in django.po",
     ]
 
@@ -246,25 +303,43 @@ def test_the_word_check_sees_plain_text_and_attributes():
     assert _unmarked_words(source) == ["Look", "Sign in"]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        p
-        for p in sorted((ROOT / "consultations" / "forms").glob("*.json"))
-        if json.loads(p.read_text())["audience"] in CHILD_AUDIENCES
-    ],
-    ids=lambda p: p.stem,
-)
-def test_every_childs_form_is_in_polish(path):
-    schema = json.loads(path.read_text())["schema"]
-    polish = schema.get("translations", {}).get("pl", {})
-    missing = [key for key in ("title", "intro") if schema.get(key) and not polish.get(key)]
+CHILD_FORMS = [
+    p
+    for p in sorted((ROOT / "consultations" / "forms").glob("*.json"))
+    if json.loads(p.read_text())["audience"] in CHILD_AUDIENCES
+]
+
+
+def _untranslated_form_words(schema: dict, language: str) -> list[str]:
+    """Return the keys of a form's words that its translation into the language lacks."""
+    translated = schema.get("translations", {}).get(language, {})
+    missing = [key for key in ("title", "intro") if schema.get(key) and not translated.get(key)]
     for question in schema["questions"]:
-        words = polish.get("questions", {}).get(question["id"], {})
+        words = translated.get("questions", {}).get(question["id"], {})
         missing += [f"{question['id']}.{key}" for key in ("text", "help") if question.get(key) and not words.get(key)]
         missing += [
             f"{question['id']}.choices.{choice['value']}"
             for choice in question.get("choices", [])
             if not words.get("choices", {}).get(choice["value"])
         ]
-    assert not missing, f"{path.name} has no Polish for: {missing}"
+    return missing
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize("path", CHILD_FORMS, ids=lambda p: p.stem)
+def test_every_childs_form_is_in_every_shipped_language(path, language):
+    missing = _untranslated_form_words(json.loads(path.read_text())["schema"], language)
+    assert not missing, f"{path.name} has no {language} for: {missing}"
+
+
+def test_the_form_check_sees_a_missing_question_or_choice():
+    schema = {
+        "title": "T",
+        "questions": [
+            {"id": "a", "type": "short_text", "text": "Q", "help": "H"},
+            {"id": "b", "type": "single_choice", "text": "R", "choices": [{"value": "x", "label": "X"}]},
+        ],
+        "translations": {"cy": {"title": "T", "questions": {"a": {"text": "C"}, "b": {"text": "S", "choices": {}}}}},
+    }
+    assert _untranslated_form_words(schema, "cy") == ["a.help", "b.choices.x"]
+    assert _untranslated_form_words(schema, "uk") == ["title", "a.text", "a.help", "b.text", "b.choices.x"]

@@ -226,6 +226,13 @@ def test_the_text_follows_the_language_it_is_sent_in():
         assert crisis_help_sms_text().startswith("Jeśli grozi ci teraz niebezpieczeństwo, zadzwoń pod 999.")
 
 
+def test_in_a_right_to_left_language_each_number_reads_left_to_right():
+    # Without the isolating marks an Arabic text shows Childline's number as "1111 0800".
+    with translation.override("ar"):
+        assert ": \u20660800 1111\u2069." in crisis_help_sms_text()
+    assert "\u2066" not in crisis_help_sms_text()  # an English text keeps to the GSM alphabet
+
+
 # --- Settings ------------------------------------------------------------------------------
 
 
