@@ -169,7 +169,9 @@ def main() -> None:
     for n in (1, 2):
         print(f"3. Load, round {n}: 1 {server} process, 1 Celery worker", flush=True)
         with Cluster(dict(os.environ), port, logs, web=1, workers=1, server=server) as cluster:
-            one = scenarios.api_runs(cluster, tokens, plan["seconds"], plan["connections"], run=f"one{n}")
+            one = scenarios.api_runs(
+                cluster, tokens, plan["seconds"], plan["connections"], run=f"one{n}", whole_inbox=n == 1
+            )
             if n == 1:
                 results["sms"] = scenarios.sms_runs(port, accounts["sms_phones"], plan["connections"])
         print(f"4. Scale-out, round {n}: 2 {server} processes, 2 Celery workers", flush=True)

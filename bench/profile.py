@@ -171,7 +171,11 @@ def main() -> None:
         )
         _expect(response, 201)
 
-    def inbox(n: int) -> None:
+    def inbox(n: int) -> None:  # all 60 children on one page, as before the inbox was paged
+        response = client.get("/api/v1/inbox/?page_size=100", headers={"X-Session-Token": iro})
+        _expect(response, 200)
+
+    def inbox_page(n: int) -> None:  # the first page, as the app asks for it
         response = client.get("/api/v1/inbox/", headers={"X-Session-Token": iro})
         _expect(response, 200)
 
@@ -194,6 +198,7 @@ def main() -> None:
         ("Bare DRF endpoint (the floor)", bare, args.requests),
         ("Statement submission (API, not urgent)", submit, args.requests),
         ("IRO inbox (API, 60 children)", inbox, args.requests),
+        ("IRO inbox (API, its first page: 20 of the 60 children)", inbox_page, args.requests),
         ("SMS inbound webhook (signed; a topic, then words)", sms, sms_requests),
         ("The worker's notice to the IRO of a statement", notice, args.requests),
     ):

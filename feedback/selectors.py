@@ -79,15 +79,24 @@ class InboxGroup:
         return sum(1 for statement in self.statements if not statement.is_read)
 
 
-def iro_inbox(user: User, *, page_extras: bool = True) -> list[InboxGroup]:
+def inbox_position(group: InboxGroup) -> tuple[date, str]:
+    """Where a group stands in the inbox: its child's next review (undated last), then case reference."""
+    return (group.review.date if group.review else date.max, group.child.case_reference)
+
+
+def iro_inbox(
+    user: User, *, page_extras: bool = True, after: tuple[date, str] | None = None, limit: int | None = None
+) -> list[InboxGroup]:
     """Return the user's inbox: a group per child, soonest upcoming review first.
 
     Each group holds the statements for the child's upcoming review (or for none) and any still
-    unread from before it. Three queries however large the caseload, four with `page_extras`, which
-    adds what only the page shows: who wrote and read each message, each child's last held review
-    and texts that could not be delivered.
+    unread from before it. `after` and `limit` give one page: the groups after that position
+    (see inbox_position), at most `limit` of them, with only their children's statements read.
+    Three queries however large the caseload, five with `page_extras`, which adds what only the
+    page shows: who wrote and read each message, each child's last held review and texts that
+    could not be delivered.
     """
-    children = children_visible_to(user).filter(left_care__isnull=True).select_related("user")
+    children = children_visible_to(user).filter(left_care__isnull=True)
     if page_extras:
         failed_texts = OutboundMessage.objects.filter(status__in=FAILED_STATES).order_by("-created_at")
         # Only each child's latest held review: a child in care for years has dozens.
@@ -98,39 +107,42 @@ def iro_inbox(user: User, *, page_extras: bool = True) -> list[InboxGroup]:
             )
             .filter(newest=1)
         )
-        children = children.prefetch_related(
+        children = children.select_related("user").prefetch_related(
             Prefetch("user__sms_messages", queryset=failed_texts, to_attr="failed_texts"),
             Prefetch("reviews", queryset=latest_held, to_attr="held"),
         )
-    by_id = {child.pk: child for child in children}
     upcoming: dict[int, Review] = {}
-    waiting = Review.objects.filter(child_id__in=list(by_id), held_on__isnull=True).order_by("child_id", "sequence")
-    for review in waiting:
+    groups = [InboxGroup(child=child, review=None) for child in children]
+    waiting = Review.objects.filter(child_id__in=[g.child.pk for g in groups], held_on__isnull=True)
+    for review in waiting.order_by("child_id", "sequence"):
         upcoming.setdefault(review.child_id, review)  # each child's next
+    for group in groups:
+        group.review = upcoming.get(group.child.pk)
+        held = getattr(group.child, "held", None)  # only with page_extras
+        group.last_held = held[0] if held else None
+    groups.sort(key=inbox_position)
+    if after is not None:
+        groups = [group for group in groups if inbox_position(group) > after]
+    # A manager's inbox lists only the children with messages waiting, so their page is cut after
+    # the messages are read; an IRO's before, so only the page's children's messages are read.
+    manager = user.role == Role.MANAGER
+    if limit is not None and not manager:
+        groups = groups[:limit]
+    by_id = {group.child.pk: group for group in groups}
     # Filtered on the statement's own columns (the upcoming reviews' ids are known by now), so
     # PostgreSQL reads each child's statements by index and joins only the few it returns.
     pending = Statement.objects.filter(child_id__in=list(by_id)).filter(
-        Q(read_at__isnull=True) | Q(review__isnull=True) | Q(review_id__in=[r.pk for r in upcoming.values()])
+        Q(read_at__isnull=True)
+        | Q(review__isnull=True)
+        | Q(review_id__in=[upcoming[c].pk for c in by_id if c in upcoming])
     )
     pending = pending.select_related("review", "author", "read_by") if page_extras else pending.select_related("review")
-    statements: dict[int, list[Statement]] = {child_id: [] for child_id in by_id}
     for statement in pending:  # newest first
-        Statement.child.field.set_cached_value(statement, by_id[statement.child_id])
-        statements[statement.child_id].append(statement)
-    groups = []
-    for child_id, child in by_id.items():
-        if user.role == Role.MANAGER and not statements[child_id]:
-            continue  # a manager's inbox lists only the children with messages waiting
-        held = getattr(child, "held", None)  # only with page_extras
-        groups.append(
-            InboxGroup(
-                child=child,
-                review=upcoming.get(child_id),
-                statements=statements[child_id],
-                last_held=held[0] if held else None,
-            )
-        )
-    groups.sort(key=lambda group: (group.review.date if group.review else date.max, group.child.case_reference))
+        group = by_id[statement.child_id]
+        Statement.child.field.set_cached_value(statement, group.child)
+        group.statements.append(statement)
+    if manager:
+        groups = [group for group in groups if group.statements][:limit]
     return groups
 
 

@@ -1,14 +1,18 @@
 """Staff: the IRO's inbox and the pre-review pack, under the same rules as their pages (and logged)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from datetime import date
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import AccessPurpose, Role
 from consultations.selectors import review_get_for_pack, review_pack
-from feedback.selectors import iro_inbox, open_alerts_for
+from feedback.selectors import inbox_position, iro_inbox, open_alerts_for
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, datetime_data, log_read
 from mobile_api.apis.statements import StatementOutput, statement_data
 
@@ -41,8 +45,50 @@ class AlertOutput(serializers.Serializer):
 
 
 class InboxOutput(serializers.Serializer):
-    alerts = AlertOutput(many=True, help_text="Open safeguarding alerts, oldest first.")
+    alerts = AlertOutput(many=True, help_text="Open safeguarding alerts, oldest first (on the first page only).")
     groups = InboxGroupOutput(many=True, help_text="One per child, soonest review first.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of children, if there is one.")
+
+
+INBOX_PAGE_SIZE, INBOX_MAX_PAGE_SIZE = 20, 100
+INBOX_CURSOR = OpenApiParameter(
+    name="cursor", type=str, required=False, description="From `next`: where the next page starts."
+)
+INBOX_PAGE = OpenApiParameter(
+    name="page_size",
+    type=int,
+    required=False,
+    description=f"Children a page, 1 to {INBOX_MAX_PAGE_SIZE} (default {INBOX_PAGE_SIZE}).",
+)
+
+
+def _inbox_cursor(position: tuple[date, str]) -> str:
+    return urlsafe_b64encode(json.dumps([position[0].isoformat(), position[1]]).encode()).decode()
+
+
+def _inbox_after(request: Request) -> tuple[date, str] | None:
+    """The position a cursor names; anything Heard did not give is a 400, not a 500."""
+    values = request.query_params.getlist("cursor")
+    if not values:
+        return None
+    try:
+        if len(values) > 1:
+            raise ValueError("more than one cursor")
+        day, reference = json.loads(urlsafe_b64decode(values[0].encode("ascii")))
+        if not isinstance(reference, str):
+            raise ValueError("not a case reference")
+        return date.fromisoformat(day), reference
+    except (ValueError, TypeError, UnicodeError) as exc:  # binascii.Error and JSONDecodeError are ValueErrors
+        raise ValidationError({"cursor": "This is not a cursor from Heard: start again without it."}) from exc
+
+
+def _inbox_page_size(request: Request) -> int:
+    values = request.query_params.getlist("page_size")
+    if not values:
+        return INBOX_PAGE_SIZE
+    if len(values) > 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= INBOX_MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": f"Use a whole number from 1 to {INBOX_MAX_PAGE_SIZE}."})
+    return int(values[0])
 
 
 def _child(child) -> dict:
@@ -58,11 +104,12 @@ def _review(review) -> dict | None:
 class InboxApi(HeardApi):
     """The IRO's inbox: open alerts, then each child's upcoming review with the messages waiting for it.
 
-    The emergency duty team's holds only the open alerts passed to it out of hours.
+    A page of children at a time (soonest review first; `next` for the rest), the alerts on the
+    first page. The emergency duty team's holds only the open alerts passed to it out of hours.
     """
 
     @extend_schema(
-        parameters=[IF_NONE_MATCH],
+        parameters=[IF_NONE_MATCH, INBOX_CURSOR, INBOX_PAGE],
         responses={200: InboxOutput, 304: NOT_MODIFIED, 404: OpenApiResponse(description="Not staff: no inbox.")},
         operation_id="inbox",
     )
@@ -70,7 +117,15 @@ class InboxApi(HeardApi):
         user = caller(request)
         if user.role not in (Role.IRO, Role.MANAGER, Role.EDT):
             raise NotFound("No inbox for this account.")
-        groups = iro_inbox(user, page_extras=False)  # the API answers without them
+        after, size = _inbox_after(request), _inbox_page_size(request)
+        # One more than the page, to know whether another follows; the API answers without page_extras.
+        groups = iro_inbox(user, page_extras=False, after=after, limit=size + 1)
+        groups, more = groups[:size], len(groups) > size
+        following = None
+        if more:
+            query = request.query_params.copy()
+            query["cursor"] = _inbox_cursor(inbox_position(groups[-1]))
+            following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         statements = [statement for group in groups for statement in group.statements]
         log_read(request, what="statement", purpose=AccessPurpose.INBOX, records=[(s.pk, s.child) for s in statements])
         body = {
@@ -82,7 +137,7 @@ class InboxApi(HeardApi):
                     "acknowledged": alert.acknowledged_at is not None,
                     "out_of_hours": alert.passed_to_edt_at is not None,
                 }
-                for alert in open_alerts_for(user, people=False)
+                for alert in (open_alerts_for(user, people=False) if after is None else [])
             ],
             "groups": [
                 {
@@ -93,6 +148,7 @@ class InboxApi(HeardApi):
                 }
                 for group in groups
             ],
+            "next": following,
         }
         # Built directly in InboxOutput's shape (tests hold them to it): DRF's nested serializers
         # cost more than the rest of the request for a caseload of 60.
