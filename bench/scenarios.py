@@ -5,6 +5,7 @@ against the benchmark database (bench/__main__.py does that)."""
 import itertools
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -38,6 +39,23 @@ def _staff(username: str, password: str, totp_secret: str):
     )
     TOTP.activate(user, totp_secret)
     return user
+
+
+def newest_statement() -> int:
+    """The id of the newest statement, to find those a run stores after it."""
+    return Statement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def drain_notices(after: int, seconds: float = 120) -> float:
+    """Wait until the worker has told the IROs of every statement stored after `after`; return how long it took.
+
+    Otherwise the next endpoint's figures would carry the worker's backlog from submission.
+    """
+    began = time.monotonic()
+    waiting = Statement.objects.filter(pk__gt=after, notified_at__isnull=True)
+    while waiting.exists() and time.monotonic() - began < seconds:
+        time.sleep(0.5)
+    return round(time.monotonic() - began, 1)
 
 
 def purge_broker() -> int:
@@ -199,6 +217,7 @@ def api_runs(
     results: dict = {"connections": connections, "seconds": seconds, "server": cluster.server}
     for name, endpoint in endpoints.items():
         port = cluster.port
+        before = newest_statement()
         wrk(port, seconds=1, connections=connections, run=f"warm{run}", **endpoint)  # warm: imports, caches, pools
         with cluster.cpu() as cpu:
             results[name] = wrk(port, seconds=seconds, connections=connections, run=run, **endpoint)
@@ -210,6 +229,8 @@ def api_runs(
         }
         figures["cpu_ms_per_request"] = per
         figures["web_rss_mb"] = max(cluster.web_rss_mb())
+        if name == "statement_submission":
+            figures["worker_caught_up_after_s"] = drain_notices(before)
         print(f"    {name:<22} {figures['requests_per_second']:>8} req/s  p50 {figures['p50_ms']:>7} ms"
               f"  p99 {figures['p99_ms']:>7} ms  failed {figures['failed']}  CPU {cpu.figures['machine_busy_percent']}%"
               f" (ms/request: web {per['web']}, workers {per['workers']}, rest {per['database_redis_and_load']});"
