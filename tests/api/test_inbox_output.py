@@ -1,7 +1,7 @@
 """The inbox API builds its answer directly (for speed); it must say exactly what its serializers say."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -24,14 +24,16 @@ def _as_json(data) -> object:
 
 
 def _statements_in_every_state(child, child_user, advocate, iro) -> list[Statement]:
-    plain, _ = statement_submit(author=child_user, child=child, category="school", body="plain", channel="app")
-    urgent, _ = statement_submit(author=child_user, child=child, category="unsafe", body="help", channel="app")
-    replied, _ = statement_submit(author=child_user, child=child, category="where_i_live", body="a reply?", channel="sms")
+    statement_submit(author=child_user, child=child, category="school", body="plain", channel="app")
+    statement_submit(author=child_user, child=child, category="unsafe", body="help", channel="app")
+    replied, _ = statement_submit(
+        author=child_user, child=child, category="where_i_live", body="a reply?", channel="sms"
+    )
     statement_reply(statement=replied, iro=iro, text="I will ask at the review.")
     taken_in, _ = statement_submit(author=child_user, child=child, category="family_time", body="seen", channel="web")
     statement_mark_read(statement=taken_in, reader=iro)
     statement_acknowledge(statement=taken_in, iro=iro)
-    for_them, _ = statement_submit(
+    statement_submit(
         author=advocate, child=child, category="something_else", body="for them", channel="web", consent_given=True
     )
     loose, _ = statement_submit(author=child_user, child=child, category="school", body="no review", channel="app")
@@ -52,7 +54,7 @@ def test_statement_data_is_what_the_statement_serializer_says(child, child_user,
 def test_the_inbox_answer_is_what_its_serializer_says(child, child_user, advocate, iro):
     with time_machine.travel(datetime(2026, 7, 14, 16, 5, tzinfo=LONDON), tick=False):
         _statements_in_every_state(child, child_user, advocate, iro)
-        Review.objects.filter(child=child, held_on__isnull=True).update(scheduled_for=datetime(2026, 8, 3).date())
+        Review.objects.filter(child=child, held_on__isnull=True).update(scheduled_for=date(2026, 8, 3))
         answer = client_for(iro).get("/api/v1/inbox/")
         groups = iro_inbox(iro, page_extras=False)
         expected = {
