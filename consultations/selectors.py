@@ -1,7 +1,7 @@
 """Reads for consultations: the forms, a child's open ones, who may open which, and the pre-review pack."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -20,7 +20,7 @@ from consultations.models import (
     Response,
 )
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for
-from feedback.models import Statement
+from feedback.models import Feeling, Statement
 from reviews import statutory
 from reviews.models import Child, Review
 from reviews.selectors import children_visible_to
@@ -118,6 +118,18 @@ class PackEntry:
         return [row for row in self.rows if row.not_shared]
 
 
+@dataclass(frozen=True)
+class FeelingPoint:
+    """A face the child chose on a message, and when."""
+
+    at: datetime
+    feeling: int
+
+    @property
+    def word(self) -> str:
+        return str(Feeling(self.feeling).label)
+
+
 @dataclass
 class ReviewPack:
     review: Review
@@ -144,6 +156,12 @@ class ReviewPack:
     @property
     def not_shared(self) -> list[tuple[PackEntry, AnswerRow]]:
         return [(entry, row) for entry in self.answered for row in entry.not_shared]
+
+    @property
+    def feelings(self) -> list[FeelingPoint]:
+        """How the child said they felt on their messages since the last review, oldest first."""
+        # Read from the statements the pack already holds: no query of its own.
+        return [FeelingPoint(at=s.created_at, feeling=s.feeling) for s in self.statements if s.feeling is not None]
 
 
 def review_get_for_pack(user: User, review_id: int) -> Review:
@@ -182,7 +200,7 @@ def review_pack(review: Review) -> ReviewPack:
             child=review.child_id, created_at__date__gte=Coalesce(Subquery(previous_held), Value(date.min))
         )
         .select_related("child", "author", "review")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
     return ReviewPack(review=review, entries=entries, statements=list(statements))
 

@@ -25,6 +25,7 @@ from backend.signed_links import LinkProblem
 from consultations.models import EntryMode, Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
+    FeelingPoint,
     child_form_template_get,
     child_form_templates,
     consultation_is_open_for_child,
@@ -40,6 +41,7 @@ from consultations.services import (
     response_save_draft,
     response_submit,
 )
+from feedback.models import Feeling
 from reviews.selectors import child_get_for_user
 
 
@@ -313,6 +315,48 @@ def on_behalf_send(request: AuthenticatedHttpRequest, invitation_id: int) -> Htt
     return _send(request, invitation, "on_behalf", invitation_id, done_url="/", entered_by=request.user, on_behalf=True)
 
 
+# The feelings chart's size in SVG units: room on the left for each face and its word.
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 640, 200, 120, 16, 14, 34
+
+
+def _feelings_chart(points: list[FeelingPoint]) -> dict | None:
+    """Where to draw each feeling on the pack's chart: placed by date, best at the top (the template draws it)."""
+    if not points:
+        return None
+    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    step = (CHART_HEIGHT - CHART_TOP - CHART_BOTTOM) / (len(Feeling) - 1)
+
+    def y(feeling: int) -> float:
+        return round(CHART_TOP + (Feeling.REALLY_GOOD - feeling) * step, 1)
+
+    first, span = points[0].at, (points[-1].at - points[0].at).total_seconds()
+    dots = []
+    for point in points:
+        # One message, or all at one moment: in the middle rather than stacked on the axis.
+        share = (point.at - first).total_seconds() / span if span else 0.5
+        dots.append({"x": round(CHART_LEFT + share * plot_width, 1), "y": y(point.feeling), "point": point})
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - CHART_RIGHT,
+        "axis_y": CHART_HEIGHT - CHART_BOTTOM + 20,
+        "rows": [
+            # The face (20 units square) and the word centred on the feeling's line.
+            {
+                "y": y(feeling),
+                "face_y": y(feeling) - 10,
+                "text_y": y(feeling) + 5,
+                "face": str(feeling.value),
+                "word": feeling.label,
+            }
+            for feeling in reversed(Feeling)
+        ],
+        "dots": dots,
+        "line": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
+    }
+
+
 @login_required
 def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """The IRO's pre-review pack: every response, every statement since the last review, who is missing."""
@@ -320,10 +364,15 @@ def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     access_log_record(
         user=request.user, what="pre-review pack", purpose=AccessPurpose.PACK, object_id=review.pk, child=review.child
     )
+    the_pack = review_pack(review)
     return render(
         request,
         "consultations/pack.html",
-        {"pack": review_pack(review), "lead_days": settings.HEARD_CONSULTATION_LEAD_WORKING_DAYS},
+        {
+            "pack": the_pack,
+            "feelings_chart": _feelings_chart(the_pack.feelings),
+            "lead_days": settings.HEARD_CONSULTATION_LEAD_WORKING_DAYS,
+        },
     )
 
 

@@ -1,12 +1,14 @@
 """Forms for statements, replies and alerts in the browser."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
 from feedback.crisis import crisis_categories
-from feedback.models import ALERT_NOTE_MAX_LENGTH, Category, Rating
-from feedback.services import REPLY_MAX_LENGTH, statement_max_length
+from feedback.models import ALERT_NOTE_MAX_LENGTH, Category, Feeling, Rating
+from feedback.services import FEELING_REFUSED, REPLY_MAX_LENGTH, statement_max_length
 
 
 class CategoryRadios(forms.RadioSelect):
@@ -18,6 +20,14 @@ class CategoryRadios(forms.RadioSelect):
             # static/heard/heard.css and app.js show the crisis help when one of these is chosen.
             option["attrs"]["data-crisis"] = "true"
         return option
+
+
+class FeelingRadios(forms.RadioSelect):
+    """The faces: none is chosen until the child chooses one (not even "I'd rather not say")."""
+
+    # Any: Django's choice widgets give a list here, where django-stubs' Widget says a string.
+    def format_value(self, value: Any) -> Any:
+        return [] if value is None else super().format_value(value)
 
 
 class StatementForm(forms.Form):
@@ -33,6 +43,18 @@ class StatementForm(forms.Form):
         label=_("What do you want your IRO to know?"),
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Please write something before you send it.")},
+    )
+    # Optional: a child may send words without saying how they feel. The service checks the value too.
+    feeling = forms.TypedChoiceField(
+        # The blank choice lets a child who chose a face change their mind (a radio cannot be unticked).
+        choices=[("", _("I'd rather not say")), *Feeling.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=FeelingRadios,
+        label=_("How do you feel?"),
+        help_text=_("You don't have to choose."),
+        error_messages={"invalid_choice": FEELING_REFUSED},
     )
     quote_consent = forms.BooleanField(
         required=False,
@@ -59,6 +81,11 @@ class StatementWithdrawForm(forms.Form):
 
 class OnBehalfStatementForm(StatementForm):
     """What an advocate writes for a child, with the child's agreement recorded."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["feeling"].label = "How does the child say they feel?"
+        self.fields["feeling"].help_text = "Optional: only if the child chose one."
 
     consent_given = forms.BooleanField(
         label="The child agreed to me sending this for them",

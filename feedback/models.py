@@ -25,6 +25,17 @@ class Category(models.TextChoices):
 URGENT_CATEGORIES = frozenset({Category.WORRIED, Category.UNSAFE})
 
 
+class Feeling(models.IntegerChoices):
+    """How a child feels, beside their words: five faces, worst to best, each with its word."""
+
+    # Written for a child, and read aloud to them.
+    REALLY_BAD = 1, _("Really bad")
+    NOT_GOOD = 2, _("Not good")
+    OK = 3, _("OK")
+    GOOD = 4, _("Good")
+    REALLY_GOOD = 5, _("Really good")
+
+
 class Channel(models.TextChoices):
     WEB = "web", "Web"
     APP = "app", "App"
@@ -68,6 +79,8 @@ class Statement(models.Model):
     # Children in Care Council (ICO Children's code: high privacy by default, so off unless asked).
     quote_consent = models.BooleanField(default=False)
     is_urgent = models.BooleanField(default=False)
+    # How the child said they feel, if they chose a face: optional, never needed to send words.
+    feeling = models.PositiveSmallIntegerField(null=True, blank=True, choices=Feeling.choices)
     # When the IRO was told it arrived; and when a worker took the job of telling them. A claim that
     # is not followed by notified_at within a minute (the worker died) may be taken over.
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -97,6 +110,11 @@ class Statement(models.Model):
                 condition=Q(read_at__isnull=True, read_by__isnull=True)
                 | Q(read_at__isnull=False, read_by__isnull=False),
                 name="feedback_statement_read_at_and_by_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(feeling__isnull=True)
+                | Q(feeling__gte=Feeling.REALLY_BAD, feeling__lte=Feeling.REALLY_GOOD),
+                name="feedback_statement_feeling_1_to_5",
             ),
         ]
         indexes = [

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from feedback.alerts import alert_raise, alert_words_added
@@ -17,6 +18,7 @@ from feedback.models import (
     URGENT_CATEGORIES,
     Category,
     Channel,
+    Feeling,
     Statement,
 )
 from feedback.receipts import is_responsible_iro, statement_mark_read, tell_child_on_commit
@@ -27,6 +29,8 @@ from reviews.models import AdvocateAssignment, Child
 from reviews.selectors import routing_for
 
 REPLY_MAX_LENGTH = 1000
+# What a child is told when the face sent is not one of the five (the API says the same).
+FEELING_REFUSED = gettext_lazy("Choose one of the five faces, or none if you'd rather not say.")
 
 
 class IdempotencyConflict(Exception):
@@ -55,8 +59,19 @@ def statement_clean_body(body: str) -> str:
     return body
 
 
-def _fingerprint(*, child: Child, category: str, body: str, consent_given: bool) -> str:
-    payload = json.dumps([child.pk, category, body, consent_given], ensure_ascii=False)
+def statement_check_feeling(feeling: object) -> int | None:
+    """Return the face a child chose (1 to 5), or None for none; refuse anything else in words for a child."""
+    # bool is an int in Python: true is not a face.
+    if feeling is None or (isinstance(feeling, int) and not isinstance(feeling, bool) and feeling in Feeling.values):
+        return feeling
+    raise ValidationError({"feeling": str(FEELING_REFUSED)})
+
+
+def _fingerprint(*, child: Child, category: str, body: str, consent_given: bool, feeling: int | None) -> str:
+    fields: list = [child.pk, category, body, consent_given]
+    if feeling is not None:  # without a face, the same fingerprint as before faces were asked for
+        fields.append(feeling)
+    payload = json.dumps(fields, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -86,12 +101,14 @@ def statement_submit(
     consent_given: bool = False,
     idempotency_key: str = "",
     quote_consent: bool = False,
+    feeling: int | None = None,
     follows: Statement | None = None,
     words_optional: bool = False,
     retry_answered_by_caller: bool = False,
 ) -> tuple[Statement, bool]:
     """Store a statement and route it to the child's IRO and next review.
 
+    `feeling` is the face the child chose for how they feel (Feeling, 1 to 5), or None.
     `follows` is an earlier statement of the same child and author that these words add to (by
     text, after an urgent message); an open alert on it then carries them. `words_optional` lets a
     child who chose "not safe" by text raise the alert before typing anything.
@@ -109,12 +126,13 @@ def statement_submit(
         raise ValidationError({"channel": "Unknown channel."})
     if follows is not None and (follows.child_id != child.pk or follows.author_id != author.pk):
         raise ValidationError({"follows": "Words can only be added to the same child's own message."})
+    feeling = statement_check_feeling(feeling)
     body = "" if words_optional and category in URGENT_CATEGORIES and not body.strip() else statement_clean_body(body)
     key = idempotency_key.strip()
     if len(key) > 255:
         raise ValidationError({"idempotency_key": "An Idempotency-Key can be at most 255 characters."})
     on_behalf = _check_author(author=author, child=child, consent_given=consent_given)
-    fingerprint = _fingerprint(child=child, category=category, body=body, consent_given=consent_given)
+    fingerprint = _fingerprint(child=child, category=category, body=body, consent_given=consent_given, feeling=feeling)
     urgent_reasons = assess_urgency(category=category, body=body)
     routed_to_id, review = routing_for(child)
     statement = Statement(
@@ -129,6 +147,7 @@ def statement_submit(
         review=review,
         is_urgent=bool(urgent_reasons),
         quote_consent=quote_consent and not on_behalf,
+        feeling=feeling,
         urgent_reasons=urgent_reasons,
         idempotency_key=key,
         request_fingerprint=fingerprint if key else "",

@@ -72,6 +72,7 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
             consent_given=form.cleaned_data.get("consent_given", False),
             idempotency_key=form.cleaned_data.get("idempotency_key", ""),
             quote_consent=form.cleaned_data.get("quote_consent", False),
+            feeling=form.cleaned_data.get("feeling"),
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():

@@ -170,6 +170,11 @@ class PackEntryOutput(serializers.Serializer):
     answers = AnswerOutput(many=True)
 
 
+class FeelingOutput(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="When the message with this face was sent.")
+    feeling = serializers.IntegerField(help_text='1 "Really bad" to 5 "Really good".')
+
+
 class PackOutput(serializers.Serializer):
     review = ReviewRef()
     child = ChildRef()
@@ -177,6 +182,9 @@ class PackOutput(serializers.Serializer):
     answered = PackEntryOutput(many=True)
     waiting = PackEntryOutput(many=True, help_text="Invited, not yet answered.")
     statements = StatementOutput(many=True, help_text="Messages since the last review.")
+    feelings = FeelingOutput(
+        many=True, help_text="How the child said they felt on those messages (those with a face), oldest first."
+    )
 
 
 def _entry(entry) -> dict:
@@ -207,5 +215,6 @@ class ReviewPackApi(HeardApi):
             "answered": [_entry(entry) for entry in pack.answered],
             "waiting": [_entry(entry) for entry in pack.waiting],
             "statements": pack.statements,
+            "feelings": [{"at": point.at, "feeling": point.feeling} for point in pack.feelings],
         }
         return Response(PackOutput(body).data)

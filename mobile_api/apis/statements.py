@@ -8,10 +8,11 @@ from rest_framework.response import Response
 
 from accounts.models import AccessPurpose, Role
 from feedback.crisis import CHILDLINE_NUMBER, EMERGENCY_NUMBER, CrisisNumber, crisis_help_data
-from feedback.models import Category, Channel, Statement
+from feedback.models import Category, Channel, Feeling, Statement
 from feedback.receipts import statement_mark_read
 from feedback.selectors import statement_get_for_user, statement_sent_with_key, statements_visible_to
 from feedback.services import (
+    FEELING_REFUSED,
     statement_max_length,
     statement_reply,
     statement_submit,
@@ -34,12 +35,26 @@ from mobile_api.errors import Conflict
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import child_get_for_user, child_of_user
 
+# Literal (the schema is English), in the order of feedback.models.Feeling.
+FEELING_HELP = (
+    'How the child said they feel: 1 "Really bad", 2 "Not good", 3 "OK", 4 "Good", 5 "Really good"; '
+    "null when no face was chosen."
+)
+
 
 class StatementOutput(serializers.ModelSerializer):
     child = serializers.IntegerField(source="child_id")
     child_case_reference = serializers.CharField(source="child.case_reference")
     read = serializers.BooleanField(source="is_read")
     review_due_by = serializers.DateField(source="review.due_by", allow_null=True, default=None)
+    feeling = serializers.IntegerField(
+        allow_null=True, min_value=Feeling.REALLY_BAD, max_value=Feeling.REALLY_GOOD, help_text=FEELING_HELP
+    )
+    feeling_label = serializers.CharField(
+        source="get_feeling_display",
+        allow_null=True,
+        help_text="The face's word in the caller's language (null when none was chosen).",
+    )
 
     class Meta:
         model = Statement
@@ -60,6 +75,8 @@ class StatementOutput(serializers.ModelSerializer):
             "replied_at",
             "is_urgent",
             "review_due_by",
+            "feeling",
+            "feeling_label",
         ]
         read_only_fields = fields
 
@@ -85,6 +102,8 @@ def statement_data(statement: Statement) -> dict:
         "replied_at": datetime_data(statement.replied_at),
         "is_urgent": statement.is_urgent,
         "review_due_by": review.due_by.isoformat() if review is not None else None,
+        "feeling": statement.feeling,
+        "feeling_label": statement.get_feeling_display() if statement.feeling is not None else None,
     }
 
 
@@ -133,6 +152,15 @@ class StatementInput(StrictSerializer):
     )
     quote_consent = serializers.BooleanField(
         required=False, default=False, help_text="Children: the council may quote these words, without my name."
+    )
+    feeling = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=Feeling.REALLY_BAD,
+        max_value=Feeling.REALLY_GOOD,
+        error_messages={"min_value": FEELING_REFUSED, "max_value": FEELING_REFUSED},
+        help_text=FEELING_HELP,
     )
 
     def validate_body(self, value: str) -> str:
@@ -192,6 +220,7 @@ class StatementListCreateApi(HeardListApi):
             channel=Channel.APP,
             consent_given=data.validated_data["consent_given"],
             quote_consent=data.validated_data["quote_consent"] and caller(request).role == Role.CHILD,
+            feeling=data.validated_data["feeling"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             retry_answered_by_caller=True,  # @idempotent_by_unique_key
         )
@@ -209,7 +238,8 @@ class StatementListCreateApi(HeardListApi):
         if found is None:
             return None
         data = request.data if isinstance(request.data, dict) else {}
-        if (data.get("category"), str(data.get("body", "")).strip()) != (found.category, found.body):
+        sent = (data.get("category"), str(data.get("body", "")).strip(), data.get("feeling"))
+        if sent != (found.category, found.body, found.feeling):
             raise Conflict("The Idempotency-Key was already used for a different request.")
         return str(found.pk)
 

@@ -7,6 +7,20 @@
   var userId = body.getAttribute("data-user");
   var OUTBOX = "heard.outbox.v1";
 
+  // Read aloud with the browser's own speech: a button.read-aloud (hidden until this runs) says its
+  // data-text, on any child's page (consultation questions, "How do you feel?" and its faces' words).
+  if ("speechSynthesis" in window) {
+    document.querySelectorAll("button.read-aloud").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        window.speechSynthesis.cancel();
+        var words = new SpeechSynthesisUtterance(button.getAttribute("data-text"));
+        words.lang = document.documentElement.lang || "en-GB";
+        window.speechSynthesis.speak(words);
+      });
+    });
+  }
+
   if ("serviceWorker" in navigator && body.getAttribute("data-sw")) {
     navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/" }).catch(function () {});
   }
@@ -98,7 +112,10 @@
             "X-CSRFToken": cookie("csrftoken"),
             "Idempotency-Key": item.key
           },
-          body: JSON.stringify({ category: item.category, body: item.body, quote_consent: item.quote_consent })
+          // A message kept before faces were asked for has no feeling: null, as the API takes it.
+          body: JSON.stringify({
+            category: item.category, body: item.body, quote_consent: item.quote_consent, feeling: item.feeling || null
+          })
         }).then(function (response) {
           if (response.ok) {
             store(load().filter(function (other) { return other.key !== item.key; }));
@@ -135,6 +152,7 @@
         category: data.get("category") || "",
         body: (data.get("body") || "").trim(),
         quote_consent: data.get("quote_consent") === "on",
+        feeling: data.get("feeling") ? parseInt(data.get("feeling"), 10) : null,
         saved_at: new Date().toISOString()
       };
       function keepOnThePhone() {

@@ -1,19 +1,7 @@
-// Consultation forms: read questions aloud with the browser's own speech, and save as you go.
+// Consultation forms: save as you go (reading aloud is app.js's, for every child's page).
 // The form works fully without this file; it only makes it easier on a phone.
 (function () {
   "use strict";
-  if ("speechSynthesis" in window) {
-    document.querySelectorAll("button.read-aloud").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        window.speechSynthesis.cancel();
-        var words = new SpeechSynthesisUtterance(button.getAttribute("data-text"));
-        words.lang = document.documentElement.lang || "en-GB";
-        window.speechSynthesis.speak(words);
-      });
-    });
-  }
-
   var form = document.querySelector("form[data-autosave='on']");
   if (!form || !("fetch" in window)) return;
   var status = form.querySelector(".save-status");
