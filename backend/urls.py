@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts.forms import RequestLoginCodeInput
 from backend import converters, pwa, views
+from reviews.middleware import set_language
 
 converters.register()
 
@@ -19,7 +20,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
     path("sw.js", pwa.service_worker, name="pwa_service_worker"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which for a signed-in child also saves the choice on their record.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     # allauth's own view, with an input that refuses an empty request (allauth's answers a 500).
     path(

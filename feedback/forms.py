@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
@@ -121,6 +122,19 @@ class NotifyPreferenceForm(forms.Form):
         choices=NotifyBy.choices,
         widget=forms.RadioSelect,
         label="How should we tell you your IRO has read your message?",
+    )
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    # Each language in its own name (settings.LANGUAGES), as the footer shows them.
+    return [("", _("The language of my phone or browser")), *settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    """The language a child wants Heard in: pages, texts and emails."""
+
+    preferred_language = forms.ChoiceField(
+        choices=_language_choices, required=False, widget=forms.RadioSelect, label=_("Language")
     )
 
 

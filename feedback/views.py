@@ -24,6 +24,7 @@ from feedback.crisis import crisis_help_due
 from feedback.forms import (
     AlertCloseForm,
     AlertNoteForm,
+    LanguageForm,
     NotifyPreferenceForm,
     OnBehalfStatementForm,
     ReplyForm,
@@ -47,6 +48,7 @@ from feedback.service_feedback import feedback_give, feedback_request_open
 from feedback.services import IdempotencyConflict, statement_reply, statement_submit, statement_withdraw
 from reporting.selectors import themes
 from reporting.services import statement_tag
+from reviews.middleware import child_choose_language
 from reviews.models import Child
 from reviews.selectors import child_get_for_user, child_of_user, children_visible_to, upcoming_review
 from sms.selectors import texts_stopped_for
@@ -467,20 +469,32 @@ def alert_close_view(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A child chooses how they hear that their IRO read or answered them."""
+    """A child chooses how they hear that their IRO read or answered them, and the language Heard speaks."""
     require_role(request, Role.CHILD)
+    child = _child_of(request)
     form = NotifyPreferenceForm(initial={"notify_by": request.user.notify_by})
+    language_form = LanguageForm(initial={"preferred_language": child.preferred_language})
     if request.method == "POST":
         form = NotifyPreferenceForm(request.POST)
-        if form.is_valid():
+        # An older copy of the page may post no language: that keeps the one on record.
+        language_form = LanguageForm(request.POST if "preferred_language" in request.POST else None)
+        if form.is_valid() and (not language_form.is_bound or language_form.is_valid()):
             try:
                 user_set_notify_by(user=request.user, notify_by=form.cleaned_data["notify_by"])
+                if language_form.is_bound:
+                    child_choose_language(
+                        child=child,
+                        session=request.session,
+                        language=language_form.cleaned_data["preferred_language"],
+                    )
             except ValidationError as exc:
-                form.add_error("notify_by", exc.messages)
+                for field, errors in exc.message_dict.items():
+                    (language_form if field == "preferred_language" else form).add_error(field, errors)
             else:
                 messages.success(request, "Saved.")
                 return redirect("feedback:my_statements")
-    return render(request, "feedback/my_preferences.html", {"form": form, "has_phone": bool(request.user.phone)})
+    context = {"form": form, "language_form": language_form, "has_phone": bool(request.user.phone)}
+    return render(request, "feedback/my_preferences.html", context, status=400 if language_form.errors else 200)
 
 
 def _service_feedback_form(request: HttpRequest, feedback_request, channel: str, done: str) -> HttpResponse:

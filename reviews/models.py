@@ -49,6 +49,14 @@ class Child(models.Model):
     # DfE ethnicity codes as used in SSDA903 (e.g. WBRI, MWBC, AIND, BAFR, OOTH, REFU, NOBT).
     ethnicity = models.CharField(max_length=4)
     first_language = models.CharField(max_length=40, default="English")
+    # The language Heard speaks to the child in (pages, texts, emails); blank follows their phone or browser.
+    preferred_language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text="Pages, texts and emails to the child are in this language; blank follows their phone or browser.",
+    )
     communication_needs = models.TextField(blank=True, default="")
     uses_symbols = models.BooleanField(default=False, help_text="Give this child symbol-based forms.")
     placed_out_of_area = models.BooleanField(default=False)

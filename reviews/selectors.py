@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -64,6 +66,33 @@ def child_of_user(user: User) -> Child | None:
     if not user.is_authenticated or user.role != Role.CHILD:
         return None
     return children_visible_to(user).first()
+
+
+def language_for(child_or_user: Child | User | None) -> str:
+    """Return the language to speak to this child in: their record's choice, else the site's (for texts and emails)."""
+    if isinstance(child_or_user, User):
+        child_or_user = child_of_user(child_or_user)
+    if child_or_user is None or not child_or_user.preferred_language:
+        return settings.LANGUAGE_CODE
+    return child_or_user.preferred_language
+
+
+# Where a signed-in child's chosen language is kept in their session ("" for none), so a page or an
+# API call need not read the care record to know it; it is set at sign-in and when the child changes it.
+LANGUAGE_SESSION_KEY = "heard_child_language"
+
+
+def child_language_in_session(user: User, session: SessionBase) -> str:
+    """Return the signed-in child's chosen language ("" for none or not a child), reading the record once a session."""
+    if not user.is_authenticated or user.role != Role.CHILD:
+        return ""
+    language = session.get(LANGUAGE_SESSION_KEY)
+    if language is None:
+        # A session from before the child's sign-in was noted (or older than this code): read it once.
+        child = child_of_user(user)
+        language = child.preferred_language if child else ""
+        session[LANGUAGE_SESSION_KEY] = language
+    return language
 
 
 def children_worked_with(user: User) -> QuerySet[Child]:

@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from consultations.models import Response
@@ -70,6 +72,15 @@ def child_admit(
     child.full_clean()
     child.save()
     review_schedule_next(child=child)
+    return child
+
+
+def child_set_language(*, child: Child, language: str) -> Child:
+    """Record the language the child wants Heard in ("" to follow their phone or browser)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the languages listed.")})
+    child.preferred_language = language
+    child.save(update_fields=["preferred_language"])
     return child
 
 

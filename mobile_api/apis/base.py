@@ -4,9 +4,11 @@ from collections.abc import Callable, Sequence
 from functools import partial, wraps
 from typing import cast
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
 from django.template.response import SimpleTemplateResponse
+from django.utils import translation
 from django.utils.decorators import decorator_from_middleware
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, serializers
@@ -19,6 +21,7 @@ from rest_framework.views import APIView
 from accounts.models import AccessPurpose, User
 from accounts.services import access_log_record_many
 from reviews.models import Child
+from reviews.selectors import child_language_in_session
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
@@ -108,8 +111,29 @@ def log_read(
         pending.append(write)
 
 
+def api_session(request: Request) -> SessionBase:
+    """Return the caller's session: the app's X-Session-Token one, or the browser's."""
+    return request.auth if isinstance(request.auth, SessionBase) else request._request.session
+
+
+def activate_child_language(request: Request) -> None:
+    """Answer a child in the language on their record, kept in their session (LocaleMiddleware ran before sign-in)."""
+    session = api_session(request)
+    language = child_language_in_session(caller(request), session)
+    if request.auth is session and session.modified:
+        # The app's session is saved only by allauth at sign-in: keep the language looked up once.
+        session.save()
+    if language:
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
+
+
 class PrivateAnswers(APIView):
     """Every answer holds personal data: private to the caller and never stored (phones are shared)."""
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        activate_child_language(request)
 
     def finalize_response(self, request, response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)

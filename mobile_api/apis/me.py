@@ -10,10 +10,11 @@ from accounts.models import NotifyBy, Role, User
 from accounts.services import user_set_notify_by
 from feedback.crisis import crisis_categories, crisis_help_data, crisis_help_due
 from feedback.models import Category
-from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller
+from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, activate_child_language, api_session, caller
 from mobile_api.apis.statements import CrisisHelpOutput
 from mobile_api.serializers import StrictSerializer
 from reporting.subject_access import subject_access_for_child
+from reviews.middleware import child_choose_language
 from reviews.selectors import child_of_user, responsible_iro, upcoming_review
 
 
@@ -36,6 +37,9 @@ class MeOutput(serializers.Serializer):
     name = serializers.CharField(help_text="The name Heard shows: a child's chosen name, or a staff member's.")
     notify_by = serializers.ChoiceField(choices=NotifyBy.choices)
     has_phone = serializers.BooleanField()
+    preferred_language = serializers.CharField(
+        allow_blank=True, help_text="Children: the language Heard speaks to them in; empty follows the phone."
+    )
     next_review = NextReview(allow_null=True, help_text="Children: their next review.")
     iro = IROContact(allow_null=True, help_text="Children: their IRO, and how to reach them.")
     crisis_help = CrisisHelpOutput(help_text="What a child who is not safe can do right now, to show before they send.")
@@ -72,6 +76,7 @@ def me_data(user: User) -> dict:
         "name": name,
         "notify_by": user.notify_by,
         "has_phone": bool(user.phone),
+        "preferred_language": child.preferred_language if child else "",
         "next_review": (
             {"id": review.pk, "date": review.date, "booked": review.scheduled_for is not None} if review else None
         ),
@@ -85,6 +90,14 @@ def me_data(user: User) -> dict:
 class MeInput(StrictSerializer):
     notify_by = serializers.ChoiceField(
         choices=NotifyBy.choices, required=False, help_text="How to hear about replies: by text or in the app only."
+    )
+
+    preferred_language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        help_text="Children: the language Heard speaks to them in (one of the codes the web offers); "
+        "empty to follow the phone. An unknown code is refused with 400.",
     )
 
 
@@ -101,6 +114,15 @@ class MeApi(HeardApi):
         data.is_valid(raise_exception=True)
         if "notify_by" in data.validated_data:
             user_set_notify_by(user=caller(request), notify_by=data.validated_data["notify_by"])
+        if "preferred_language" in data.validated_data:
+            child = child_of_user(caller(request))
+            if child is None:
+                raise serializers.ValidationError({"preferred_language": "Only a child chooses a language here."})
+            child_choose_language(
+                child=child, session=api_session(request), language=data.validated_data["preferred_language"]
+            )
+            # This answer is in the newly chosen language too.
+            activate_child_language(request)
         return Response(MeOutput(me_data(caller(request))).data)
 
 
