@@ -15,7 +15,8 @@ from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import NotifyBy, Role, User
 from feedback.crisis import crisis_help_sms_text
@@ -23,7 +24,7 @@ from feedback.escalation import is_out_of_hours
 from feedback.live import push_inbox_event
 from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
 from reviews.models import AdvocacyRequest
-from reviews.selectors import managers_in_escalation_order, responsible_iro
+from reviews.selectors import language_for, managers_in_escalation_order, responsible_iro
 from sms.models import Purpose
 from sms.outbound import sms_queue
 
@@ -306,9 +307,11 @@ def alert_notify(*, alert_id: int, reason: str) -> None:
     child_user = alert.child.user
     # A child who texted already has this advice in the reply to their text.
     if reason == "raised" and child_user is not None and child_user.phone and alert.statement.channel != "sms":
+        with translation.override(language_for(alert.child)):
+            crisis_help = crisis_help_sms_text()
         sms_queue(
             to=child_user.phone,
-            body=f"Heard: thank you for telling us. Someone will be in touch soon. {crisis_help_sms_text()}",
+            body=f"Heard: thank you for telling us. Someone will be in touch soon. {crisis_help}",
             purpose=Purpose.CHILD_CRISIS,
             key=f"alert:{alert.pk}:child",
             user=child_user,
@@ -323,8 +326,10 @@ def child_told_about_statement(*, statement_id: int, what: str) -> None:
     user = statement.child.user
     if user.notify_by != NotifyBy.SMS or not user.phone:
         return
-    if what == "replied":
-        body, purpose = "Heard: your IRO has replied to your message. Sign in to Heard to read it.", Purpose.CHILD_REPLY
-    else:
-        body, purpose = "Heard: your IRO has read your message.", Purpose.CHILD_READ
+    with translation.override(language_for(statement.child)):
+        if what == "replied":
+            body = _("Heard: your IRO has replied to your message. Sign in to Heard to read it.")
+            purpose = Purpose.CHILD_REPLY
+        else:
+            body, purpose = _("Heard: your IRO has read your message."), Purpose.CHILD_READ
     sms_queue(to=user.phone, body=body, purpose=purpose, key=f"statement:{statement.pk}:{what}", user=user)

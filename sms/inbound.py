@@ -6,13 +6,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User, normalise_uk_phone
 from feedback.crisis import crisis_help_lead, crisis_help_sms_text
 from feedback.models import URGENT_CATEGORIES, Category, Channel, Statement
 from feedback.services import statement_max_length, statement_submit
-from reviews.selectors import child_of_user
+from reviews.selectors import child_of_user, language_for
 from sms import consultation, limits
 from sms.models import Conversation, ConversationStep, InboundMessage
 from sms.outbound import sms_opt_in, sms_opt_out
@@ -186,7 +187,7 @@ def _submit(
     limit = statement_max_length()
     cut = len(words.strip()) > limit
     try:
-        statement, _ = statement_submit(
+        statement, _created = statement_submit(
             author=user,
             child=child,
             category=category,
@@ -204,6 +205,14 @@ def _submit(
     except PermissionDenied:
         _end(conversation)
         return _unknown_number_reply(), None
+    # The reply is built in the webhook, which has no browser language: the child's record decides.
+    with translation.override(language_for(child)):
+        return _submitted_reply(conversation, statement, follows, limit, cut), statement
+
+
+def _submitted_reply(
+    conversation: Conversation, statement: Statement, follows: Statement | None, limit: int, cut: bool
+) -> str:
     too_long = f" It was long, so we kept the first {limit} characters: text again to add the rest." if cut else ""
     if follows is not None or statement.is_urgent:
         # Keep listening: what the child texts next is added to this message and its alert.
@@ -212,10 +221,10 @@ def _submit(
         conversation.expires_at = timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
         conversation.save()
         if follows is not None:
-            return f"{FOLLOW_UP_THANKS}{too_long} {crisis_help_lead()}", statement
-        return f"{ASK_WHAT_IS_HAPPENING}{too_long} {crisis_help_sms_text()}", statement
+            return f"{FOLLOW_UP_THANKS}{too_long} {crisis_help_lead()}"
+        return f"{ASK_WHAT_IS_HAPPENING}{too_long} {crisis_help_sms_text()}"
     _end(conversation)
-    return f"Heard: thanks, your IRO will read this before your review. Text again any time.{too_long}", statement
+    return _("Heard: thanks, your IRO will read this before your review. Text again any time.") + too_long
 
 
 def _end(conversation: Conversation) -> None:
