@@ -125,7 +125,7 @@ class NotifyPreferenceForm(forms.Form):
     )
 
 
-def _language_choices() -> list[tuple[str, str]]:
+def _language_choices() -> list[tuple[str, object]]:
     # Each language in its own name (settings.LANGUAGES), as the footer shows them.
     return [("", _("The language of my phone or browser")), *settings.LANGUAGES]
 
