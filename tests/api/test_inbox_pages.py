@@ -16,6 +16,11 @@ from reviews.services import iro_allocate
 from tests.conftest import client_for, make_child, make_user, problem_fields
 
 
+@pytest.fixture(autouse=True)
+def _pinned(pinned_clock):
+    """A fixed working Monday (PINNED_MOMENT): alerts and reviews do not drift with the day or hour."""
+
+
 def _caseload(iro, count: int) -> list[str]:
     references = []
     for number in range(count):

@@ -30,7 +30,7 @@ def _agrees(child: Child, on: date = TODAY) -> tuple[int | None, Review | None]:
     return iro_id, review
 
 
-def test_routing_agrees_with_the_rule_through_allocation_cover_and_review(db):
+def test_routing_agrees_with_the_rule_through_allocation_cover_and_review(db, pinned_clock):
     amara, ben, chen = (make_user(name, "iro") for name in ("amara", "ben", "chen"))
     child = make_child("HRD0101")
     assert _agrees(child)[0] is None  # no IRO yet: the manager's queue
