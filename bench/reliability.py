@@ -9,11 +9,13 @@ fault is injected a third of the way in and repaired at two thirds:
 
     load      none: every statement stored exactly once, no 5xx
     redis     Redis stopped: submissions still succeed; notices catch up once it is back
-    worker    the Celery worker killed (SIGKILL): queued work completes after restart, nothing twice
+    worker    the Celery worker killed (SIGKILL): queued work completes after restart, nothing stored
+              twice; a notice emailed just before the kill but not yet marked is sent again with
+              the same Message-ID (twice, never lost), at most one per worker process
     database  PostgreSQL restarted: clients get 503 + Retry-After, retries store each statement once
 
 Afterwards it waits for every IRO notice (one email per statement), then counts: requests,
-answers by status, stored, duplicates, missing, notices and emails. Figures go to
+answers by status, stored, duplicates, missing, notices, emails and distinct notice Message-IDs. Figures go to
 bench/results/reliability.json (and a table on stdout).
 
     .venv/bin/python -m bench.reliability [--scenario all] [--statements 5000] [--clients 50]
@@ -24,6 +26,7 @@ import http.client
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -237,6 +240,9 @@ class Load:
         return joiner
 
 
+NOTICE_ID = re.compile(r"^Message-ID: <(statement-\d+\.notice@[^>]+)>", re.MULTILINE)
+
+
 def _count(env: dict, folder: Path) -> dict:
     counted = json.loads(
         _django(
@@ -252,11 +258,10 @@ print(json.dumps({"stored": rows.count(), "distinct": rows.values("body").distin
         )
     )
     mails = folder / "mail"
-    counted["emails"] = (
-        sum(path.read_text().count("Subject: New message in Heard") for path in mails.iterdir())
-        if mails.is_dir()
-        else 0
-    )
+    texts = [path.read_text() for path in mails.iterdir()] if mails.is_dir() else []
+    counted["emails"] = sum(text.count("Subject: New message in Heard") for text in texts)
+    # Each statement's notice has one Message-ID: a resend after a kill is the same email again.
+    counted["notices"] = len({found for text in texts for found in NOTICE_ID.findall(text)})
     return counted
 
 
@@ -364,6 +369,7 @@ def run_scenario(scenario: str, statements: int, clients: int) -> dict:
         "iro_notices_marked": counted["notified"],
         "notice_emails": counted["emails"],
         "notice_emails_repeated": max(0, counted["emails"] - counted["distinct"]),
+        "notices_distinct": counted["notices"],
         "seconds": round(seconds, 1),
         "statements_per_second": round(target / seconds, 1),
         "logs": str(folder),

@@ -9,9 +9,10 @@ import time
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -55,21 +56,31 @@ def statement_arrived(*, statement_id: int) -> bool:
     try:
         push_inbox_event(iro.pk, "statement", statement.pk)
         if iro.email:
-            send_mail(
+            EmailMessage(
                 subject="New message in Heard",
-                message=(
+                body=(
                     "A child on your caseload has sent a new message in Heard.\n\n"
                     f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
                 ),
-                from_email=None,
-                recipient_list=[iro.email],
-            )
+                to=[iro.email],
+                headers={"Message-ID": notice_message_id(statement_id)},
+            ).send()
     except Exception:
         with suppress(DatabaseError):  # if the database is down too, the lease runs out instead
             Statement.objects.filter(pk=statement_id).update(notice_claimed_at=None)
         raise
     _mark_notified(statement_id)
     return True
+
+
+def notice_message_id(statement_id: int) -> str:
+    """The one Message-ID of a statement's notice, so a resend shows as the same email, not a second.
+
+    A worker killed after the email left but before it was marked sent makes the catch-up send it
+    again (twice, not never); mail systems that see the same Message-ID keep one copy.
+    """
+    domain = urlsplit(settings.PUBLIC_BASE_URL).hostname or "heard.invalid"
+    return f"<statement-{statement_id}.notice@{domain}>"
 
 
 def _mark_notified(statement_id: int, attempts: int = 30) -> None:

@@ -44,4 +44,8 @@ def test_every_statement_is_stored_once_and_every_iro_told_once(scenario, tmp_pa
     if scenario != "database":
         assert run["server_errors_5xx"] == 0, run
     assert run["iro_notices_marked"] == 300, run
-    assert (run["notice_emails"], run["notice_emails_repeated"]) == (300, 0), run
+    assert run["notices_distinct"] == 300, run  # every IRO told, each notice its own Message-ID
+    # SIGKILL can land between an email leaving and its mark: that one is sent again, same Message-ID
+    # (twice, never lost), at most one per worker process (-c 2). No other run repeats any.
+    assert run["notice_emails_repeated"] <= (2 if scenario == "worker" else 0), run
+    assert run["notice_emails"] == 300 + run["notice_emails_repeated"], run

@@ -62,7 +62,7 @@ def test_a_failed_notice_is_unclaimed_for_the_retry(child, child_user, iro):
     statement, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
     Statement.objects.filter(pk=statement.pk).update(notified_at=None)
     with (
-        mock.patch("feedback.notifications.send_mail", side_effect=OSError("mail server down")),
+        mock.patch("feedback.notifications.EmailMessage.send", side_effect=OSError("mail server down")),
         pytest.raises(OSError),
     ):
         statement_arrived(statement_id=statement.pk)
@@ -81,6 +81,20 @@ def test_a_notice_claimed_by_a_worker_that_died_is_sent_by_the_catch_up_once(chi
         assert notifications_catch_up() == 1
         assert notifications_catch_up() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_notice_sent_again_after_a_kill_carries_the_same_message_id(child, child_user, iro, settings):
+    settings.PUBLIC_BASE_URL = "https://heard.council.example"
+    statement, _ = statement_submit(author=child_user, child=child, category="school", body="a", channel="web")
+    mail.outbox.clear()
+    Statement.objects.filter(pk=statement.pk).update(notified_at=None)
+    with mock.patch("feedback.notifications._mark_notified"):  # killed after the email left, before the mark
+        assert statement_arrived(statement_id=statement.pk) is True
+    with time_machine.travel(timezone.now() + timedelta(minutes=3), tick=False):
+        assert notifications_catch_up() == 1
+    first, again = mail.outbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert first.message()["Message-ID"] == f"<statement-{statement.pk}.notice@heard.council.example>"
 
 
 def test_notices_never_queued_while_the_broker_was_down_are_caught_up(
