@@ -1,10 +1,11 @@
-"""axe-core in Debian's Chromium finds no WCAG 2.2 AA violations on the child-facing pages."""
+"""axe-core in Debian's Chromium finds no WCAG 2.2 AA violations on the child-facing pages, in every language."""
 
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CSS = (ROOT / "static" / "heard" / "heard.css").read_text()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 
 @pytest.fixture
@@ -61,17 +63,32 @@ def forms_for_every_age(db, iro):
     return invitations
 
 
-def test_every_childs_form_has_no_violations_empty_and_with_errors(axe, forms_for_every_age):
+def _in(language: str, client: Client) -> Client:
+    """The client as a browser asking for this language (the child's record names none)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
+def _checked(axe, response, language: str) -> list[dict]:
+    html = response.content.decode()
+    assert f'<html lang="{language}"' in html, response.request["PATH_INFO"]  # in that language, not English
+    return axe(html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_childs_form_has_no_violations_empty_and_with_errors(axe, forms_for_every_age, language):
     for invitation in forms_for_every_age:
-        client = client_for(invitation.review.child.user)
+        client = _in(language, client_for(invitation.review.child.user))
         url = reverse("consultations:mine_detail", args=[invitation.pk])
         send = reverse("consultations:mine_detail_send", args=[invitation.pk])
         for response in (client.get(url), client.post(send, {})):
-            assert axe(response.content.decode()) == [], invitation.audience
+            assert _checked(axe, response, language) == [], invitation.audience
 
 
-def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_for_every_age):
-    client = client_for(child_user)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_for_every_age, language):
+    client = _in(language, client_for(child_user))
+    anonymous = _in(language, Client())
     pages = [
         client.get(reverse("feedback:statement_new")),
         client.post(reverse("feedback:statement_new"), {"body": "", "idempotency_key": "a"}),
@@ -82,11 +99,11 @@ def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_
         client.get(reverse("reviews:my_advocate")),
         client.post(reverse("reviews:my_advocate"), {"note": "x" * 1001}),
         client.get(reverse("reporting:you_said_we_did")),
-        Client().get(reverse("account_login")),
-        Client().get(reverse("consultations:by_link", args=["not-a-real-link"])),
+        anonymous.get(reverse("account_login")),
+        anonymous.get(reverse("consultations:by_link", args=["not-a-real-link"])),
     ]
     for response in pages:
-        assert axe(response.content.decode()) == [], response.request["PATH_INFO"]
+        assert _checked(axe, response, language) == [], response.request["PATH_INFO"]
 
 
 def test_the_checker_itself_catches_a_known_violation(axe):

@@ -1,77 +1,18 @@
-"""In a real Chromium at phone size: choosing "I don't feel safe" shows numbers to tap before anything is sent.
-
-The pages come from Heard through Django's test client, handed to Chromium by Playwright's request
-routing: Chromium runs the page's own script, stylesheet and Content Security Policy, and the test
-needs no live server, so it runs on SQLite as well as PostgreSQL.
-"""
-
-import json
-from pathlib import Path
-from urllib.parse import urlsplit
+"""In a real Chromium at phone size: choosing "I don't feel safe" shows numbers to tap before anything is sent."""
 
 import pytest
-from django.contrib.staticfiles import finders
-from django.db import connections
 
 from feedback.models import SafeguardingAlert, Statement
-from tests.conftest import client_for
+from tests.browser.phone import AXE, ORIGIN, PHONE, axe_violations, phone
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# A loopback address (a trustworthy origin), on a port nothing listens on: every request is answered by the route.
-ORIGIN = "http://127.0.0.1:9"
-PHONE = {"width": 390, "height": 844}
 TEL_LINKS = ["tel:999", "tel:08001111", "tel:03069990123"]
 
 
 @pytest.fixture(autouse=True)
 def _council_number(settings):
     settings.HEARD_CRISIS_OUT_OF_HOURS_PHONE = "0306 999 0123"
-
-
-def _phone(browser, user, *, javascript: bool = True):
-    """A phone-sized page signed in as this user, whose every request Heard answers through the test client."""
-    client = client_for(user)
-    # Playwright calls back in a greenlet of its own, which Django would give a connection of its own,
-    # outside the test's transaction: hand it the test's connection (same thread, one at a time).
-    database = connections["default"]
-
-    def answer(route, request) -> None:
-        connections["default"] = database
-        url = urlsplit(request.url)
-        if url.path == "/__axe.js":
-            route.fulfill(path=AXE)
-            return
-        if url.path.startswith("/static/"):
-            found = finders.find(url.path.removeprefix("/static/"))
-            route.fulfill(path=found) if found else route.fulfill(status=404)
-            return
-        headers = {k: v for k, v in request.headers.items() if k.lower() in {"x-requested-with", "accept-language"}}
-        response = client.generic(
-            request.method,
-            url.path + (f"?{url.query}" if url.query else ""),
-            data=request.post_data_buffer or b"",
-            content_type=request.headers.get("content-type", ""),
-            headers=headers,
-        )
-        passed_on = {k: v for k, v in response.items() if k.lower() not in {"set-cookie", "content-length"}}
-        route.fulfill(status=response.status_code, headers=passed_on, body=response.content)
-
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript, service_workers="block"
-    )
-    context.route(f"{ORIGIN}/**", answer)
-    return context, context.new_page()
-
-
-def _axe_violations(page) -> list[dict]:
-    # Loaded from the site itself, as the page's policy allows only its own scripts.
-    page.add_script_tag(url=f"{ORIGIN}/__axe.js")
-    result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})")
-    return [{"id": v["id"], "nodes": [n["html"] for n in v["nodes"]]} for v in result["violations"]]
 
 
 def _tel_links(area) -> list[str]:
@@ -81,7 +22,7 @@ def _tel_links(area) -> list[str]:
 def test_choosing_i_dont_feel_safe_shows_numbers_to_tap_at_once_before_sending(browser, child, child_user):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (make install runs npm ci)")
-    context, page = _phone(browser, child_user)
+    context, page = phone(browser, child_user)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(f"{ORIGIN}/my/messages/new/")
@@ -98,7 +39,7 @@ def test_choosing_i_dont_feel_safe_shows_numbers_to_tap_at_once_before_sending(b
         assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # on the screen, not off its side
     assert not Statement.objects.exists()  # nothing was sent: the help came first
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
 
     # Another choice hides it; "I'm worried about something" shows it too.
     page.get_by_label("School").check()
@@ -114,13 +55,13 @@ def test_choosing_i_dont_feel_safe_shows_numbers_to_tap_at_once_before_sending(b
     assert SafeguardingAlert.objects.get().statement.body == "Please can someone call me tonight"
     assert _tel_links(page.locator(".crisis-help")) == TEL_LINKS
     assert page.locator(".crisis-help").is_visible()
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     assert errors == []  # no script or policy error on the way
     context.close()
 
 
 def test_without_javascript_the_stylesheet_alone_shows_the_help_on_choosing(browser, child, child_user):
-    context, page = _phone(browser, child_user, javascript=False)
+    context, page = phone(browser, child_user, javascript=False)
     page.goto(f"{ORIGIN}/my/messages/new/")
     crisis = page.locator("#crisis-when-chosen")
     assert crisis.is_hidden()
@@ -131,7 +72,7 @@ def test_without_javascript_the_stylesheet_alone_shows_the_help_on_choosing(brow
 
 
 def test_with_no_signal_a_message_about_not_being_safe_keeps_the_numbers_on_screen(browser, child, child_user):
-    context, page = _phone(browser, child_user)
+    context, page = phone(browser, child_user)
     page.goto(f"{ORIGIN}/my/messages/new/")
     context.set_offline(True)
     page.get_by_label("I don't feel safe").check()
