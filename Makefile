@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint validator-903 schema bench bench-quick bench-tools
+.PHONY: install run test lint validator-903 schema bench bench-quick bench-tools screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,3 +67,10 @@ bench-quick: install bench-tools
 
 bench-tools:
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+# Screenshots of the main pages (docs/screenshots/, linked from the README): the demo council in
+# Debian's Chromium, children's pages at phone size. Noto draws Arabic, Pashto and Tigrinya.
+screenshots: install
+	test -x /usr/bin/chromium && fc-list | grep -qi "Noto Sans Ethiopic" || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
+	$(PY) docs/make_screenshots.py

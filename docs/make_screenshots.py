@@ -1,0 +1,153 @@
+"""Screenshots of Heard's main pages, for the README: `make screenshots` writes docs/screenshots/*.png.
+
+It serves the demo council (SQLite, embedded defaults) from a throwaway folder with Daphne, signs in
+as the demo child and the demo IRO in Debian's Chromium, and photographs each page: children's
+pages at phone size, staff pages at desktop size. Nothing here reaches the network.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("HEARD_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+CHILD = ("child07", "heard-demo-child")  # aged 8, with an IRO, a review and messages in the demo
+STAFF = ("amara@heard.example", "heard-demo-staff")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(folder: Path) -> tuple[subprocess.Popen, str, dict]:
+    """Migrate and seed the demo council in this folder and serve it; return the server and its address."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        HEARD_DEBUG="1",
+        HEARD_VAR_DIR=str(folder),
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        DJANGO_SETTINGS_MODULE="backend.settings",
+    )
+    for command in (["migrate", "--noinput", "--verbosity", "0"], ["consultation_forms_sync"], ["seed_demo"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = (folder / "daphne.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "backend.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return server, f"http://127.0.0.1:{port}", env
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("Daphne did not start: " + (folder / "daphne.log").read_text())
+
+
+def _totp_code(env: dict) -> str:
+    """The demo staff's current authenticator code, from the demo's own command."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "demo_totp"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def _sign_in(page, base: str, username: str, password: str, totp: Callable[[], str] | None = None) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=login]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if totp is not None and page.locator("input[name=code]").count():
+        page.locator("input[name=code]").fill(totp())
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+
+def _shoot(page, base: str, path: str, name: str, prepare: Callable | None = None) -> None:
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    if prepare is not None:
+        prepare(page)
+    page.screenshot(path=OUT / f"{name}.png", full_page=True)
+    print(f"  {name}.png  {path}")
+
+
+def _child_pages(browser, base: str, language: str = "") -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    _sign_in(page, base, *CHILD)
+    suffix = f"-{language}" if language else ""
+    if language:
+        page.goto(f"{base}/my/settings/")
+        page.locator(f"input[name=preferred_language][value={language}]").check()
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+    def choose_a_feeling(page) -> None:
+        faces = page.locator("label.feeling")
+        if faces.count():
+            faces.nth(3).click()
+
+    _shoot(page, base, "/my/messages/new/", f"child-write{suffix}", choose_a_feeling)
+    if not language:
+        _shoot(page, base, "/my/messages/", "child-messages")
+        _shoot(page, base, "/my/settings/", "child-settings")
+        _shoot(page, base, "/my/consultations/", "child-forms")
+        _shoot(page, base, "/my/reviews/", "child-reviews")
+    context.close()
+
+
+def _staff_pages(browser, base: str, env: dict) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, base, *STAFF, totp=lambda: _totp_code(env))
+    _shoot(page, base, "/inbox/", "staff-inbox")
+    pack = page.locator("a[href*='/pack/']").first
+    if pack.count():
+        _shoot(page, base, pack.get_attribute("href") or "/inbox/", "staff-pack")
+    _shoot(page, base, "/reports/", "staff-reports")
+    context.close()
+
+
+def main() -> None:
+    """Make the screenshots."""
+    if not shutil.which(CHROMIUM):
+        raise SystemExit(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="heard-screenshots-") as folder:
+        server, base, env = _serve(Path(folder))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+                print(f"Screenshots in {OUT.relative_to(ROOT)}/:")
+                _child_pages(browser, base)
+                _child_pages(browser, base, language="ar")
+                _staff_pages(browser, base, env)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
