@@ -6,6 +6,7 @@ from backend.retention import retention_apply
 from consultations.services import invitations_due
 from feedback.alerts import alerts_escalate_due, alerts_follow_cover, alerts_pass_to_edt
 from feedback.notifications import notifications_catch_up
+from integrations.delivery import deliveries_send_due
 from sms.outbound import sms_pending_requeue
 
 
@@ -33,3 +34,9 @@ def send_due_invitations() -> tuple[int, int]:
 def apply_retention() -> dict[str, int]:
     """Remove what is past its retention period (hourly; each run only removes what is due)."""
     return retention_apply().removed
+
+
+@shared_task
+def send_due_webhooks() -> int:
+    """Send webhooks to the case system that are due: first tries never started, and retries (each minute)."""
+    return deliveries_send_due()

@@ -21,6 +21,8 @@ JOBS: tuple[Job, ...] = (
     # Invitations and reminders go out by working day; an hourly run is soon enough and safe to repeat.
     Job("consultation-invitations", "backend.jobs.send_due_invitations", 3600),
     Job("retention", "backend.jobs.apply_retention", 3600),
+    # Webhooks to the case system whose first try never started, and retries whose wait is over.
+    Job("webhooks", "backend.jobs.send_due_webhooks", 60),
 )
 
 

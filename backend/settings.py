@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "sms",
     "reporting",
     "mobile_api",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -470,6 +471,11 @@ HEARD_RETENTION_DAYS = {
 }
 # How long a notice may be on its way before the catch-up sends it from the database.
 HEARD_CATCH_UP_AFTER_SECONDS = env_int("HEARD_CATCH_UP_AFTER_SECONDS", 120)
+
+# Webhooks to the council's case system (integrations/): how long to wait for the receiver, and
+# whether a plain-http address is allowed (only for demos and tests: payloads link to records).
+HEARD_WEBHOOK_TIMEOUT_SECONDS = env_int("HEARD_WEBHOOK_TIMEOUT_SECONDS", 10)
+HEARD_WEBHOOKS_ALLOW_HTTP = env_bool("HEARD_WEBHOOKS_ALLOW_HTTP", DEBUG)
 # Files exported on the server (SSDA903 and the like) are written here and removed after retention.
 HEARD_EXPORTS_DIR = Path(os.environ.get("HEARD_EXPORTS_DIR", VAR_DIR / "exports"))
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)

@@ -30,6 +30,7 @@ from consultations.models import (
 )
 from consultations.schema import check_schema, clean_answers
 from feedback.live import push_inbox_event
+from integrations import services as webhooks
 from reporting.services import response_themes_assign
 from reviews import statutory
 from reviews.models import Child, Review
@@ -347,6 +348,7 @@ def response_submit(
     response.save()
 
     response_themes_assign(response=response)
+    webhooks.consultation_submitted(response)
 
     iro = responsible_iro(invitation.review.child)
     if iro is not None:

@@ -22,6 +22,8 @@ from feedback.models import (
 from feedback.receipts import is_responsible_iro, statement_acknowledge
 from feedback.selectors import alerts_visible_to
 from feedback.tasks import notify_alert
+from integrations import services as webhooks
+from integrations.models import EventType
 from reviews.models import Child, IROAbsence, IROAllocation
 from reviews.selectors import current_iro_expression, managers_in_escalation_order, responsible_iro_expression
 from reviews.statutory import is_working_day
@@ -96,6 +98,7 @@ def alert_raise(*, statement: Statement) -> SafeguardingAlert:
     if out_of_hours:
         _alert_event(alert, AlertEventKind.PASSED_TO_EDT, detail=_out_of_hours_because(now))
     _notify_alert_on_commit(alert, "raised")
+    webhooks.alert_changed(alert, EventType.ALERT_RAISED)
     return alert
 
 
@@ -142,6 +145,7 @@ def alert_acknowledge(*, alert: SafeguardingAlert, user: User) -> SafeguardingAl
         alert.acknowledged_by = user
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
         _alert_event(alert, AlertEventKind.ACKNOWLEDGED, actor=user)
+        webhooks.alert_changed(alert, EventType.ALERT_ACKNOWLEDGED)
     if is_responsible_iro(alert.statement, user):
         statement_acknowledge(statement=alert.statement, iro=user)
     return alert
@@ -196,6 +200,7 @@ def alert_close(*, alert: SafeguardingAlert, user: User, action_taken: str) -> S
     alert.closed_at, alert.closed_by = now, user
     alert.save(update_fields=["acknowledged_at", "acknowledged_by", "action_taken", "closed_at", "closed_by"])
     _alert_event(alert, AlertEventKind.CLOSED, actor=user, detail=action_taken)
+    webhooks.alert_changed(alert, EventType.ALERT_CLOSED)
     if user.role == Role.EDT:
         # The IRO service learns in the morning what was done in the night.
         _notify_alert_on_commit(alert, "closed_by_edt")

@@ -24,6 +24,7 @@ from feedback.models import (
 from feedback.receipts import is_responsible_iro, statement_mark_read, tell_child_on_commit
 from feedback.safeguarding import assess_urgency
 from feedback.tasks import notify_iro_of_statement
+from integrations import services as webhooks
 from reporting.services import themes_assign
 from reviews.models import AdvocateAssignment, Child
 from reviews.selectors import routing_for
@@ -181,6 +182,7 @@ def _statement_store(statement: Statement) -> None:
     # The statement is stored whatever happens next: a failing notifier must not lose it.
     # (A named function, not a partial: Django logs a robust callback's failure by its name.)
     transaction.on_commit(notify_iro, robust=True)
+    webhooks.statement_received(statement)
     if alert_words_added(statement=statement) is None and statement.is_urgent:
         alert_raise(statement=statement)
 

@@ -14,6 +14,7 @@ from feedback.alerts import alerts_follow_cover, alerts_reassign_for_child
 from feedback.models import Statement
 from feedback.notifications import advocacy_requested
 from feedback.service_feedback import feedback_requests_create
+from integrations import services as webhooks
 from reviews import participation, statutory
 from reviews.models import (
     PRACTICE_ALERT_STAGE_ORDER,
@@ -249,6 +250,7 @@ def review_record_held(
 
     # Everyone who took part is asked how it went (the answers feed the annual report).
     feedback_requests_create(review=review)
+    webhooks.review_recorded(review)
     return review
 
 

@@ -18,6 +18,7 @@ from feedback.models import Category
 from feedback.safeguarding import active_phrases
 from feedback.services import statement_submit
 from feedback.tasks import notify_alert, notify_child_about_statement, notify_iro_of_statement
+from integrations.services import SUBSCRIBERS as webhook_subscribers
 from reporting.services import themes_by_slug
 from reviews.models import Review
 from reviews.services import iro_allocate
@@ -38,9 +39,10 @@ def _working_hours(pinned_clock):
 
 @pytest.fixture(autouse=True)
 def _rules_loaded(council_defaults):
-    """Each process keeps the phrases and themes once loaded (backend/edited_rules.py), as after its first message."""
+    """Each process keeps the phrases, themes and webhook subscriptions once loaded (backend/edited_rules.py)."""
     active_phrases.get()
     themes_by_slug.get()
+    webhook_subscribers.get()
 
 
 @pytest.fixture(autouse=True)
