@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
     "allauth.usersessions",
     "csp",
@@ -297,6 +299,33 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# Staff may sign in with the council's own accounts through OpenID Connect (Microsoft Entra ID is
+# the documented example: README, "Staff sign-in with the council's accounts"). Only existing staff
+# accounts are matched, by an email the provider vouches for or in the council's own domains; no
+# account is ever made this way, children never use it, and Heard's TOTP is still asked for after.
+HEARD_OIDC_SERVER_URL = env_str("HEARD_OIDC_SERVER_URL")
+HEARD_OIDC_CLIENT_ID = env_str("HEARD_OIDC_CLIENT_ID")
+HEARD_OIDC_EMAIL_DOMAINS = [domain.lower() for domain in env_list("HEARD_OIDC_EMAIL_DOMAINS")]
+SOCIALACCOUNT_ADAPTER = "accounts.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": env_str("HEARD_OIDC_PROVIDER_ID", "council"),
+                "name": env_str("HEARD_OIDC_NAME", "Microsoft 365"),
+                "client_id": HEARD_OIDC_CLIENT_ID,
+                "secret": env_str("HEARD_OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": HEARD_OIDC_SERVER_URL, "fetch_userinfo": False},
+            }
+        ]
+        if HEARD_OIDC_SERVER_URL and HEARD_OIDC_CLIENT_ID
+        else [],
+    }
+}
+SOCIALACCOUNT_STORE_TOKENS = False  # Heard calls nothing on the provider's side after sign-in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button posts (with CSRF), so no link can start a sign-in
 MFA_TOTP_ISSUER = env_str("HEARD_MFA_ISSUER", "Heard")
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_SERVE_SPECIFICATION = True
