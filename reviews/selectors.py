@@ -77,6 +77,15 @@ def language_for(child_or_user: Child | User | None) -> str:
     return child_or_user.preferred_language
 
 
+def chosen_language_for_email(email: str) -> str:
+    """Return the language on the record of the child with this email address ("" for none, or not a child's).
+
+    One query whoever the address belongs to, so a sign-in email takes as long for a child as for anyone.
+    """
+    chosen = Child.objects.filter(user__email__iexact=email, user__role=Role.CHILD, user__is_active=True)
+    return chosen.values_list("preferred_language", flat=True).first() or ""
+
+
 # Where a signed-in child's chosen language is kept in their session ("" for none), so a page or an
 # API call need not read the care record to know it; it is set at sign-in and when the child changes it.
 LANGUAGE_SESSION_KEY = "heard_child_language"
