@@ -11,15 +11,18 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from consultations.models import Invitation, Response
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.models import Category, Channel, SafeguardingAlert
 from feedback.services import statement_submit
 from reviews.models import Child, Review
-from sms.inbound import NOT_LINKED
+from sms.consultation import NOTHING_OPEN
+from sms.inbound import ASK_WHAT_IS_HAPPENING, ASK_WORDS, FOLLOW_UP_THANKS, MENU_TEXT, NOT_LINKED, TEXTS_AGAIN
 from sms.models import OutboundMessage, Purpose
+from sms.segments import encoding
 from tests.sms.test_inbound import text
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")
@@ -46,7 +49,7 @@ SAYS = {
         "reply": "Ateba: 1 ",
         "free": "Anfona dy ateb neu SKIP",
         "sorry": "Heard: sori, wnes i ddim deall hynny.",
-        "crisis": "Heard: diolch am ddweud wrthon ni. Bydd rhywun yn cysylltu â ti cyn bo hir.",
+        "crisis": "Heard: diolch am ddweud wrthon ni. Bydd rhywun yn cysylltu gyda ti cyn bo hir.",
     },
     "ar": {
         "menu": "أجب برقم: 1 مراجعتي",
@@ -258,3 +261,24 @@ def test_the_text_after_an_alert_is_in_the_childs_language_from_its_first_word(
     assert body.startswith(SAYS[language]["crisis"])
     assert SAYS[language]["danger"] in body
     assert (ISOLATED_CHILDLINE in body) is (language == "ar")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        MENU_TEXT,
+        ASK_WORDS,
+        ASK_WHAT_IS_HAPPENING,
+        FOLLOW_UP_THANKS,
+        NOT_LINKED,
+        TEXTS_AGAIN,
+        NOTHING_OPEN,
+        "Heard: thank you for telling us. Someone will be in touch soon.",
+    ],
+)
+def test_welsh_texts_keep_to_the_plain_sms_alphabet(words):
+    # A circumflex would make every part of the text cost more than twice as much (UCS-2): "gyda", not "â".
+    with translation.override("cy"):
+        translated = _(words)
+    assert translated != words
+    assert encoding(translated) == "GSM-7"
