@@ -131,3 +131,31 @@ def test_the_request_for_feedback_after_the_review_is_in_the_childs_language(
     # The parent, by text, is asked in English whatever the child's language.
     assert _text_to(PARENT_PHONE, Purpose.INVITATION).startswith(ASKED_AFTER[""])
     assert next(m for m in mail.outbox if m.to == ["pat@example.org"]).subject == "How did the review go?"
+
+
+@pytest.mark.parametrize(
+    ("record", "browser", "page_language"),
+    [("cy", "pl", 'lang="cy"'), ("ar", "", 'lang="ar" dir="rtl"'), ("", "pl", 'lang="pl"'), ("", "", 'lang="en-gb"')],
+    ids=["the record over the browser", "arabic", "none chosen: the browser", "none chosen: english"],
+)
+def test_the_childs_own_link_opens_in_the_language_of_their_text(
+    child, child_user, adults, django_capture_on_commit_callbacks, record, browser, page_language
+):
+    _speaks(child, record)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_create_for_review(review=_book(child))
+    link = re.search(LINK, _text_to(child_user.phone, Purpose.INVITATION)).group(1).split("127.0.0.1:8000")[-1]
+    browsing = Client(headers={"Accept-Language": browser}) if browser else Client()
+    page = browsing.get(link)
+    assert page.status_code == 200
+    assert page_language in page.content.decode()[:300]
+
+
+def test_an_adults_link_follows_their_browser_whatever_the_childs_language(
+    child, adults, django_capture_on_commit_callbacks
+):
+    _speaks(child, "cy")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_create_for_review(review=_book(child))
+    link = re.search(LINK, _text_to(PARENT_PHONE, Purpose.INVITATION)).group(1).split("127.0.0.1:8000")[-1]
+    assert 'lang="en-gb"' in Client().get(link).content.decode()[:300]
