@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -10,12 +9,14 @@ from allauth.account.utils import filter_users_by_email, filter_users_by_usernam
 from allauth.core import context
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import UKPhoneField
 from accounts.models import User, normalise_uk_phone
+from reviews.selectors import child_of_user, chosen_language_for_email
 from sms.models import CODE_MASK, Purpose
 from sms.outbound import sms_queue
 
@@ -63,22 +64,35 @@ class AccountAdapter(DefaultAccountAdapter):
     def phone_form_field(self, **kwargs: Any) -> Any:
         return UKPhoneField(**kwargs)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # A child's email (a sign-in code, a new password) is in the language on their record;
+        # anyone else's follows the page they asked from. The record is read for every address alike.
+        chosen = chosen_language_for_email(email)
+        with translation.override(chosen or translation.get_language()):
+            super().send_mail(template_prefix, email, context)
+
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
-        # No name and nothing about care in the text: the phone may be shared or seen. The SMS log
-        # keeps it with the code masked; the code goes only to the task that sends the text.
-        text = gettext("Your Heard code is %(code)s. It works for 5 minutes. Don't share it.")
-        queue = partial(
-            sms_queue,
-            to=phone,
-            body=text % {"code": CODE_MASK},
-            purpose=Purpose.LOGIN_CODE,
-            # Once per code, without the code or anything that gives it away.
-            key=f"login:{salted_hmac('heard.sign-in-code', f'{phone}:{code}').hexdigest()}",
-            user=user,
-            code=code,
-        )
-        # Queued only once the answer has gone, so asking for a code takes as long whether or not
-        # the number is a child's: the answer's timing must not tell who is in care.
+        asked_in = translation.get_language()
+
+        def queue() -> None:
+            # A child's code is in the language on their record, else the page's they asked from.
+            child = child_of_user(user)
+            with translation.override((child.preferred_language if child else "") or asked_in):
+                text = gettext("Your Heard code is %(code)s. It works for 5 minutes. Don't share it.")
+            # No name and nothing about care in the text: the phone may be shared or seen. The SMS log
+            # keeps it with the code masked; the code goes only to the task that sends the text.
+            sms_queue(
+                to=phone,
+                body=text % {"code": CODE_MASK},
+                purpose=Purpose.LOGIN_CODE,
+                # Once per code, without the code or anything that gives it away.
+                key=f"login:{salted_hmac('heard.sign-in-code', f'{phone}:{code}').hexdigest()}",
+                user=user,
+                code=code,
+            )
+
+        # Queued (and the record read) only once the answer has gone, so asking for a code takes as
+        # long whether or not the number is a child's: the answer's timing must not tell who is in care.
         _after_response(context.request, queue)
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:

@@ -399,8 +399,9 @@ SMS_OUTBOUND_PER_HOUR = env_int("HEARD_SMS_OUTBOUND_PER_HOUR", 2000)
 SMS_INBOUND_PER_NUMBER_PER_HOUR = env_int("HEARD_SMS_INBOUND_PER_NUMBER_PER_HOUR", 30)
 # An SMS conversation left this long without a reply starts afresh.
 SMS_CONVERSATION_IDLE_MINUTES = env_int("HEARD_SMS_CONVERSATION_IDLE_MINUTES", 30)
-# A phone number people can ring to reach the IRO service, given in HELP replies.
-HEARD_IRO_SERVICE_PHONE = env_str("HEARD_IRO_SERVICE_PHONE", "your social worker")
+# A phone number people can ring to reach the IRO service, given in HELP replies; with none, the
+# reply says "your social worker" in the child's language (sms/inbound.py).
+HEARD_IRO_SERVICE_PHONE = env_str("HEARD_IRO_SERVICE_PHONE")
 
 # Email: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
@@ -34,7 +35,7 @@ from integrations import services as webhooks
 from reporting.services import response_themes_assign
 from reviews import statutory
 from reviews.models import Child, Review
-from reviews.selectors import children_visible_to, responsible_iro
+from reviews.selectors import children_visible_to, language_for, responsible_iro
 from sms.models import Purpose
 from sms.selectors import texts_stopped_for
 
@@ -52,7 +53,7 @@ def forms_sync_from_files(directory: Path = FORMS_DIR) -> list[FormTemplateVersi
     for path in sorted(directory.glob("*.json")):
         data = json.loads(path.read_text())
         check_schema(data["schema"])
-        template, _ = FormTemplate.objects.update_or_create(
+        template, _created = FormTemplate.objects.update_or_create(
             audience=data["audience"], defaults={"slug": data["slug"], "title": data["title"]}
         )
         latest = template.latest_published()
@@ -112,7 +113,9 @@ def form_override_set(*, child: Child, template: FormTemplate, iro: User) -> For
         raise PermissionDenied("Only the child's IRO can choose their form.")
     if template.audience not in CHILD_AUDIENCES:
         raise ValidationError({"template": "Choose one of the children's forms."})
-    override, _ = FormOverride.objects.update_or_create(child=child, defaults={"template": template, "set_by": iro})
+    override, _created = FormOverride.objects.update_or_create(
+        child=child, defaults={"template": template, "set_by": iro}
+    )
     return override
 
 
@@ -149,17 +152,37 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def _invitation_text(link: str, *, reminder: bool, by_text: bool) -> str:
+    """The text with the link, in the active language: that views are wanted, nothing about the child's care."""
+    # Young people may answer by text instead: they reply FORM.
+    if by_text and reminder:
+        # Translators: keep %(link)s as it is, a space after it. FORM is the word texted back: keep it in capitals.
+        text = _("Heard: Reminder: we'd like your views. Open: %(link)s or reply FORM")
+    elif by_text:
+        # Translators: keep %(link)s as it is, a space after it. FORM is the word texted back: keep it in capitals.
+        text = _("Heard: we'd like your views. Open: %(link)s or reply FORM")
+    elif reminder:
+        # Translators: keep %(link)s last, as it is: a mark touching it breaks the link.
+        text = _("Heard: Reminder: we'd like your views. Open: %(link)s")
+    else:
+        # Translators: keep %(link)s last, as it is: a mark touching it breaks the link.
+        text = _("Heard: we'd like your views. Open: %(link)s")
+    return text % {"link": link}
+
+
 def _send(invitation: Invitation, token: str, *, reminder: bool) -> None:
     link = invitation_link(token)
     opening = "Reminder: " if reminder else ""
-    # Nothing about the child's care in a text: just that views are wanted, and the link.
-    # Young people may answer by text instead: they reply FORM.
-    by_text = " or reply FORM" if invitation.contact is None and invitation.audience in SMS_AUDIENCES else ""
+    for_child = invitation.contact is None
+    # The child's text is in the language on their record; no language is recorded for the adults
+    # around them, who are written to in English.
+    with translation.override(language_for(invitation.review.child) if for_child else settings.LANGUAGE_CODE):
+        text = _invitation_text(link, reminder=reminder, by_text=for_child and invitation.audience in SMS_AUDIENCES)
     link_send(
         by=invitation.channel,
         contact=invitation.contact,
         child_user=invitation.review.child.user,
-        text=f"Heard: {opening}we'd like your views. Open: {link}{by_text}",
+        text=text,
         subject=f"{opening}Your views before a looked-after review",
         message=(
             "The Independent Reviewing Officer would like your views before a review you are involved in.\n\n"
@@ -283,11 +306,11 @@ def _check_on_behalf(*, invitation: Invitation, entered_by: User | None, entry_m
 
 def _check_open(invitation: Invitation) -> None:
     if invitation.expires_at <= timezone.now() or invitation.review.held_on is not None:
-        raise ValidationError({"invitation": "This form closed when the review took place."})
+        raise ValidationError({"invitation": _("This form closed when the review took place.")})
 
 
 def _response_for(invitation: Invitation) -> Response:
-    response, _ = Response.objects.select_for_update().get_or_create(
+    response, _created = Response.objects.select_for_update().get_or_create(
         invitation=invitation, defaults={"version": invitation.version}
     )
     return response
@@ -306,7 +329,7 @@ def response_save_draft(
     _check_on_behalf(invitation=invitation, entered_by=entered_by, entry_mode=entry_mode, consent_given=consent_given)
     response = _response_for(invitation)
     if response.is_submitted:
-        raise ValidationError({"answers": "These answers have already been sent."})
+        raise ValidationError({"answers": _("These answers have already been sent.")})
     _check_open(invitation)
     clean, errors = clean_answers(response.version.schema, answers, complete=False)
     if errors:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,7 +43,7 @@ from consultations.services import (
     response_submit,
 )
 from feedback.models import Feeling
-from reviews.selectors import child_get_for_user
+from reviews.selectors import child_get_for_user, language_for
 
 
 @dataclass
@@ -195,6 +196,11 @@ def _by_link(request: HttpRequest, token: str, then: Callable[[Invitation], Http
         invitation = invitation_open(token)
     except LinkProblem as problem:
         return _link_problem(request, problem)
+    child = invitation.review.child
+    if invitation.contact is None and child.preferred_language:
+        # The child's own link opens in the language of the text that carried it: their record's.
+        with translation.override(language_for(child)):
+            return then(invitation)
     return then(invitation)
 
 

@@ -319,10 +319,11 @@ def alert_notify(*, alert_id: int, reason: str) -> None:
     # A child who texted already has this advice in the reply to their text.
     if reason == "raised" and child_user is not None and child_user.phone and alert.statement.channel != "sms":
         with translation.override(language_for(alert.child)):
-            crisis_help = crisis_help_sms_text()
+            thanks = _("Heard: thank you for telling us. Someone will be in touch soon.")
+            body = f"{thanks} {crisis_help_sms_text()}"
         sms_queue(
             to=child_user.phone,
-            body=f"Heard: thank you for telling us. Someone will be in touch soon. {crisis_help}",
+            body=body,
             purpose=Purpose.CHILD_CRISIS,
             key=f"alert:{alert.pk}:child",
             user=child_user,

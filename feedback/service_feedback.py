@@ -7,13 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
 from consultations.contacts import link_channel, link_send
 from consultations.models import ChildContact
 from feedback.models import Channel, Rating, Respondent, ServiceFeedback, ServiceFeedbackRequest
 from reviews.models import Review
+from reviews.selectors import language_for
 from sms.models import Purpose
 
 LINK_KIND = "review-feedback"
@@ -27,12 +29,18 @@ def _link(token: str) -> str:
 
 
 def _send(request: ServiceFeedbackRequest, token: str) -> None:
-    child_user = request.review.child.user
+    child = request.review.child
+    child_user = child.user
+    # The child's text is in the language on their record; no language is recorded for the adults
+    # around them, who are written to in English.
+    with translation.override(language_for(child) if request.contact is None else settings.LANGUAGE_CODE):
+        # Translators: keep %(link)s last, as it is: a mark touching it breaks the link.
+        text = _("Heard: how did the meeting go? Tell us in 3 quick questions: %(link)s") % {"link": _link(token)}
     link_send(
         by=link_channel(request.contact, child_user) or "",
         contact=request.contact,
         child_user=child_user,
-        text=f"Heard: how did the meeting go? Tell us in 3 quick questions: {_link(token)}",
+        text=text,
         subject="How did the review go?",
         message=f"Please tell the IRO service how the review went, in three questions:\n\n{_link(token)}\n",
         purpose=Purpose.INVITATION,

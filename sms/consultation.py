@@ -1,8 +1,10 @@
 """Answering a consultation by text, one question at a time, for young people aged 12 and over.
 
-Texts stay in plain GSM-7 (no pictures), so each question costs as little as it can. Every
-answer is saved as a draft through the consultations service as it comes, so a young person
-who stops half-way carries on where they left off the next time they text FORM.
+Texts carry no pictures, so each question costs as little as it can. Every question and prompt
+is in the language on the young person's record (sms.inbound composes every reply in it), with
+the form's words from its file's translations, as the web form shows them. Every answer is
+saved as a draft through the consultations service as it comes, so a young person who stops
+half-way carries on where they left off the next time they text FORM.
 """
 
 import re
@@ -11,17 +13,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consultations.models import Invitation
-from consultations.schema import MULTI_CHOICE_TYPES, choices_for
+from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise
 from consultations.selectors import consultation_by_text_for, consultation_is_open_for_child
 from consultations.services import response_save_draft, response_submit
 from sms.models import Conversation, ConversationStep
 
+# The words a young person texts stay English in every language (the prompts say them in capitals).
 FORM_WORD = "FORM"
 SKIP_WORDS = frozenset({"SKIP", "PASS", "NEXT"})
-NOTHING_OPEN = "Heard: there's no form to fill in right now. Text anything else to send your IRO a message."
+NOTHING_OPEN = gettext_noop(
+    "Heard: there's no form to fill in right now. Text anything else to send your IRO a message."
+)
 
 
 def _answered(invitation: Invitation) -> dict:
@@ -29,19 +36,33 @@ def _answered(invitation: Invitation) -> dict:
     return dict(response.answers) if response else {}
 
 
+def _shown(invitation: Invitation) -> dict:
+    """The form's words in the active language, where its file has them (as the web form shows it)."""
+    return localise(invitation.version.schema, get_language())
+
+
 def _prompt(invitation: Invitation, index: int) -> str:
-    questions = invitation.version.questions
+    questions = _shown(invitation)["questions"]
     question = questions[index]
-    text = f"Q{index + 1}/{len(questions)}: {question['text']}"
+    # Translators: "Q" is short for question: "Q2/12" is the second of twelve.
+    text = _("Q%(position)s/%(total)s: %(question)s") % {
+        "position": index + 1,
+        "total": len(questions),
+        "question": question["text"],
+    }
     choices = choices_for(question)
     if choices:
         options = " ".join(f"{n} {c['label']}" for n, c in enumerate(choices, start=1))
-        many = " (one or more, e.g. 1 3)" if question["type"] in MULTI_CHOICE_TYPES else ""
-        text += f" Reply{many}: {options}"
+        if question["type"] in MULTI_CHOICE_TYPES:
+            reply = _("Reply (one or more, e.g. 1 3): %(choices)s") % {"choices": options}
+        else:
+            reply = _("Reply: %(choices)s") % {"choices": options}
     else:
-        text += " Reply with your answer"
+        reply = _("Reply with your answer")
+    text += f" {reply}"
     if not question.get("required"):
-        text += " or SKIP"
+        # Translators: SKIP is the word the young person texts: keep it in English capitals.
+        text += " " + _("or SKIP")
     return text
 
 
@@ -58,7 +79,7 @@ def consultation_start(*, user: User) -> str:
     """Begin (or pick up) the young person's open form, asking the first unanswered question."""
     invitation = consultation_by_text_for(user)
     if invitation is None:
-        return NOTHING_OPEN
+        return _(NOTHING_OPEN)
     index = _next_unanswered(invitation, 0)
     Conversation.objects.filter(user=user).delete()
     if index is None:
@@ -70,7 +91,8 @@ def consultation_start(*, user: User) -> str:
         question_index=index,
         expires_at=timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES),
     )
-    return f"Heard: {invitation.version.schema.get('title', 'Your form')}. {_prompt(invitation, index)}"
+    title = _shown(invitation).get("title") or _("Your form")
+    return f"Heard: {title}. {_prompt(invitation, index)}"
 
 
 def _parse(question: dict, text: str):
@@ -89,14 +111,15 @@ def consultation_answer(*, user: User, conversation: Conversation, text: str) ->
     invitation = conversation.invitation
     if invitation is None or not consultation_is_open_for_child(user, invitation):
         conversation.delete()
-        return NOTHING_OPEN
+        return _(NOTHING_OPEN)
     questions = invitation.version.questions
     question = questions[conversation.question_index]
     skipped = text.strip().upper() in SKIP_WORDS and not question.get("required")
     if not skipped:
         value = _parse(question, text)
         if value is None or value == "":
-            return f"Heard: sorry, I didn't get that. {_prompt(invitation, conversation.question_index)}"
+            sorry = _("Heard: sorry, I didn't get that.")
+            return f"{sorry} {_prompt(invitation, conversation.question_index)}"
         try:
             response_save_draft(invitation=invitation, answers={question["id"]: value}, entered_by=user)
         except ValidationError as exc:
@@ -126,4 +149,4 @@ def _finish(*, user: User, invitation: Invitation) -> str:
             expires_at=timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES),
         )
         return _prompt(invitation, index)
-    return "Heard: thank you, your answers have gone to your IRO. They'll read them before your review."
+    return _("Heard: thank you, your answers have gone to your IRO. They'll read them before your review.")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import get_language_bidi, gettext_noop
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User, normalise_uk_phone
@@ -24,7 +25,7 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT
 START_WORDS = frozenset({"START", "YES", "UNSTOP", "OPTIN"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
 
-# The numbered menu, kept to one GSM-7 segment.
+# The numbered menu.
 MENU = [
     Category.NEXT_REVIEW,
     Category.WORRIED,
@@ -36,22 +37,30 @@ MENU = [
     Category.HEALTH,
     Category.SOMETHING_ELSE,
 ]
-MENU_TEXT = (
+# Every reply is composed in the language on the child's record (sms_inbound_receive): these are marked
+# for translation here and translated where they are sent.
+# The menu is one GSM-7 segment in English; in a language written outside the GSM alphabet, two UCS-2 ones.
+# Translators: the numbers are what the child texts back; keep them in this order.
+MENU_TEXT = gettext_noop(
     "Heard: what's it about? Reply with a number: 1 my review 2 worried 3 not safe 4 good news "
     "5 where I live 6 family 7 school 8 health 9 other"
 )
-ASK_WORDS = "Thanks. Now text what you want your IRO to know."
+ASK_WORDS = gettext_noop("Thanks. Now text what you want your IRO to know.")
 # After "not safe" or "worried", or words that raised an alert: one short text that asks.
-ASK_WHAT_IS_HAPPENING = (
+ASK_WHAT_IS_HAPPENING = gettext_noop(
     "Heard: we've told someone who can help. What is happening? Are you safe right now? Text back here."
 )
-FOLLOW_UP_THANKS = "Heard: thank you, we've added that to your message. Someone will be in touch soon."
-NOT_LINKED = "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it."
+FOLLOW_UP_THANKS = gettext_noop("Heard: thank you, we've added that to your message. Someone will be in touch soon.")
+NOT_LINKED = gettext_noop(
+    "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it."
+)
+# Translators: START, HELP and STOP are the words the child texts: keep them in English capitals.
+TEXTS_AGAIN = gettext_noop("Heard: you'll get our texts again. Text HELP for help, STOP to stop.")
 
 
 def _unknown_number_reply() -> str:
     """What a number Heard does not know is told: how to be linked, and the crisis help's first words."""
-    return f"{NOT_LINKED} {crisis_help_lead()}"
+    return f"{_(NOT_LINKED)} {crisis_help_lead()}"
 
 
 def _phone_or_none(raw: str) -> str | None:
@@ -59,6 +68,25 @@ def _phone_or_none(raw: str) -> str | None:
         return normalise_uk_phone(raw)
     except ValidationError:
         return None
+
+
+def _help_text() -> str:
+    """What HELP is answered with: who we are, and how to reach the IRO service."""
+    who = settings.HEARD_IRO_SERVICE_PHONE or _("your social worker")
+    if settings.HEARD_IRO_SERVICE_PHONE and get_language_bidi():
+        who = f"\u2066{who}\u2069"  # the council's number, kept in order in a right-to-left text
+    # Translators: STOP is the word the child texts: keep it in English capitals.
+    return _(
+        "Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
+        "or ask %(who)s. Text STOP to stop."
+    ) % {"who": who}
+
+
+def _child_account(phone: str | None) -> User | None:
+    """Return the active child account with this number, with their care record read alongside (one query)."""
+    if phone is None:
+        return None
+    return User.objects.filter(phone=phone, is_active=True, role=Role.CHILD).select_related("child_record").first()
 
 
 def _keyword(body: str) -> str:
@@ -83,18 +111,22 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
     if phone and word in STOP_WORDS:
         sms_opt_out(phone=phone)
         return ""  # nothing more is sent, not even a confirmation beyond the carrier's own
+    user = _child_account(phone)
+    # The webhook has no browser language: every reply is in the language on the child's record, and
+    # a number Heard does not know is answered in the site's own.
+    with translation.override(language_for(getattr(user, "child_record", None))):
+        return _receive(phone=phone, user=user, word=word, message_sid=message_sid, from_number=from_number, body=body)
+
+
+def _receive(*, phone: str | None, user: User | None, word: str, message_sid: str, from_number: str, body: str) -> str:
     if phone and word in START_WORDS:
         sms_opt_in(phone=phone)
-        return "Heard: you'll get our texts again. Text HELP for help, STOP to stop."
+        return _(TEXTS_AGAIN)
     if word in HELP_WORDS:
         if phone and texts_stopped_for(phone):
             return ""
-        return (
-            f"Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
-            f"or ask {settings.HEARD_IRO_SERVICE_PHONE}. Text STOP to stop."
-        )
+        return _help_text()
 
-    user = User.objects.filter(phone=phone, is_active=True, role=Role.CHILD).first() if phone else None
     if phone is None or user is None:
         # Nothing about an unknown number is stored: only a hashed counter, for abuse control.
         answered = limits.take(f"unknown:{limits.number_key(phone or from_number)}", 1, window_seconds=86400)
@@ -147,14 +179,14 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
         if choice:
             conversation.step, conversation.category = ConversationStep.WORDS, choice
             conversation.save()
-            return ASK_WORDS, None
+            return _(ASK_WORDS), None
         conversation.draft = text.strip()
         conversation.save()
         if quiet:  # the menu cannot be sent, so the words go as they are
             return _submit(
                 user=user, conversation=conversation, category=Category.SOMETHING_ELSE, words=text, key=message_sid
             )
-        return MENU_TEXT, None
+        return _(MENU_TEXT), None
 
     if conversation.step == ConversationStep.CATEGORY:
         if not choice and quiet:
@@ -166,11 +198,11 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
             conversation.draft = f"{conversation.draft}\n{text.strip()}".strip()
             conversation.expires_at = expires
             conversation.save(update_fields=["draft", "expires_at"])
-            return MENU_TEXT, None
+            return _(MENU_TEXT), None
         if not conversation.draft and choice not in URGENT_CATEGORIES:
             conversation.step, conversation.category, conversation.expires_at = ConversationStep.WORDS, choice, expires
             conversation.save(update_fields=["step", "category", "expires_at"])
-            return ASK_WORDS, None
+            return _(ASK_WORDS), None
         return _submit(user=user, conversation=conversation, category=choice, words=conversation.draft, key=message_sid)
 
     return _submit(user=user, conversation=conversation, category=conversation.category, words=text, key=message_sid)
@@ -205,15 +237,17 @@ def _submit(
     except PermissionDenied:
         _end(conversation)
         return _unknown_number_reply(), None
-    # The reply is built in the webhook, which has no browser language: the child's record decides.
-    with translation.override(language_for(child)):
-        return _submitted_reply(conversation, statement, follows, limit, cut), statement
+    return _submitted_reply(conversation, statement, follows, limit, cut), statement
 
 
 def _submitted_reply(
     conversation: Conversation, statement: Statement, follows: Statement | None, limit: int, cut: bool
 ) -> str:
-    too_long = f" It was long, so we kept the first {limit} characters: text again to add the rest." if cut else ""
+    too_long = ""
+    if cut:
+        too_long = " " + _("It was long, so we kept the first %(limit)s characters: text again to add the rest.") % {
+            "limit": limit
+        }
     if follows is not None or statement.is_urgent:
         # Keep listening: what the child texts next is added to this message and its alert.
         conversation.step, conversation.category = ConversationStep.FOLLOW_UP, statement.category
@@ -221,8 +255,8 @@ def _submitted_reply(
         conversation.expires_at = timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES)
         conversation.save()
         if follows is not None:
-            return f"{FOLLOW_UP_THANKS}{too_long} {crisis_help_lead()}"
-        return f"{ASK_WHAT_IS_HAPPENING}{too_long} {crisis_help_sms_text()}"
+            return f"{_(FOLLOW_UP_THANKS)}{too_long} {crisis_help_lead()}"
+        return f"{_(ASK_WHAT_IS_HAPPENING)}{too_long} {crisis_help_sms_text()}"
     _end(conversation)
     return _("Heard: thanks, your IRO will read this before your review. Text again any time.") + too_long
 
