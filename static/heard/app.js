@@ -69,7 +69,8 @@
         target.querySelectorAll("button, .visually-hidden, [aria-hidden='true'], [hidden], script").forEach(function (inner) {
           inner.remove();
         });
-        target.querySelectorAll("label, legend, p, li, h1, h2, h3, .word, .pause").forEach(function (part) {
+        // Innermost first, so a word inside a label pauses once, not twice.
+        Array.prototype.slice.call(target.querySelectorAll("label, legend, p, li, h1, h2, h3, .word, .pause")).reverse().forEach(function (part) {
           if (!/[.?!:;…。؟።]\s*$/.test(part.textContent)) part.appendChild(document.createTextNode(". "));
           else part.appendChild(document.createTextNode(" "));
         });
