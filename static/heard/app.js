@@ -169,13 +169,15 @@
       button.setAttribute("data-read-aloud", "#" + element.id);
       var name = document.createElement("span");
       name.className = "read-aloud-label visually-hidden";
-      name.textContent = (template && template.querySelector(".read-aloud-label") || {}).textContent || "Read aloud";
+      // Its words in the page's language: from the element (data-read-label, data-stop-label), else
+      // from a button the page's include made (templates/includes/read_aloud.html), else English.
+      name.textContent = element.getAttribute("data-read-label") ||
+        (template && template.querySelector(".read-aloud-label") || {}).textContent || "Read aloud";
       button.appendChild(name);
-      if (template) {
-        ["data-stop-label", "data-no-voice"].forEach(function (attribute) {
-          if (template.getAttribute(attribute)) button.setAttribute(attribute, template.getAttribute(attribute));
-        });
-      }
+      ["data-stop-label", "data-no-voice"].forEach(function (attribute) {
+        var words = element.getAttribute(attribute) || (template && template.getAttribute(attribute));
+        if (words) button.setAttribute(attribute, words);
+      });
       element.appendChild(document.createTextNode(" "));
       element.appendChild(button);
     });

@@ -134,7 +134,8 @@ def test_a_child_who_uses_symbols_gets_symbols_each_with_its_word(child, child_u
     for slug, word in [("music", "Music"), ("swimming", "Swimming"), ("mum", "Mum"), ("yes", "Yes")]:
         tile = re.search(rf'src="/static/heard/symbols/{slug}.svg"[^>]*>\s*<span class="word">([^<]+)</span>', page)
         assert tile and tile.group(1) == word
-    assert "/static/heard/pictures/" not in page.split('id="little-finish"')[0]
+    questions = page.split('class="consultation little-form"')[1].split('id="little-finish"')[0]
+    assert "/static/heard/pictures/" not in questions
 
 
 def test_an_advocate_sends_the_little_form_with_the_child_and_their_consent(little, advocate):
