@@ -22,6 +22,9 @@ CHILD_AUDIENCES = frozenset(
 # The forms a young person may answer by text (they reply FORM): younger children answer with an
 # adult or online, where a form can show pictures.
 SMS_AUDIENCES = frozenset({Audience.YOUNG_12_15, Audience.YOUNG_16_PLUS})
+# The forms shown one question a screen, picture-led and read aloud: the youngest children's, and
+# the symbols form. The others stay one scrolling page.
+ONE_A_SCREEN_AUDIENCES = frozenset({Audience.CHILD_4_7, Audience.SYMBOLS})
 
 
 class FormTemplate(models.Model):

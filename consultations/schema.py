@@ -2,7 +2,8 @@
 
 A form version's schema is JSON: {"title", "intro", "read_aloud", "questions": [...]}. Each
 question has an "id", a "type", its "text", optional "help", "required" and, for choices,
-"choices": [{"value", "label", "picture"}]. The meeting questions are types of their own, so the
+"choices": [{"value", "label", "picture"}], where a picture is a slug of consultations/pictures.py
+(symbols in a form with "symbols": true). The meeting questions are types of their own, so the
 pre-review pack finds the child's wishes about the meeting whichever form they answered.
 """
 
@@ -11,34 +12,36 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from consultations.pictures import picture_set
+
 FEELINGS = [
-    {"value": "very_happy", "label": _("Very happy"), "picture": "😄"},
-    {"value": "happy", "label": _("Happy"), "picture": "🙂"},
-    {"value": "ok", "label": _("OK"), "picture": "😐"},
-    {"value": "sad", "label": _("Sad"), "picture": "🙁"},
-    {"value": "very_sad", "label": _("Very sad"), "picture": "😢"},
+    {"value": "very_happy", "label": _("Very happy"), "picture": "face_very_happy"},
+    {"value": "happy", "label": _("Happy"), "picture": "face_happy"},
+    {"value": "ok", "label": _("OK"), "picture": "face_ok"},
+    {"value": "sad", "label": _("Sad"), "picture": "face_sad"},
+    {"value": "very_sad", "label": _("Very sad"), "picture": "face_very_sad"},
 ]
 YES_NO_UNSURE = [
-    {"value": "yes", "label": _("Yes"), "picture": "👍"},
-    {"value": "no", "label": _("No"), "picture": "👎"},
-    {"value": "not_sure", "label": _("Not sure"), "picture": "🤷"},
+    {"value": "yes", "label": _("Yes"), "picture": "yes"},
+    {"value": "no", "label": _("No"), "picture": "no"},
+    {"value": "not_sure", "label": _("Not sure"), "picture": "not_sure"},
 ]
 MEETING_PEOPLE = [
-    {"value": "me", "label": _("Me"), "picture": "🙋"},
-    {"value": "carer", "label": _("My carer"), "picture": "🏠"},
-    {"value": "mum", "label": _("Mum"), "picture": "👩"},
-    {"value": "dad", "label": _("Dad"), "picture": "👨"},
-    {"value": "brothers_sisters", "label": _("Brothers or sisters"), "picture": "👫"},
-    {"value": "social_worker", "label": _("My social worker"), "picture": "📋"},
-    {"value": "teacher", "label": _("Someone from school"), "picture": "🏫"},
-    {"value": "advocate", "label": _("My advocate"), "picture": "🗣️"},
-    {"value": "someone_else", "label": _("Someone else"), "picture": "🧑"},
+    {"value": "me", "label": _("Me"), "picture": "me"},
+    {"value": "carer", "label": _("My carer"), "picture": "carer"},
+    {"value": "mum", "label": _("Mum"), "picture": "mum"},
+    {"value": "dad", "label": _("Dad"), "picture": "dad"},
+    {"value": "brothers_sisters", "label": _("Brothers or sisters"), "picture": "brothers_sisters"},
+    {"value": "social_worker", "label": _("My social worker"), "picture": "social_worker"},
+    {"value": "teacher", "label": _("Someone from school"), "picture": "teacher"},
+    {"value": "advocate", "label": _("My advocate"), "picture": "advocate"},
+    {"value": "someone_else", "label": _("Someone else"), "picture": "someone_else"},
 ]
 CHAIRING = [
-    {"value": "chair", "label": _("I'd like to chair my meeting"), "picture": "🪑"},
-    {"value": "co_chair", "label": _("I'd like to help chair it"), "picture": "🤝"},
-    {"value": "no", "label": _("No thanks"), "picture": "👎"},
-    {"value": "not_sure", "label": _("Not sure"), "picture": "🤷"},
+    {"value": "chair", "label": _("I'd like to chair my meeting"), "picture": "chair"},
+    {"value": "co_chair", "label": _("I'd like to help chair it"), "picture": "co_chair"},
+    {"value": "no", "label": _("No thanks"), "picture": "no"},
+    {"value": "not_sure", "label": _("Not sure"), "picture": "not_sure"},
 ]
 
 # Question types whose choices are fixed, and what they are.
@@ -117,6 +120,23 @@ def check_schema(schema: Any) -> None:
             values = [c.get("value") for c in choices if isinstance(c, dict)]
             if len(values) != len(choices) or len(set(values)) != len(values) or not all(values):
                 raise SchemaError(f"Question {qid!r} has choices without a unique value.")
+        _check_pictures(question, symbols=bool(schema.get("symbols")))
+
+
+def _check_pictures(question: dict, *, symbols: bool) -> None:
+    """Raise SchemaError unless every picture a question's choices name is one Heard has drawn."""
+    known = picture_set(symbols=symbols)
+    kind = "symbol" if symbols else "picture"
+    for choice in choices_for(question):
+        picture = choice.get("picture")
+        if picture is None and symbols:
+            # A symbols form shows every choice as a symbol with its word: none may be words alone.
+            raise SchemaError(f"Question {question['id']!r}: choice {choice.get('value')!r} needs a symbol.")
+        if picture is not None and (not isinstance(picture, str) or picture not in known):
+            raise SchemaError(
+                f"Question {question['id']!r}: choice {choice.get('value')!r} names the {kind} {picture!r}, "
+                f"which Heard has not drawn. Use one of: {', '.join(sorted(known))}."
+            )
 
 
 def clean_answers(schema: dict, raw: Any, *, complete: bool) -> tuple[dict, dict[str, str]]:

@@ -96,7 +96,7 @@ def answer_rows(schema: dict, answers: dict) -> list[AnswerRow]:
         value = answers.get(question["id"])
         if value is None or value in ("", []):
             continue
-        labels = {c["value"]: f"{c.get('picture', '')} {c['label']}".strip() for c in choices_for(question)}
+        labels = {c["value"]: str(c["label"]) for c in choices_for(question)}
         if question["type"] in SINGLE_CHOICE_TYPES:
             shown = labels.get(str(value), str(value))
         elif question["type"] in MULTI_CHOICE_TYPES:

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -23,7 +24,8 @@ from accounts.access import posted_id, require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role, User
 from accounts.services import access_log_record
 from backend.signed_links import LinkProblem
-from consultations.models import EntryMode, Invitation
+from consultations.models import ONE_A_SCREEN_AUDIENCES, EntryMode, Invitation
+from consultations.pictures import picture_path
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
     FeelingPoint,
@@ -66,16 +68,26 @@ def _posted(request: HttpRequest, invitation: Invitation, *, on_behalf: bool) ->
     return _Posted(answers, request.POST.get("entry_mode", ""), request.POST.get("consent_given") == "on")
 
 
+def _choices(question: dict, *, symbols: bool) -> list[dict]:
+    """A question's choices, each with the address of its drawn picture or symbol (if it has one)."""
+    shown = []
+    for choice in choices_for(question):
+        path = picture_path(choice.get("picture"), symbols=symbols)
+        shown.append({**choice, "picture_src": static(path) if path else ""})
+    return shown
+
+
 def _questions(schema: dict, answers: dict, errors: dict) -> list[dict]:
     """Questions ready for the template: their choices, current answer and any error."""
     shown = []
+    symbols = bool(schema.get("symbols"))
     for question in schema["questions"]:
         value = answers.get(question["id"])
         shown.append(
             {
                 **question,
                 "name": f"q_{question['id']}",
-                "choices": choices_for(question),
+                "choices": _choices(question, symbols=symbols),
                 "value": value if value is not None else ([] if question["type"] in MULTI_CHOICE_TYPES else ""),
                 "error": errors.get(question["id"], ""),
                 "max_length": max_length_for(question),
@@ -104,7 +116,7 @@ def _form_page(
     schema = localise(invitation.version.schema, get_language())
     return render(
         request,
-        "consultations/form.html",
+        _template_for(invitation.audience),
         {
             "invitation": invitation,
             "schema": schema,
@@ -119,6 +131,11 @@ def _form_page(
         },
         status=400 if errors else 200,
     )
+
+
+def _template_for(audience: str) -> str:
+    """The youngest children's and the symbols form go one question a screen; the others, one page."""
+    return "consultations/little_form.html" if audience in ONE_A_SCREEN_AUDIENCES else "consultations/form.html"
 
 
 def _errors(exc: ValidationError) -> dict[str, str]:
@@ -406,9 +423,10 @@ def form_choice(request: AuthenticatedHttpRequest, child_id: int) -> HttpRespons
 def preview(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """A manager previews a form version exactly as it will look; nothing can be sent from it."""
     require_role(request, Role.MANAGER, Role.ADMIN)
-    schema = localise(form_version_get(version_id).schema, get_language())
+    version = form_version_get(version_id)
+    schema = localise(version.schema, get_language())
     return render(
         request,
-        "consultations/form.html",
+        _template_for(version.template.audience),
         {"schema": schema, "questions": _questions(schema, {}, {}), "preview": True, "errors": {}},
     )

@@ -7,19 +7,193 @@
   var userId = body.getAttribute("data-user");
   var OUTBOX = "heard.outbox.v1";
 
-  // Read aloud with the browser's own speech: a button.read-aloud (hidden until this runs) says its
-  // data-text, on any child's page (consultation questions, "How do you feel?" and its faces' words).
-  if ("speechSynthesis" in window) {
-    document.querySelectorAll("button.read-aloud").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        window.speechSynthesis.cancel();
-        var words = new SpeechSynthesisUtterance(button.getAttribute("data-text"));
-        words.lang = document.documentElement.lang || "en-GB";
-        window.speechSynthesis.speak(words);
+  // Read aloud with the browser's own speech, in the page's language (<html lang>). A button made by
+  // templates/includes/read_aloud.html says its data-read-aloud words ("#id": that element's words);
+  // any other element marked data-read-aloud gets such a button, so a page adds one by markup alone.
+  // While it speaks, the same button is a visible Stop. Buttons stay hidden where the phone cannot
+  // speak, and hide again if it has no voice for the page's language, rather than read it wrongly.
+  var readAloud = (function () {
+    var speech = window.speechSynthesis;
+    if (!speech || !window.SpeechSynthesisUtterance) return null;
+    var language = (document.documentElement.lang || "en").toLowerCase();
+    var primary = language.split("-")[0];
+    var speaking = null;
+    var SVG = "http://www.w3.org/2000/svg";
+
+    function voice() {
+      var voices = speech.getVoices() || [];
+      var exact = null, near = null;
+      voices.forEach(function (one) {
+        var lang = (one.lang || "").toLowerCase().replace("_", "-");
+        if (!exact && lang === language) exact = one;
+        if (!near && lang.split("-")[0] === primary) near = one;
       });
+      // No voices listed yet (some phones load them late): let the browser choose by the language.
+      return { voice: exact || near, known: voices.length > 0 };
+    }
+
+    function icon(kind) {
+      var holder = document.createElement("span");
+      holder.className = "read-aloud-icon " + kind;
+      var svg = document.createElementNS(SVG, "svg");
+      svg.setAttribute("viewBox", "0 0 24 24");
+      svg.setAttribute("width", "24");
+      svg.setAttribute("height", "24");
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+      var path = document.createElementNS(SVG, "path");
+      if (kind === "speak") {
+        path.setAttribute("d", "M3 9h4l5-4v14l-5-4H3z M15.5 8.5a5 5 0 0 1 0 7 M18.5 5.5a9 9 0 0 1 0 13");
+        path.setAttribute("stroke", "currentColor");
+        path.setAttribute("stroke-width", "2");
+        path.setAttribute("fill", "none");
+      } else {
+        path.setAttribute("d", "M6 6h12v12H6z");
+        path.setAttribute("fill", "currentColor");
+        holder.hidden = true;
+      }
+      svg.appendChild(path);
+      holder.appendChild(svg);
+      return holder;
+    }
+
+    // "#id" reads that element; "^selector" the nearest enclosing one (a question's fieldset: its
+    // question, hint and every choice's word). Each label, paragraph or item ends in a pause.
+    function words(button) {
+      var said = button.getAttribute("data-read-aloud") || button.getAttribute("data-text") || "";
+      var first = said.charAt(0);
+      if (first === "#" || first === "^") {
+        var target = first === "#" ? document.getElementById(said.slice(1)) : button.closest(said.slice(1));
+        if (!target) return "";
+        target = target.cloneNode(true);
+        target.querySelectorAll("button, .visually-hidden, [aria-hidden='true'], [hidden], script").forEach(function (inner) {
+          inner.remove();
+        });
+        // Innermost first, so a word inside a label pauses once, not twice.
+        Array.prototype.slice.call(target.querySelectorAll("label, legend, p, li, h1, h2, h3, .word, .pause")).reverse().forEach(function (part) {
+          if (!/[.?!:;…。؟።]\s*$/.test(part.textContent)) part.appendChild(document.createTextNode(". "));
+          else part.appendChild(document.createTextNode(" "));
+        });
+        said = target.textContent;
+      }
+      return said.replace(/\s+/g, " ").trim();
+    }
+
+    function label(button, stop) {
+      var name = button.querySelector(".read-aloud-label");
+      if (!button.hasAttribute("data-read-label")) button.setAttribute("data-read-label", name.textContent);
+      name.textContent = stop ? (button.getAttribute("data-stop-label") || "Stop") : button.getAttribute("data-read-label");
+      button.classList.toggle("speaking", stop);
+      // The speaker becomes a square and the word "Stop" shows: hidden attributes, so any page's CSS will do.
+      button.querySelectorAll(".read-aloud-icon.speak").forEach(function (part) { part.hidden = stop; });
+      button.querySelectorAll(".read-aloud-icon.stop, .read-aloud-stop").forEach(function (part) { part.hidden = !stop; });
+    }
+
+    function finished(button) {
+      if (speaking === button) speaking = null;
+      label(button, false);
+    }
+
+    function stop() {
+      var was = speaking;
+      speaking = null;
+      speech.cancel();
+      if (was) label(was, false);
+    }
+
+    function tell(button, text) {
+      var status = document.getElementById("read-aloud-status");
+      if (!status) {
+        status = document.createElement("p");
+        status.id = "read-aloud-status";
+        status.className = "read-aloud-status";
+        status.setAttribute("role", "status");
+        document.body.appendChild(status);
+      }
+      status.textContent = text;
+    }
+
+    function say(text, button) {
+      var chosen = voice();
+      if (chosen.known && !chosen.voice) {
+        if (button) tell(button, button.getAttribute("data-no-voice") || "");
+        hideAll();
+        return false;
+      }
+      stop();
+      var utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = document.documentElement.lang || "en-GB";
+      if (chosen.voice) utterance.voice = chosen.voice;
+      if (button) {
+        speaking = button;
+        label(button, true);
+        utterance.onend = utterance.onerror = function () { finished(button); };
+      }
+      speech.speak(utterance);
+      return true;
+    }
+
+    function hideAll() {
+      document.querySelectorAll("button.read-aloud").forEach(function (button) { button.hidden = true; });
+    }
+
+    function ready(button) {
+      if (button.getAttribute("data-ready")) return;
+      button.setAttribute("data-ready", "1");
+      if (!button.querySelector(".read-aloud-label")) {
+        var name = document.createElement("span");
+        name.className = "read-aloud-label visually-hidden";
+        name.textContent = button.textContent.trim() || "Read aloud";
+        button.textContent = "";
+        button.appendChild(name);
+      }
+      if (!button.querySelector(".read-aloud-icon")) {
+        button.insertBefore(icon("stop"), button.firstChild);
+        button.insertBefore(icon("speak"), button.firstChild);
+      }
+      button.hidden = false;
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (speaking === button) return stop();
+        say(words(button), button);
+      });
+    }
+
+    // An element marked data-read-aloud (not itself a button) gets a button reading its own words.
+    var template = document.querySelector("button.read-aloud[data-read-label], button.read-aloud");
+    document.querySelectorAll("[data-read-aloud]:not(button)").forEach(function (element, index) {
+      if (!element.id) element.id = "read-aloud-" + index;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "read-aloud";
+      button.setAttribute("data-read-aloud", "#" + element.id);
+      var name = document.createElement("span");
+      name.className = "read-aloud-label visually-hidden";
+      // Its words in the page's language: from the element (data-read-label, data-stop-label), else
+      // from a button the page's include made (templates/includes/read_aloud.html), else English.
+      name.textContent = element.getAttribute("data-read-label") ||
+        (template && template.querySelector(".read-aloud-label") || {}).textContent || "Read aloud";
+      button.appendChild(name);
+      ["data-stop-label", "data-no-voice"].forEach(function (attribute) {
+        var words = element.getAttribute(attribute) || (template && template.getAttribute(attribute));
+        if (words) button.setAttribute(attribute, words);
+      });
+      element.appendChild(document.createTextNode(" "));
+      element.appendChild(button);
     });
-  }
+    document.querySelectorAll("button.read-aloud").forEach(ready);
+
+    function checkVoices() {
+      var chosen = voice();
+      if (chosen.known && !chosen.voice) hideAll();
+    }
+    checkVoices();
+    if (speech.addEventListener) speech.addEventListener("voiceschanged", checkVoices);
+    window.addEventListener("pagehide", stop);
+    return { say: say, stop: stop };
+  })();
+  // For the youngest children's forms (static/heard/little.js): a choice says its word when tapped.
+  window.heardReadAloud = readAloud;
 
   if ("serviceWorker" in navigator && body.getAttribute("data-sw")) {
     navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/" }).catch(function () {});

@@ -90,8 +90,9 @@ def test_the_form_offers_five_drawn_faces_each_with_its_word_and_read_aloud(chil
         assert f'type="radio" name="feeling" value="{feeling.value}"' in fieldset
         assert f"heard/feelings/feeling-{feeling.value}.svg" in fieldset
         assert f"<span>{feeling.label}</span>" in fieldset
-    # The question and every word, for the browser's own speech (static/heard/app.js).
-    assert 'data-text="How do you feel? Really bad. Not good. OK. Good. Really good. "' in fieldset
+    # The question and every word, for the browser's own speech (static/heard/app.js reads the fieldset;
+    # tests/browser/test_read_aloud_browser.py hears it).
+    assert 'data-read-aloud="^fieldset"' in fieldset
     assert "checked" not in fieldset  # nothing chosen for the child
 
 
