@@ -22,9 +22,11 @@ ORIGIN = "http://127.0.0.1:9"
 PHONE = {"width": 390, "height": 844}
 
 
-def phone(browser, user, *, javascript: bool = True):
-    """A phone-sized page signed in as this user, whose every request Heard answers through the test client."""
+def phone(browser, user, *, javascript: bool = True, init_script: str = "", language: str = ""):
+    """Return (context, page): a phone signed in as this user, served by the test client."""
     client = client_for(user)
+    if language:
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
     # Playwright calls back in a greenlet of its own, which Django would give a connection of its own,
     # outside the test's transaction: hand it the test's connection (same thread, one at a time).
     database = connections["default"]
@@ -53,11 +55,14 @@ def phone(browser, user, *, javascript: bool = True):
     context = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript, service_workers="block"
     )
+    if init_script:
+        context.add_init_script(init_script)
     context.route(f"{ORIGIN}/**", answer)
     return context, context.new_page()
 
 
 def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.2 AA) on the page as it is shown now."""
     # Loaded from the site itself, as the page's policy allows only its own scripts.
     page.add_script_tag(url=f"{ORIGIN}/__axe.js")
     result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from consultations.models import Invitation, Response
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from reviews.models import Review
-from tests.browser.little_phone import AXE, ORIGIN, axe_violations, phone
+from tests.browser.phone import AXE, ORIGIN, axe_violations, phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pinned_clock")]
 

@@ -9,7 +9,7 @@ import pytest
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from reviews.models import Review
-from tests.browser.little_phone import ORIGIN, phone
+from tests.browser.phone import ORIGIN, phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pinned_clock")]
 
