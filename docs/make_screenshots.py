@@ -43,7 +43,7 @@ def _serve(folder: Path) -> tuple[subprocess.Popen, str, dict]:
         DJANGO_SETTINGS_MODULE="backend.settings",
     )
     for command in (["migrate", "--noinput", "--verbosity", "0"], ["consultation_forms_sync"], ["seed_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        _manage(env, *command)
     log = (folder / "daphne.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "backend.asgi:application"],
@@ -63,12 +63,52 @@ def _serve(folder: Path) -> tuple[subprocess.Popen, str, dict]:
     raise SystemExit("Daphne did not start: " + (folder / "daphne.log").read_text())
 
 
-def _totp_code(env: dict) -> str:
-    """The demo staff's current authenticator code, from the demo's own command."""
+def _manage(env: dict, *command: str) -> str:
+    """Run a manage.py command on the demo council; return what it printed."""
     done = subprocess.run(
-        [sys.executable, "manage.py", "demo_totp"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     return done.stdout.strip()
+
+
+def _totp_code(env: dict) -> str:
+    """The demo staff's current authenticator code, from the demo's own command."""
+    return _manage(env, "demo_totp")
+
+
+# A fresh link to the youngest demo child's own form (4-7, or symbols), as their carer would open it.
+LITTLE_LINK = """
+from consultations.models import Invitation
+from consultations.services import LINK_KIND, invitation_link
+from backend.signed_links import link_issue
+invitation = Invitation.objects.filter(audience=AUDIENCE, contact__isnull=True, review__held_on__isnull=True).first()
+token = link_issue(LINK_KIND, invitation)
+invitation.save(update_fields=["token_hash"])
+print(invitation_link(token))
+"""
+
+
+def _little_link(env: dict, audience: str) -> str:
+    return _manage(env, "shell", "-c", LITTLE_LINK.replace("AUDIENCE", repr(audience))).splitlines()[-1]
+
+
+def _little_pages(browser, env: dict) -> None:
+    """The 4-7 form one question a screen, a picture tapped; and the symbols form."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    for audience, name in (("child_4_7", "child-4-7-form"), ("symbols", "child-symbols-form")):
+        link = _little_link(env, audience)
+        page.goto(link)
+        page.wait_for_load_state("networkidle")
+        start = page.locator(".little-step:visible button.little-next")
+        if start.count():
+            start.first.click()
+        pick = page.locator(".little-step:visible label.little-pick")
+        if pick.count():
+            pick.first.click()
+        page.screenshot(path=OUT / f"{name}.png", full_page=True)
+        print(f"  {name}.png  {link.split('/c/')[0]}/c/…")
+    context.close()
 
 
 def _sign_in(page, base: str, username: str, password: str, totp: Callable[[], str] | None = None) -> None:
@@ -142,6 +182,7 @@ def main() -> None:
                 print(f"Screenshots in {OUT.relative_to(ROOT)}/:")
                 _child_pages(browser, base)
                 _child_pages(browser, base, language="ar")
+                _little_pages(browser, env)
                 _staff_pages(browser, base, env)
                 browser.close()
         finally:
