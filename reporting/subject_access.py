@@ -55,7 +55,7 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
                 "replied_at": _when(s.replied_at),
                 "conversation": [
                     {
-                        "from": "you" if r.sender == "child" else r.get_sender_display(),
+                        "from": {"child": "you", "advocate": "your advocate"}.get(r.sender, "your IRO"),
                         "name": r.author.first_name if r.sender != "child" else "",
                         "words": r.body,
                         "sent_at": _when(r.created_at),

@@ -1,11 +1,12 @@
 """The conversation on a message: both sides reply, each reply is kept, read receipts go both ways,
 a child's urgent words raise an alert, and the other side is told after commit, without words."""
 
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import NotifyBy
+from backend.retention import retention_apply
 from feedback import notifications, receipts
 from feedback.alerts import alert_close
 from feedback.models import AlertEventKind, Category, Reply, ReplyFrom, SafeguardingAlert, Statement
@@ -331,3 +333,29 @@ def test_the_data_migration_moves_each_old_reply_into_the_conversation_once(stat
     assert moved.created_at == statement.created_at
     # The statement itself is unchanged: it still holds its latest reply.
     assert Statement.objects.get(pk=statement.pk).reply == "Old reply"
+
+
+# --- What is kept, and for how long --------------------------------------------------------
+
+
+def test_retention_takes_the_words_of_old_replies_and_keeps_recent_ones(statement, child_user, iro, pinned_clock):
+    old, _ = reply_post(statement=statement, author=child_user, body="Old words")
+    pinned_clock.shift(timedelta(days=settings.HEARD_RETENTION_DAYS["childrens_words"] - 10))
+    recent, _ = reply_post(statement=statement, author=iro, body="Recent words")
+    pinned_clock.shift(timedelta(days=11))
+    run = retention_apply()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.body, recent.body, run.removed["reply words"]) == ("", "Recent words", 1)
+
+
+def test_the_childs_copy_of_their_data_holds_the_whole_conversation(statement, child_user, iro):
+    statement_reply(statement=statement, iro=iro, text="I'll ask.")
+    reply_post(statement=statement, author=child_user, body="Thanks")
+    data = client_for(child_user).get("/api/v1/me/data/").json()
+    assert [(c["from"], c["name"], c["words"]) for c in data["messages"][0]["conversation"]] == [
+        ("your IRO", "Amara", "I'll ask."),
+        ("you", "", "Thanks"),
+    ]
+    page = client_for(child_user).get(reverse("accounts:my_data")).content.decode()
+    assert "I&#x27;ll ask." in page and "Thanks" in page
