@@ -43,6 +43,7 @@ class IROContract(models.TextChoices):
 class NotifyBy(models.TextChoices):
     SMS = "sms", _("By text message")
     APP = "app", _("In the app only")
+    EMAIL = "email", _("By email")
 
 
 class Gender(models.TextChoices):

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import AccessLogEntry, AccessPurpose, NotifyBy, Role, User
 
@@ -12,11 +13,13 @@ if TYPE_CHECKING:  # accounts sits below reviews: the type only
 
 
 def user_set_notify_by(*, user: User, notify_by: str) -> User:
-    """Record how a person wants to hear about replies: by text or in the app only."""
+    """Record how a person wants to hear about replies: by text, by email or in the app only."""
     if notify_by not in NotifyBy.values:
-        raise ValidationError({"notify_by": "Choose text message or app."})
+        raise ValidationError({"notify_by": "Choose text message, email or app."})
     if notify_by == NotifyBy.SMS and not user.phone:
         raise ValidationError({"notify_by": "We don't have a phone number for you. Ask your IRO to add it."})
+    if notify_by == NotifyBy.EMAIL and not user.email:
+        raise ValidationError({"notify_by": _("We don't have an email address for you. Ask your IRO to add it.")})
     user.notify_by = notify_by
     user.save(update_fields=["notify_by"])
     return user

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import AccessLogEntry
 from consultations.models import Response
-from feedback.models import ServiceFeedback, Statement
+from feedback.models import Reply, ServiceFeedback, Statement
 from mobile_api.models import IdempotentRequest
 from reporting.models import Quote
 from reviews.models import AdvocacyRequest, Review
@@ -52,6 +52,9 @@ def _childrens_words(now: datetime, run: RetentionRun) -> None:
     statements = Statement.objects.filter(past("created_at", "child__")).exclude(body="", reply="", urgent_reasons=[])
     run.add("quotes", Quote.objects.filter(statement__in=statements).delete()[0])
     run.add("statement words", statements.update(body="", reply="", urgent_reasons=[]))
+    # Each reply in a conversation by its own age: the child's and their IRO's words alike.
+    replies = Reply.objects.filter(past("created_at", "statement__child__")).exclude(body="", urgent_reasons=[])
+    run.add("reply words", replies.update(body="", urgent_reasons=[]))
     responses = Response.objects.filter(past("updated_at", "invitation__review__child__")).exclude(answers={})
     run.add("consultation answers", responses.update(answers={}))
     feedback = ServiceFeedback.objects.filter(past("submitted_at", "request__review__child__")).exclude(better="")

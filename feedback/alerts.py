@@ -16,6 +16,7 @@ from feedback.models import (
     AlertEvent,
     AlertEventKind,
     AlertLevel,
+    Reply,
     SafeguardingAlert,
     Statement,
 )
@@ -25,7 +26,12 @@ from feedback.tasks import notify_alert
 from integrations import services as webhooks
 from integrations.models import EventType
 from reviews.models import Child, IROAbsence, IROAllocation
-from reviews.selectors import current_iro_expression, managers_in_escalation_order, responsible_iro_expression
+from reviews.selectors import (
+    current_iro_expression,
+    managers_in_escalation_order,
+    responsible_iro,
+    responsible_iro_expression,
+)
 from reviews.statutory import is_working_day
 
 # Who may see and act on an alert is one rule (feedback.selectors.alerts_visible_to): the child's
@@ -360,3 +366,55 @@ def _open_alert_on(statement: Statement | None) -> SafeguardingAlert | None:
     if statement is None:
         return None
     return SafeguardingAlert.objects.filter(statement=statement, closed_at__isnull=True).first()
+
+
+@transaction.atomic(savepoint=False)
+def alert_reply_words(*, reply: Reply) -> SafeguardingAlert:
+    """Raise the alert for a child's urgent reply, as for a statement's words; return the alert.
+
+    An alert is one to a statement (its page shows the whole conversation's words), so a reply's
+    words join one still open, as words added by text do; on a statement with none, one is raised;
+    on a statement whose alert was closed, that alert is raised again, afresh: nobody in charge,
+    the escalation clock restarted, everyone told as at first (the closed steps stay on its timeline).
+    """
+    statement = reply.statement
+    reasons = "; ".join([f"reply {reply.pk}", *reply.urgent_reasons])[:ALERT_NOTE_MAX_LENGTH]
+    alert = SafeguardingAlert.objects.select_for_update().filter(statement=statement).first()
+    if alert is not None and alert.closed_at is None:
+        _alert_event(alert, AlertEventKind.ADDED, recipient=alert.assigned_to, detail=f"reply {reply.pk}")
+        if alert.passed_to_edt_at is not None:
+            _notify_alert_on_commit(alert, f"added:reply {reply.pk}")
+        return alert
+    # Whoever is responsible for the child now, not whoever the statement reached when it arrived.
+    iro = responsible_iro(statement.child)
+    assignee_id = iro.pk if iro is not None else None
+    if assignee_id is None:
+        managers = managers_in_escalation_order()
+        assignee_id = managers[0].pk if managers else None
+    now = timezone.now()
+    out_of_hours = is_out_of_hours(now)
+    fresh = {
+        "child_id": statement.child_id,
+        "level": AlertLevel.IRO if iro is not None else AlertLevel.DUTY_MANAGER,
+        "assigned_to_id": assignee_id,
+        "raised_at": now,
+        "escalate_at": _escalation_deadline(now),
+        "passed_to_edt_at": now if out_of_hours else None,
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+        "edt_acknowledged_at": None,
+        "edt_acknowledged_by": None,
+        "closed_at": None,
+        "closed_by": None,
+    }
+    if alert is None:
+        alert = SafeguardingAlert.objects.create(statement=statement, **fresh)
+    else:
+        for name, value in fresh.items():
+            setattr(alert, name, value)
+        alert.save(update_fields=[name.removesuffix("_id") for name in fresh])
+    AlertEvent.objects.create(alert=alert, at=now, kind=AlertEventKind.RAISED, recipient_id=assignee_id, detail=reasons)
+    if out_of_hours:
+        _alert_event(alert, AlertEventKind.PASSED_TO_EDT, detail=_out_of_hours_because(now))
+    _notify_alert_on_commit(alert, "raised")
+    return alert

@@ -94,6 +94,22 @@ class OnBehalfStatementForm(StatementForm):
     )
 
 
+class ChildReplyForm(forms.Form):
+    """A child's reply in the conversation on one of their messages."""
+
+    body = forms.CharField(
+        label=_("Write a reply"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write something before you send it.")},
+    )
+    # Sent with the form so a double tap or a resubmitted page stores the reply once.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["maxlength"] = statement_max_length()
+
+
 class ReplyForm(forms.Form):
     """The IRO's short reply to a child."""
 

@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,7 +69,8 @@ class Statement(models.Model):
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The IRO's acknowledgement and short reply, which the child sees.
+    # The IRO's acknowledgement, and their latest reply kept here too (each reply is a Reply in the
+    # conversation; this copy saves the inbox, the API's lists and the reports a query per message).
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)
@@ -129,6 +131,67 @@ class Statement(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ReplyFrom(models.TextChoices):
+    """Which side of the conversation wrote a reply."""
+
+    CHILD = "child", "The child"
+    ADVOCATE = "advocate", "The child's advocate, for them"
+    IRO = "iro", "The child's IRO"
+
+
+class Reply(models.Model):
+    """One message in the conversation on a statement, from the child's side or their IRO's; never overwritten."""
+
+    # A statement taken back goes with its conversation, words and all (feedback.services.statement_withdraw).
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sender = models.CharField(max_length=8, choices=ReplyFrom.choices)
+    body = models.TextField()
+    # Not auto_now_add: the replies moved from Statement.reply keep the moment they were sent.
+    created_at = models.DateTimeField(default=timezone.now)
+    # First read by the other side: the child's IRO for the child's replies, the child for the IRO's.
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A reply from the child's side is matched for safeguarding phrases as a statement is.
+    is_urgent = models.BooleanField(default=False)
+    urgent_reasons = models.JSONField(default=list, blank=True)
+    idempotency_key = models.CharField(max_length=255, blank=True, default="")
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "replies"
+        constraints = [
+            # A retried reply (same author, same Idempotency-Key) is stored once.
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="feedback_reply_idempotency",
+            ),
+            models.CheckConstraint(
+                condition=Q(read_at__isnull=True, read_by__isnull=True)
+                | Q(read_at__isnull=False, read_by__isnull=False),
+                name="feedback_reply_read_at_and_by_together",
+            ),
+            models.CheckConstraint(condition=Q(sender__in=ReplyFrom.values), name="feedback_reply_sender_valid"),
+        ]
+        indexes = [
+            # A conversation is read oldest first, a page at a time.
+            models.Index(fields=["statement", "created_at", "id"], name="feedback_reply_thread"),
+            # The inbox asks, for each message it lists, whether the child's side wrote anything unread.
+            models.Index(fields=["statement"], condition=Q(read_at__isnull=True), name="feedback_reply_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} on statement {self.statement_id}"
+
+    @property
+    def from_child_side(self) -> bool:
+        return self.sender != ReplyFrom.IRO
 
 
 class PhraseKind(models.TextChoices):

@@ -23,7 +23,7 @@ from accounts.models import NotifyBy, Role, User
 from feedback.crisis import crisis_help_sms_text
 from feedback.escalation import is_out_of_hours
 from feedback.live import push_inbox_event
-from feedback.models import AlertEvent, AlertEventKind, SafeguardingAlert, Statement
+from feedback.models import AlertEvent, AlertEventKind, Reply, ReplyFrom, SafeguardingAlert, Statement
 from reviews.models import AdvocacyRequest
 from reviews.selectors import language_for, managers_in_escalation_order, responsible_iro
 from sms.models import Purpose
@@ -79,8 +79,12 @@ def notice_message_id(statement_id: int) -> str:
     A worker killed after the email left but before it was marked sent makes the catch-up send it
     again (twice, not never); mail systems that see the same Message-ID keep one copy.
     """
+    return _notice_id("statement", statement_id)
+
+
+def _notice_id(what: str, object_id: int) -> str:
     domain = urlsplit(settings.PUBLIC_BASE_URL).hostname or "heard.invalid"
-    return f"<statement-{statement_id}.notice@{domain}>"
+    return f"<{what}-{object_id}.notice@{domain}>"
 
 
 def _mark_notified(statement_id: int, attempts: int = 30) -> None:
@@ -345,3 +349,45 @@ def child_told_about_statement(*, statement_id: int, what: str) -> None:
         else:
             body, purpose = _("Heard: your IRO has read your message."), Purpose.CHILD_READ
     sms_queue(to=user.phone, body=body, purpose=purpose, key=f"statement:{statement.pk}:{what}", user=user)
+
+
+def reply_arrived(*, reply_id: int) -> None:
+    """Tell the child's IRO now that the child's side replied: live in their inbox and by email (no words)."""
+    reply = Reply.objects.select_related("statement__child").filter(pk=reply_id).first()
+    if reply is None or reply.sender == ReplyFrom.IRO:
+        return
+    iro = responsible_iro(reply.statement.child)
+    if iro is None:
+        return
+    push_inbox_event(iro.pk, "reply", reply.statement_id)
+    if iro.email:
+        EmailMessage(
+            subject="New reply in Heard",
+            body=(
+                "A child on your caseload has replied to you in Heard.\n\n"
+                f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
+            ),
+            to=[iro.email],
+            # A retried task sends the same email, which mail systems keep once.
+            headers={"Message-ID": _notice_id("reply", reply.pk)},
+        ).send()
+
+
+def child_told_about_reply(*, reply_id: int) -> None:
+    """Tell the child their IRO replied, as they chose: in the app (nothing sent), a text or an email with no words."""
+    reply = Reply.objects.select_related("statement__child__user").filter(pk=reply_id, sender=ReplyFrom.IRO).first()
+    if reply is None or reply.statement.child.user is None:
+        return
+    user = reply.statement.child.user
+    with translation.override(language_for(reply.statement.child)):
+        if user.notify_by == NotifyBy.SMS and user.phone:
+            body = _("Heard: your IRO has replied to your message. Sign in to Heard to read it.")
+            sms_queue(to=user.phone, body=body, purpose=Purpose.CHILD_REPLY, key=f"reply:{reply.pk}", user=user)
+        elif user.notify_by == NotifyBy.EMAIL and user.email:
+            EmailMessage(
+                subject=_("You have a reply in Heard"),
+                body=_("Your IRO has replied to your message in Heard.\n\nSign in to Heard to read it: %(link)s\n")
+                % {"link": f"{settings.PUBLIC_BASE_URL}{reverse('account_login')}"},
+                to=[user.email],
+                headers={"Message-ID": _notice_id("reply", reply.pk)},
+            ).send()

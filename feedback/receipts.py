@@ -1,11 +1,12 @@
-"""Read receipts: the child's IRO reading and acknowledging a statement, which the child then sees."""
+"""Read receipts: the child's IRO reading and acknowledging a statement, and each side reading the other's replies."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from feedback.models import Statement
+from feedback.live import push_inbox_event
+from feedback.models import Reply, ReplyFrom, Statement
 from feedback.tasks import notify_child_about_statement
 from reviews.selectors import responsible_iro
 
@@ -50,3 +51,26 @@ def tell_child_on_commit(statement: Statement, what: str) -> None:
         notify_child_about_statement.delay(statement.pk, what)
 
     transaction.on_commit(tell_child, robust=True)
+
+
+def replies_mark_read(*, statement: Statement, reader: User) -> int:
+    """Record that the other side's replies were read: the child reading their IRO's, the IRO the child's side's.
+
+    Anyone else (a manager looking, an advocate) reads without a receipt. Returns how many were
+    marked; the IRO's open inbox pages drop the "new reply" mark once it is committed.
+    """
+    if statement.child.user_id == reader.pk:
+        unread = Reply.objects.filter(statement=statement, sender=ReplyFrom.IRO)
+    elif is_responsible_iro(statement, reader):
+        unread = Reply.objects.filter(statement=statement).exclude(sender=ReplyFrom.IRO)
+    else:
+        return 0
+    marked = unread.filter(read_at__isnull=True).update(read_at=timezone.now(), read_by=reader)
+    if marked and not reader.is_child:
+        statement_id, reader_id = statement.pk, reader.pk
+
+        def clear_the_inbox_mark() -> None:
+            push_inbox_event(reader_id, "reply_read", statement_id)
+
+        transaction.on_commit(clear_the_inbox_mark, robust=True)
+    return marked

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from consultations.models import ChildContact, ContactRole
-from feedback.models import AlertEvent, Category, SafeguardingAlert, ServiceFeedbackRequest, Statement
+from feedback.models import (
+    AlertEvent,
+    Category,
+    Reply,
+    ReplyFrom,
+    SafeguardingAlert,
+    ServiceFeedbackRequest,
+    Statement,
+)
 from feedback.safeguarding import matched_words
 from reviews.models import Child, Review
 from reviews.selectors import children_visible_to, current_iro_allocation, responsible_iro
@@ -53,6 +61,21 @@ def statement_sent_with_key(author: User, key: str) -> Statement | None:
     return Statement.objects.filter(author=author, idempotency_key=key).first()
 
 
+def replies_on(statement: Statement) -> QuerySet[Reply]:
+    """Return the conversation on a statement the caller may read (statement_get_for_user first), oldest first."""
+    return statement.replies.select_related("author", "read_by").order_by("created_at", "pk")
+
+
+def reply_sent_with_key(author: User, key: str) -> Reply | None:
+    """Return the reply this author sent with this Idempotency-Key, if any."""
+    return Reply.objects.filter(author=author, idempotency_key=key).first()
+
+
+def unread_from_child_side() -> Exists:
+    """Whether a statement has a reply from the child's side that their IRO has not read (the inbox's "new reply")."""
+    return Exists(Reply.objects.filter(statement=OuterRef("pk"), read_at__isnull=True).exclude(sender=ReplyFrom.IRO))
+
+
 def statement_theme_slugs(statement: Statement) -> set[str]:
     """Return the slugs of the themes a statement is tagged with already."""
     return set(statement.themes.values_list("theme__slug", flat=True))
@@ -77,6 +100,11 @@ class InboxGroup:
     @property
     def unread_count(self) -> int:
         return sum(1 for statement in self.statements if not statement.is_read)
+
+    @property
+    def new_reply_count(self) -> int:
+        """Messages the child's side has replied on since their IRO last read them."""
+        return sum(1 for statement in self.statements if getattr(statement, "new_reply", False))
 
 
 def inbox_position(group: InboxGroup) -> tuple[date, str]:
@@ -131,10 +159,17 @@ def iro_inbox(
     by_id = {group.child.pk: group for group in groups}
     # Filtered on the statement's own columns (the upcoming reviews' ids are known by now), so
     # PostgreSQL reads each child's statements by index and joins only the few it returns.
-    pending = Statement.objects.filter(child_id__in=list(by_id)).filter(
-        Q(read_at__isnull=True)
-        | Q(review__isnull=True)
-        | Q(review_id__in=[upcoming[c].pk for c in by_id if c in upcoming])
+    # A message the child has replied on since their IRO last read it is waiting again, whatever
+    # its review: it is marked in the same query, so the inbox costs no more.
+    pending = (
+        Statement.objects.filter(child_id__in=list(by_id))
+        .annotate(new_reply=unread_from_child_side())
+        .filter(
+            Q(read_at__isnull=True)
+            | Q(review__isnull=True)
+            | Q(review_id__in=[upcoming[c].pk for c in by_id if c in upcoming])
+            | Q(new_reply=True)
+        )
     )
     pending = pending.select_related("review", "author", "read_by") if page_extras else pending.select_related("review")
     for statement in pending:  # newest first
@@ -210,6 +245,14 @@ class AlertWords:
 
 
 @dataclass
+class AlertReplyWords:
+    """A reply from the child's side on the alert's message, with why it was urgent (if it was)."""
+
+    reply: Reply
+    reasons: list[str]
+
+
+@dataclass
 class Reach:
     """Someone to call about the child, and how: a carer, the home, the social worker, the IRO, the child."""
 
@@ -252,6 +295,7 @@ class AlertPage:
     contacts: list[Reach]
     words: list[AlertWords]
     events: list[AlertEvent]
+    replies: list[AlertReplyWords] = field(default_factory=list)
 
     @property
     def placement_reachable(self) -> bool:
@@ -308,6 +352,11 @@ def alert_page(alert: SafeguardingAlert) -> AlertPage:
             for said in added
         ],
         events=list(alert.events.select_related("actor", "recipient")),
+        # What the child's side said back in the conversation: one urgent reply may be why it was raised.
+        replies=[
+            AlertReplyWords(reply=said, reasons=[urgent_reason_text(r, said.body) for r in said.urgent_reasons])
+            for said in first.replies.select_related("author").exclude(sender=ReplyFrom.IRO).order_by("created_at")
+        ],
     )
 
 

@@ -6,12 +6,11 @@ import json
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from feedback.alerts import alert_raise, alert_words_added
+from feedback.alerts import alert_raise, alert_reply_words, alert_words_added
 from feedback.live import push_inbox_event
 from feedback.models import (
     CONTROL_CHARACTERS,
@@ -19,11 +18,13 @@ from feedback.models import (
     Category,
     Channel,
     Feeling,
+    Reply,
+    ReplyFrom,
     Statement,
 )
-from feedback.receipts import is_responsible_iro, statement_mark_read, tell_child_on_commit
+from feedback.receipts import is_responsible_iro, statement_mark_read
 from feedback.safeguarding import assess_urgency
-from feedback.tasks import notify_iro_of_statement
+from feedback.tasks import notify_child_about_reply, notify_iro_of_reply, notify_iro_of_statement
 from integrations import services as webhooks
 from reporting.services import themes_assign
 from reviews.models import AdvocateAssignment, Child
@@ -35,7 +36,7 @@ FEELING_REFUSED = gettext_lazy("Choose one of the five faces, or none if you'd r
 
 
 class IdempotencyConflict(Exception):
-    """The same Idempotency-Key was used before for a different submission."""
+    """The same Idempotency-Key was used before for a different submission (a statement or a reply)."""
 
 
 def statement_max_length() -> int:
@@ -229,22 +230,124 @@ def statement_withdraw(*, statement: Statement, child_user: User) -> None:
             transaction.on_commit(take_it_off_the_inbox, robust=True)
 
 
-@transaction.atomic
 def statement_reply(*, statement: Statement, iro: User, text: str) -> Statement:
-    """The IRO acknowledges a statement with a short reply, which the child sees."""
+    """The child's IRO replies on a statement (the web form's and the API's `reply` field): one more Reply."""
     if not is_responsible_iro(statement, iro):
         raise PermissionDenied("Only the child's IRO can reply to them.")
-    text = CONTROL_CHARACTERS.sub("", text).strip()
-    if not text:
-        raise ValidationError({"reply": "Write a short reply for the child."})
-    if len(text) > REPLY_MAX_LENGTH:
-        raise ValidationError({"reply": f"Keep a reply under {REPLY_MAX_LENGTH} characters."})
-    statement = statement_mark_read(statement=statement, reader=iro)
-    now = timezone.now()
-    statement.reply = text
-    statement.replied_at = now
-    statement.replied_by = iro
-    statement.acknowledged_at = statement.acknowledged_at or now
-    statement.save(update_fields=["reply", "replied_at", "replied_by", "acknowledged_at"])
-    tell_child_on_commit(statement, "replied")
+    _staff_reply_text(text, field="reply")  # refused under the field these callers post
+    reply_post(statement=statement, author=iro, body=text)
     return statement
+
+
+def _staff_reply_text(text: str, *, field: str = "body") -> str:
+    text = CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n")).strip()
+    if not text:
+        raise ValidationError({field: "Write a short reply for the child."})
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ValidationError({field: f"Keep a reply under {REPLY_MAX_LENGTH} characters."})
+    return text
+
+
+def _reply_sender(statement: Statement, author: User) -> str:
+    """Which side the author writes for; refuse anyone who is not in this conversation."""
+    if author.role == Role.CHILD:
+        if statement.child.user_id != author.pk:
+            raise PermissionDenied("A child can only reply on their own messages.")
+        return ReplyFrom.CHILD
+    if author.role == Role.ADVOCATE:
+        assigned = AdvocateAssignment.objects.filter(
+            child_id=statement.child_id, advocate=author, ended_on__isnull=True
+        )
+        if statement.author_id != author.pk or not assigned.exists():
+            raise PermissionDenied("Only the advocate who sent this message, while assigned, can reply for the child.")
+        return ReplyFrom.ADVOCATE
+    if author.role == Role.IRO and is_responsible_iro(statement, author):
+        return ReplyFrom.IRO
+    raise PermissionDenied("Only the child, their advocate or their IRO can reply on this message.")
+
+
+def _reply_fingerprint(statement: Statement, body: str) -> str:
+    payload = json.dumps([statement.pk, body], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def reply_post(
+    *,
+    statement: Statement,
+    author: User,
+    body: str,
+    idempotency_key: str = "",
+    retry_answered_by_caller: bool = False,
+) -> tuple[Reply, bool]:
+    """Add a reply to the conversation on a statement, from the child's side or from their IRO.
+
+    Callers read the statement through statement_get_for_user first (404 for anyone who may not
+    read it); here anyone else in the conversation is refused. A child's (or their advocate's)
+    words are matched for safeguarding phrases as a statement's are, and go live to their IRO's
+    inbox; an IRO's reply reaches the child by the channel they chose. Nothing is sent before
+    commit. Returns the reply and whether it was created now (False for a retry: the same author
+    and Idempotency-Key answer with the reply stored the first time, as statement_submit does).
+    """
+    sender = _reply_sender(statement, author)
+    body = _staff_reply_text(body) if sender == ReplyFrom.IRO else statement_clean_body(body)
+    key = idempotency_key.strip()
+    if len(key) > 255:
+        raise ValidationError({"idempotency_key": "An Idempotency-Key can be at most 255 characters."})
+    fingerprint = _reply_fingerprint(statement, body)
+    # Only words from the child's side raise an alert; the category played its part on the statement.
+    urgent_reasons = [] if sender == ReplyFrom.IRO else assess_urgency(category="", body=body)
+    reply = Reply(
+        statement=statement,
+        author=author,
+        sender=sender,
+        body=body,
+        is_urgent=bool(urgent_reasons),
+        urgent_reasons=urgent_reasons,
+        idempotency_key=key,
+        request_fingerprint=fingerprint if key else "",
+    )
+    if retry_answered_by_caller:
+        _reply_store(reply)
+        return reply, True
+    try:
+        with transaction.atomic():  # a savepoint, so a retry undoes only this
+            _reply_store(reply)
+    except IntegrityError:
+        existing = _reply_for_key(author=author, key=key, fingerprint=fingerprint) if key else None
+        if existing is None:
+            raise
+        return existing, False
+    return reply, True
+
+
+@transaction.atomic(savepoint=False)
+def _reply_store(reply: Reply) -> None:
+    """Write a checked reply and what follows from it; tell the other side once it is committed."""
+    statement = reply.statement
+    reply.save(force_insert=True)
+    if reply.sender == ReplyFrom.IRO:
+        # Replying is reading; the statement keeps the latest reply for the lists that show it.
+        statement_mark_read(statement=statement, reader=reply.author)
+        statement.reply, statement.replied_at, statement.replied_by = reply.body, reply.created_at, reply.author
+        statement.acknowledged_at = statement.acknowledged_at or reply.created_at
+        statement.save(update_fields=["reply", "replied_at", "replied_by", "acknowledged_at"])
+
+        def tell_child() -> None:
+            notify_child_about_reply.delay(reply.pk)
+
+        transaction.on_commit(tell_child, robust=True)
+        return
+
+    def tell_iro() -> None:
+        notify_iro_of_reply.delay(reply.pk)
+
+    transaction.on_commit(tell_iro, robust=True)
+    if reply.is_urgent:
+        alert_reply_words(reply=reply)
+
+
+def _reply_for_key(*, author: User, key: str, fingerprint: str) -> Reply | None:
+    existing = Reply.objects.filter(author=author, idempotency_key=key).first()
+    if existing is not None and existing.request_fingerprint != fingerprint:
+        raise IdempotencyConflict("This Idempotency-Key was already used for a different reply.")
+    return existing

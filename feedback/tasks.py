@@ -23,3 +23,15 @@ def notify_alert(alert_id: int, reason: str) -> None:
 def notify_child_about_statement(statement_id: int, what: str) -> None:
     """Tell the child their IRO read or replied, when they asked to be told by text."""
     notifications.child_told_about_statement(statement_id=statement_id, what=what)
+
+
+@shared_task(**_RETRY)
+def notify_iro_of_reply(reply_id: int) -> None:
+    """Tell the child's IRO the child (or their advocate) replied: live in their inbox, and by email."""
+    notifications.reply_arrived(reply_id=reply_id)
+
+
+@shared_task(**_RETRY)
+def notify_child_about_reply(reply_id: int) -> None:
+    """Tell the child their IRO replied, by the channel they chose (a text or an email with no words)."""
+    notifications.child_told_about_reply(reply_id=reply_id)

@@ -9,6 +9,7 @@ app_name = "feedback"
 urlpatterns = [
     path("my/messages/", views.my_statements, name="my_statements"),
     path("my/messages/new/", views.statement_new, name="statement_new"),
+    path("my/messages/<id:statement_id>/", views.my_statement, name="my_statement"),
     path("my/messages/<id:statement_id>/withdraw/", views.statement_withdraw_view, name="statement_withdraw"),
     path("advocacy/", views.advocacy, name="advocacy"),
     path(

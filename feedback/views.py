@@ -24,6 +24,7 @@ from feedback.crisis import crisis_help_due
 from feedback.forms import (
     AlertCloseForm,
     AlertNoteForm,
+    ChildReplyForm,
     LanguageForm,
     NotifyPreferenceForm,
     OnBehalfStatementForm,
@@ -33,19 +34,26 @@ from feedback.forms import (
     StatementWithdrawForm,
 )
 from feedback.models import Channel, SafeguardingAlert, Statement
-from feedback.receipts import statement_acknowledge, statement_mark_read
+from feedback.receipts import replies_mark_read, statement_acknowledge, statement_mark_read
 from feedback.selectors import (
     alert_get_for_user,
     alert_page,
     feedback_request_open_for_child,
     iro_inbox,
     open_alerts_for,
+    replies_on,
     statement_get_for_user,
     statement_theme_slugs,
     statements_visible_to,
 )
 from feedback.service_feedback import feedback_give, feedback_request_open
-from feedback.services import IdempotencyConflict, statement_reply, statement_submit, statement_withdraw
+from feedback.services import (
+    IdempotencyConflict,
+    reply_post,
+    statement_reply,
+    statement_submit,
+    statement_withdraw,
+)
 from reporting.selectors import themes
 from reporting.services import statement_tag
 from reviews.middleware import child_choose_language
@@ -191,6 +199,60 @@ def statement_withdraw_view(request: AuthenticatedHttpRequest, statement_id: int
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def my_statement(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """A child's message as a conversation with their IRO: each reply in order, who read what, a reply box.
+
+    Opening it marks the IRO's replies read (their IRO then sees "Read"). A reply that cannot be
+    sent shows the page again with why, keeping the words.
+    """
+    require_role(request, Role.CHILD)
+    child = _child_of(request)
+    statement = statement_get_for_user(request.user, statement_id)
+    form = ChildReplyForm(initial={"idempotency_key": uuid.uuid4().hex})
+    status = 200
+    if request.method == "POST":
+        form = ChildReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                reply, _created = reply_post(
+                    statement=statement,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data.get("idempotency_key", ""),
+                )
+            except ValidationError as exc:
+                form.add_error("body", exc.messages)
+            except IdempotencyConflict:
+                form.add_error(None, _("This reply box was already used to send different words. Please try again."))
+            else:
+                if reply.is_urgent:
+                    messages.warning(
+                        request,
+                        _("Thank you for telling us. Someone will be in touch with you soon."),
+                        extra_tags=CRISIS_TAG,
+                    )
+                else:
+                    messages.success(request, _("Your reply was sent."))
+                return redirect("feedback:my_statement", statement_id=statement.pk)
+        status = 400
+    else:
+        replies_mark_read(statement=statement, reader=request.user)
+    just_told_us = any(CRISIS_TAG in message.tags.split() for message in messages.get_messages(request))
+    return render(
+        request,
+        "feedback/my_statement.html",
+        {
+            "statement": statement,
+            "replies": replies_on(statement),
+            "form": form,
+            "show_crisis_help": just_told_us or crisis_help_due(child),
+        },
+        status=status,
+    )
+
+
+@login_required
 def advocacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The advocate's children, and the messages they sent for them."""
     require_role(request, Role.ADVOCATE)
@@ -251,6 +313,7 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
     require_role(request, Role.IRO, Role.MANAGER)
     statement = statement_get_for_user(request.user, statement_id)
     statement = statement_mark_read(statement=statement, reader=request.user)
+    replies_mark_read(statement=statement, reader=request.user)
     return _statement_page(request, statement, ReplyForm())
 
 
@@ -274,6 +337,7 @@ def _statement_page(
         "feedback/statement_detail.html",
         {
             "statement": statement,
+            "replies": replies_on(statement),
             "form": form,
             "themes": themes(),
             "tagged": statement_theme_slugs(statement),

@@ -5,7 +5,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mobile_api.apis import advocacy, alerts, consultations, me, news, reports, reviews, staff, statements
+from mobile_api.apis import advocacy, alerts, consultations, me, news, replies, reports, reviews, staff, statements
 from mobile_api.apis.base import conditional
 from mobile_api.errors import api_not_found
 
@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("v1/statements/<id:statement_id>/read/", statements.StatementMarkReadApi.as_view(), name="v1-statement-read"),
     path("v1/statements/<id:statement_id>/reply/", statements.StatementReplyApi.as_view(), name="v1-statement-reply"),
+    path("v1/statements/<id:statement_id>/replies/", replies.ReplyListCreateApi.as_view(), name="v1-statement-replies"),
     path("v1/consultations/", conditional(consultations.ConsultationListApi.as_view()), name="v1-consultations"),
     path(
         "v1/consultations/<id:invitation_id>/",

@@ -21,7 +21,7 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
     if user.role != Role.CHILD:
         return {}
     child = child_of_user(user)
-    statements = statements_visible_to(user).order_by("created_at")
+    statements = statements_visible_to(user).order_by("created_at").prefetch_related("replies__author")
     responses = (
         Response.objects.filter(invitation__review__child__user=user, invitation__contact__isnull=True)
         .select_related("invitation__review", "version")
@@ -53,6 +53,16 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
                 "read_by_your_iro_at": _when(s.read_at),
                 "reply": s.reply,
                 "replied_at": _when(s.replied_at),
+                "conversation": [
+                    {
+                        "from": {"child": "you", "advocate": "your advocate"}.get(r.sender, "your IRO"),
+                        "name": r.author.first_name if r.sender != "child" else "",
+                        "words": r.body,
+                        "sent_at": _when(r.created_at),
+                        "read_at": _when(r.read_at),
+                    }
+                    for r in s.replies.all()
+                ],
             }
             for s in statements
         ],

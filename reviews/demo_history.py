@@ -38,6 +38,8 @@ from feedback.models import (
     Category,
     Channel,
     Rating,
+    Reply,
+    ReplyFrom,
     Respondent,
     SafeguardingAlert,
     ServiceFeedback,
@@ -335,6 +337,19 @@ def _message(
             if replied:
                 dates |= {"reply": rng.choice(REPLIES), "replied_at": acknowledged_at, "replied_by": iro}
     Statement.objects.filter(pk=statement.pk).update(**dates)
+    if "reply" in dates:
+        # The reply is the first in the message's conversation; a child opened it some hours later.
+        seen = acknowledged_at + timedelta(hours=6)
+        child_read = by_child and seen < council.now
+        Reply.objects.create(
+            statement=statement,
+            author=iro,
+            sender=ReplyFrom.IRO,
+            body=dates["reply"],
+            created_at=acknowledged_at,
+            read_at=seen if child_read else None,
+            read_by=author if child_read else None,
+        )
     if statement.is_urgent:
         _alert_dealt_with(council, statement.alert, iro=iro, raised_at=sent_at)
 

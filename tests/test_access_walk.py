@@ -91,6 +91,7 @@ EXPECTED = {
     "accounts:privacy": everyone(200),
     "feedback:my_statements": only(*CHILDREN),
     "feedback:statement_new": only(*CHILDREN),
+    "feedback:my_statement": only("child_user"),  # the conversation on one of Alice's own messages
     "feedback:statement_withdraw": only("child_user", ok=302),
     "feedback:advocacy": only("advocate", "other_advocate", "former_advocate"),
     "feedback:statement_new_on_behalf": only("advocate"),

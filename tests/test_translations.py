@@ -48,6 +48,7 @@ CHILD_FACING_TEMPLATES = [
     "consultations/mine.html",
     "consultations/thanks.html",
     "feedback/my_preferences.html",
+    "feedback/my_statement.html",
     "feedback/my_statements.html",
     "feedback/service_feedback.html",
     "feedback/service_feedback_thanks.html",

@@ -89,7 +89,9 @@ def me_data(user: User) -> dict:
 
 class MeInput(StrictSerializer):
     notify_by = serializers.ChoiceField(
-        choices=NotifyBy.choices, required=False, help_text="How to hear about replies: by text or in the app only."
+        choices=NotifyBy.choices,
+        required=False,
+        help_text="How to hear about replies: by text, by email or in the app only.",
     )
 
     preferred_language = serializers.CharField(

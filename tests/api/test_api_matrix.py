@@ -87,6 +87,9 @@ EXPECTED = {
     "DELETE /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 204, "iro": 403, "manager": 403},
     "POST /api/v1/statements/{statement_id}/read/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
     "POST /api/v1/statements/{statement_id}/reply/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
+    # The conversation: Alice, her IRO and managers read it; Alice and her IRO write in it (a manager may not).
+    "GET /api/v1/statements/{statement_id}/replies/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
+    "POST /api/v1/statements/{statement_id}/replies/": STAFF_404 | {"child_user": 201, "iro": 201, "manager": 403},
     "GET /api/v1/you-said-we-did/": ALL,
 }
 
@@ -196,6 +199,7 @@ def _request(operation: str, world: dict, role: str):
             "consent_given": True,
         },
         "POST /api/v1/statements/{statement_id}/reply/": {"reply": "Thank you"},
+        "POST /api/v1/statements/{statement_id}/replies/": {"body": "Thank you"},
         "POST /api/v1/alerts/{alert_id}/close/": {"action_taken": "Rang the carer; Alice is safe."},
     }
     if operation == "POST /api/v1/statements/" and role == "child_user":
