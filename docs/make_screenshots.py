@@ -100,14 +100,17 @@ def _little_pages(browser, env: dict) -> None:
         link = _little_link(env, audience)
         page.goto(link)
         page.wait_for_load_state("networkidle")
-        start = page.locator(".little-step:visible button.little-next")
-        if start.count():
-            start.first.click()
-        pick = page.locator(".little-step:visible label.little-pick")
-        if pick.count():
-            pick.first.click()
-        page.screenshot(path=OUT / f"{name}.png", full_page=True)
-        print(f"  {name}.png  {link.split('/c/')[0]}/c/…")
+        page.locator(".little-step:visible label.little-pick").first.click()
+        page.screenshot(path=OUT / f"{name}.png")  # the screen as the child sees it, Next at the bottom
+        # On to the first question answered with pictures (or symbols) rather than faces.
+        for _ in range(8):
+            if not page.locator(".little-step:visible .little-faces").count():
+                break
+            page.locator(".little-step:visible label.little-pick").first.click()
+            page.locator(".little-next:visible").click()
+        page.locator(".little-step:visible label.little-pick").first.click()
+        page.screenshot(path=OUT / f"{name}-pictures.png")
+        print(f"  {name}.png, {name}-pictures.png  (a fresh link, as a carer opens it)")
     context.close()
 
 
@@ -132,6 +135,11 @@ def _shoot(page, base: str, path: str, name: str, prepare: Callable | None = Non
     print(f"  {name}.png  {path}")
 
 
+def _has_reply(page, url: str) -> bool:
+    page.goto(url)
+    return page.locator(".bubble.theirs").count() > 0
+
+
 def _child_pages(browser, base: str, language: str = "") -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
@@ -151,6 +159,14 @@ def _child_pages(browser, base: str, language: str = "") -> None:
     _shoot(page, base, "/my/messages/new/", f"child-write{suffix}", choose_a_feeling)
     if not language:
         _shoot(page, base, "/my/messages/", "child-messages")
+        threads = page.evaluate(
+            "() => [...document.querySelectorAll('main a')].map(a => a.getAttribute('href'))"
+            ".filter(h => /^\\/my\\/messages\\/\\d+\\/$/.test(h || ''))"
+        )
+        # A conversation where the IRO has answered, if the demo child has one.
+        thread = next((t for t in threads if _has_reply(page, base + t)), threads[0] if threads else None)
+        if thread:
+            _shoot(page, base, thread, "child-conversation")
         _shoot(page, base, "/my/settings/", "child-settings")
         _shoot(page, base, "/my/consultations/", "child-forms")
         _shoot(page, base, "/my/reviews/", "child-reviews")

@@ -138,11 +138,12 @@ CATEGORY_WEIGHTS = {
 REPLIES = [
     "Thank you for telling me. I'll talk to your social worker this week.",
     "Thanks for letting me know. Let's talk about it at your review.",
-    "That's brilliant news, well done!",
     "I've asked your social worker to look into this and I'll let you know.",
     "Thank you. I've written this down for your next meeting.",
     "I hear you. I'll make sure everyone at the meeting knows what you want.",
 ]
+# Good news gets its own answer, not one about looking into it.
+GOOD_NEWS_REPLIES = ["That's brilliant news, well done!", "Fantastic! I'm really pleased for you."]
 ALERT_ACTIONS = [
     "Spoke to the child and their carer the same day; the social worker visited the next morning.",
     "Called the child back; agreed a visit from the social worker and a plan with the carer.",
@@ -335,7 +336,8 @@ def _message(
         if acknowledged_at < council.now and rng.random() < 0.85:
             dates["acknowledged_at"] = acknowledged_at
             if replied:
-                dates |= {"reply": rng.choice(REPLIES), "replied_at": acknowledged_at, "replied_by": iro}
+                replies = GOOD_NEWS_REPLIES if category == Category.GOOD_NEWS else REPLIES
+                dates |= {"reply": rng.choice(replies), "replied_at": acknowledged_at, "replied_by": iro}
     Statement.objects.filter(pk=statement.pk).update(**dates)
     if "reply" in dates:
         # The reply is the first in the message's conversation; a child opened it some hours later.
