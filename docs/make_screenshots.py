@@ -178,6 +178,9 @@ def _staff_pages(browser, base: str, env: dict) -> None:
     page = context.new_page()
     _sign_in(page, base, *STAFF, totp=lambda: _totp_code(env))
     _shoot(page, base, "/inbox/", "staff-inbox")
+    message = page.locator("a[href^='/inbox/messages/']").first
+    if message.count():
+        _shoot(page, base, message.get_attribute("href") or "/inbox/", "staff-message")
     pack = page.locator("a[href*='/pack/']").first
     if pack.count():
         _shoot(page, base, pack.get_attribute("href") or "/inbox/", "staff-pack")
