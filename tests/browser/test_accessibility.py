@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Invitation
+from feedback.models import Category
+from feedback.services import reply_post, statement_submit
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from reviews.models import Review
 from tests.conftest import client_for, make_child, make_user
@@ -86,10 +88,17 @@ def test_every_childs_form_has_no_violations_empty_and_with_errors(axe, forms_fo
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_other_child_pages_have_no_violations(axe, child, child_user, forms_for_every_age, language):
+def test_the_other_child_pages_have_no_violations(axe, child, child_user, iro, forms_for_every_age, language):
     client = _in(language, client_for(child_user))
     anonymous = _in(language, Client())
+    statement, _ = statement_submit(
+        author=child_user, child=child, category=Category.SCHOOL, body="Can I go to the trip?", channel="web", feeling=4
+    )
+    reply_post(statement=statement, author=iro, body="Yes, I've asked your carer to sign the form.")
+    conversation = reverse("feedback:my_statement", args=[statement.pk])
     pages = [
+        client.get(conversation),
+        client.post(conversation, {"body": "", "idempotency_key": "b"}),
         client.get(reverse("feedback:statement_new")),
         client.post(reverse("feedback:statement_new"), {"body": "", "idempotency_key": "a"}),
         client.get(reverse("feedback:my_statements")),
