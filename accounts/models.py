@@ -1,6 +1,7 @@
 """The user model: one account per person, with the role that decides what they may see."""
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -9,8 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models.functions import Lower
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.photos import photo_storage, photo_upload_to
 
 
 def normalise_uk_phone(raw: str) -> str:
@@ -67,6 +71,9 @@ class Region(models.TextChoices):
     SCOTLAND = "SC", "Scotland"
 
 
+ABOUT_ME_MAX_LENGTH = 300
+
+
 def display_name_of(first_name: str, username: str) -> str:
     """The name a person is shown by: their first name if known, else their username."""
     return first_name or username
@@ -97,6 +104,12 @@ class User(AbstractUser):
     escalation_rank = models.PositiveSmallIntegerField(null=True, blank=True)
     # How a child wants to hear that their IRO read or answered them.
     notify_by = models.CharField(max_length=8, choices=NotifyBy.choices, default=NotifyBy.APP)
+    # Staff only, written by the person themself for the children they work with (accounts/views.py: my_profile).
+    # The photo is re-encoded on upload (accounts/photos.py) and served only to those who may see this person.
+    photo = models.ImageField(upload_to=photo_upload_to, storage=photo_storage, blank=True, default="")
+    about_me = models.CharField(
+        max_length=ABOUT_ME_MAX_LENGTH, blank=True, default="", help_text="A few words for children, by the person."
+    )
 
     class Meta:
         constraints = [
@@ -148,6 +161,14 @@ class User(AbstractUser):
     @property
     def region_list(self) -> list[str]:
         return [item.strip().upper() for item in self.regions.split(",") if item.strip()]
+
+    @property
+    def photo_url(self) -> str:
+        """The guarded address of this person's photo ("" for none); a new photo gets a new address."""
+        if not self.photo:
+            return ""
+        version = Path(self.photo.name).stem[:12]
+        return f"{reverse('accounts:person_photo', args=[self.pk])}?v={version}"
 
     @property
     def display_name(self) -> str:

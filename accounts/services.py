@@ -4,9 +4,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import AccessLogEntry, AccessPurpose, NotifyBy, Role, User
+from accounts.models import ABOUT_ME_MAX_LENGTH, AccessLogEntry, AccessPurpose, NotifyBy, Role, User
+from accounts.photos import photo_reencode
 
 if TYPE_CHECKING:  # accounts sits below reviews: the type only
     from reviews.models import Child
@@ -22,6 +24,42 @@ def user_set_notify_by(*, user: User, notify_by: str) -> User:
         raise ValidationError({"notify_by": _("We don't have an email address for you. Ask your IRO to add it.")})
     user.notify_by = notify_by
     user.save(update_fields=["notify_by"])
+    return user
+
+
+# AbstractUser's first_name.
+FIRST_NAME_MAX_LENGTH = 150
+# People who may show children a name, a photo and a few words about themselves.
+PROFILE_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADVOCATE, Role.EDT})
+
+
+@transaction.atomic
+def user_set_profile(*, user: User, first_name: str, about_me: str, photo=None, remove_photo: bool = False) -> User:
+    """Record what a member of staff tells children about themself; a new photo is re-encoded first."""
+    if user.role not in PROFILE_ROLES:
+        raise ValidationError({"about_me": "Only staff who work with children have a profile for them."})
+    first_name, about_me = first_name.strip(), about_me.strip()
+    errors = {}
+    if not first_name:
+        errors["first_name"] = "Write the first name children will know you by."
+    elif len(first_name) > FIRST_NAME_MAX_LENGTH:
+        errors["first_name"] = "That name is too long."
+    if len(about_me) > ABOUT_ME_MAX_LENGTH:
+        errors["about_me"] = f"Keep it to {ABOUT_ME_MAX_LENGTH} characters or fewer."
+    if errors:
+        raise ValidationError(errors)
+    clean_photo = photo_reencode(photo) if photo is not None else None
+    old_name = user.photo.name if (clean_photo is not None or remove_photo) else ""
+    user.first_name, user.about_me = first_name, about_me
+    if clean_photo is not None:
+        user.photo.save(clean_photo.name, clean_photo, save=False)
+    elif remove_photo:
+        user.photo = ""
+    user.save(update_fields=["first_name", "about_me", "photo"])
+    if old_name:
+        storage = user.photo.storage
+        # The old file goes only once the new record is safe: a rollback keeps the photo it points at.
+        transaction.on_commit(lambda: storage.delete(old_name))
     return user
 
 

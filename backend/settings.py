@@ -508,6 +508,9 @@ HEARD_WEBHOOK_TIMEOUT_SECONDS = env_int("HEARD_WEBHOOK_TIMEOUT_SECONDS", 10)
 HEARD_WEBHOOKS_ALLOW_HTTP = env_bool("HEARD_WEBHOOKS_ALLOW_HTTP", DEBUG)
 # Files exported on the server (SSDA903 and the like) are written here and removed after retention.
 HEARD_EXPORTS_DIR = Path(os.environ.get("HEARD_EXPORTS_DIR", VAR_DIR / "exports"))
+# Staff photos (accounts/photos.py): kept outside static and media URLs, served only through a view that checks
+# who is asking (accounts/views.py: person_photo).
+HEARD_PHOTOS_DIR = Path(os.environ.get("HEARD_PHOTOS_DIR", VAR_DIR / "photos"))
 HEARD_STATEMENT_MAX_LENGTH = env_int("HEARD_STATEMENT_MAX_LENGTH", 5000)
 # Working days before a review that consultation invitations go out (the council's setting).
 HEARD_CONSULTATION_LEAD_WORKING_DAYS = env_int("HEARD_CONSULTATION_LEAD_WORKING_DAYS", 10)

@@ -10,6 +10,7 @@ from accounts.models import NotifyBy
 from feedback.crisis import crisis_categories
 from feedback.models import ALERT_NOTE_MAX_LENGTH, Category, Feeling, Rating
 from feedback.services import FEELING_REFUSED, REPLY_MAX_LENGTH, statement_max_length
+from reviews.models import Avatar
 
 
 class CategoryRadios(forms.RadioSelect):
@@ -151,6 +152,18 @@ class LanguageForm(forms.Form):
 
     preferred_language = forms.ChoiceField(
         choices=_language_choices, required=False, widget=forms.RadioSelect, label=_("Language")
+    )
+
+
+class AvatarForm(forms.Form):
+    """The picture a child chooses to stand for them; the service checks the value too."""
+
+    avatar = forms.ChoiceField(
+        choices=[("", _("No picture")), *Avatar.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("My picture"),
+        error_messages={"invalid_choice": _("Choose one of the pictures shown.")},
     )
 
 

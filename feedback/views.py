@@ -24,6 +24,7 @@ from feedback.crisis import crisis_help_due
 from feedback.forms import (
     AlertCloseForm,
     AlertNoteForm,
+    AvatarForm,
     ChildReplyForm,
     LanguageForm,
     NotifyPreferenceForm,
@@ -56,9 +57,15 @@ from feedback.services import (
 )
 from reporting.selectors import themes
 from reporting.services import statement_tag
-from reviews.middleware import child_choose_language
+from reviews.middleware import child_choose_avatar, child_choose_language
 from reviews.models import Child
-from reviews.selectors import child_get_for_user, child_of_user, children_visible_to, upcoming_review
+from reviews.selectors import (
+    child_get_for_user,
+    child_of_user,
+    children_visible_to,
+    responsible_iro,
+    upcoming_review,
+)
 from sms.selectors import texts_stopped_for
 
 
@@ -150,9 +157,9 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("feedback:my_statements")
     else:
         form = StatementForm(initial={"idempotency_key": uuid.uuid4().hex})
-    return render(
-        request, "feedback/statement_form.html", {"form": form, "child": child, "outbox_text": _outbox_text()}
-    )
+    # Who will read it, as a person: name, photo, a few words (templates/includes/person_card.html).
+    context = {"form": form, "child": child, "outbox_text": _outbox_text(), "iro": responsible_iro(child)}
+    return render(request, "feedback/statement_form.html", context)
 
 
 def _outbox_text() -> dict[str, str]:
@@ -533,18 +540,23 @@ def alert_close_view(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A child chooses how they hear that their IRO read or answered them, and the language Heard speaks."""
+    """A child chooses their picture, how they hear that their IRO read or answered them, and Heard's language."""
     require_role(request, Role.CHILD)
     child = _child_of(request)
     form = NotifyPreferenceForm(initial={"notify_by": request.user.notify_by})
     language_form = LanguageForm(initial={"preferred_language": child.preferred_language})
+    avatar_form = AvatarForm(initial={"avatar": child.avatar})
     if request.method == "POST":
         form = NotifyPreferenceForm(request.POST)
-        # An older copy of the page may post no language: that keeps the one on record.
+        # An older copy of the page may post no language or picture: that keeps the one on record.
         language_form = LanguageForm(request.POST if "preferred_language" in request.POST else None)
-        if form.is_valid() and (not language_form.is_bound or language_form.is_valid()):
+        avatar_form = AvatarForm(request.POST if "avatar" in request.POST else None)
+        extras_valid = all(not extra.is_bound or extra.is_valid() for extra in (language_form, avatar_form))
+        if form.is_valid() and extras_valid:
             try:
                 user_set_notify_by(user=request.user, notify_by=form.cleaned_data["notify_by"])
+                if avatar_form.is_bound:
+                    child_choose_avatar(child=child, session=request.session, avatar=avatar_form.cleaned_data["avatar"])
                 if language_form.is_bound:
                     child_choose_language(
                         child=child,
@@ -552,13 +564,20 @@ def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
                         language=language_form.cleaned_data["preferred_language"],
                     )
             except ValidationError as exc:
+                by_field = {"preferred_language": language_form, "avatar": avatar_form}
                 for field, errors in exc.message_dict.items():
-                    (language_form if field == "preferred_language" else form).add_error(field, errors)
+                    by_field.get(field, form).add_error(field, errors)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("feedback:my_statements")
-    context = {"form": form, "language_form": language_form, "has_phone": bool(request.user.phone)}
-    return render(request, "feedback/my_preferences.html", context, status=400 if language_form.errors else 200)
+    context = {
+        "form": form,
+        "language_form": language_form,
+        "avatar_form": avatar_form,
+        "has_phone": bool(request.user.phone),
+    }
+    refused = language_form.errors or avatar_form.errors
+    return render(request, "feedback/my_preferences.html", context, status=400 if refused else 200)
 
 
 def _service_feedback_form(request: HttpRequest, feedback_request, channel: str, done: str) -> HttpResponse:

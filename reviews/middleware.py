@@ -10,8 +10,8 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.models import Role, User
 from reviews.models import Child
-from reviews.selectors import LANGUAGE_SESSION_KEY, child_language_in_session, child_of_user
-from reviews.services import child_set_language
+from reviews.selectors import AVATAR_SESSION_KEY, LANGUAGE_SESSION_KEY, child_language_in_session, child_of_user
+from reviews.services import child_set_avatar, child_set_language
 
 
 class ChildLanguageMiddleware:
@@ -37,12 +37,20 @@ def remember_language_at_sign_in(sender, request: HttpRequest | None, user: User
         return
     child = child_of_user(user)
     request.session[LANGUAGE_SESSION_KEY] = child.preferred_language if child else ""
+    # The picture they chose is shown in the header of each of their pages: noted now for the same reason.
+    request.session[AVATAR_SESSION_KEY] = child.avatar if child else ""
 
 
 def child_choose_language(*, child: Child, session: SessionBase, language: str) -> None:
     """Save the child's choice on their record (the service refuses an unknown one) and in this session."""
     child_set_language(child=child, language=language)
     session[LANGUAGE_SESSION_KEY] = language
+
+
+def child_choose_avatar(*, child: Child, session: SessionBase, avatar: str) -> None:
+    """Save the child's picture on their record (the service refuses an unknown one) and in this session."""
+    child_set_avatar(child=child, avatar=avatar)
+    session[AVATAR_SESSION_KEY] = avatar
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Gender, Region, normalise_uk_phone
 
@@ -28,6 +29,21 @@ class PlacementType(models.TextChoices):
     WITH_PARENTS = "with_parents", "Placed with parents"
     ADOPTION = "adoption", "Placed for adoption"
     OTHER = "other", "Other"
+
+
+class Avatar(models.TextChoices):
+    """The pictures a child may choose to stand for them (static/heard/avatars/<value>.svg): animals, not faces."""
+
+    FOX = "fox", _("Fox")
+    OWL = "owl", _("Owl")
+    CAT = "cat", _("Cat")
+    BEAR = "bear", _("Bear")
+    RABBIT = "rabbit", _("Rabbit")
+    WHALE = "whale", _("Whale")
+    PENGUIN = "penguin", _("Penguin")
+    HEDGEHOG = "hedgehog", _("Hedgehog")
+    ROBOT = "robot", _("Robot")
+    DRAGON = "dragon", _("Dragon")
 
 
 class Child(models.Model):
@@ -57,6 +73,8 @@ class Child(models.Model):
         default="",
         help_text="Pages, texts and emails to the child are in this language; blank follows their phone or browser.",
     )
+    # The picture the child chose to stand for them on their own pages; blank until they choose.
+    avatar = models.CharField(max_length=16, choices=Avatar.choices, blank=True, default="")
     communication_needs = models.TextField(blank=True, default="")
     uses_symbols = models.BooleanField(default=False, help_text="Give this child symbol-based forms.")
     placed_out_of_area = models.BooleanField(default=False)

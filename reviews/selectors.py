@@ -106,6 +106,54 @@ def child_language_in_session(user: User, session: SessionBase) -> str:
     return language
 
 
+# The same for the picture the child chose (reviews.models.Avatar), shown in the header of every page of theirs.
+AVATAR_SESSION_KEY = "heard_child_avatar"
+
+
+def child_avatar_in_session(user: User, session: SessionBase) -> str:
+    """Return the signed-in child's chosen picture ("" for none or not a child), reading the record once a session."""
+    if not user.is_authenticated or user.role != Role.CHILD:
+        return ""
+    avatar = session.get(AVATAR_SESSION_KEY)
+    if avatar is None:
+        child = child_of_user(user)
+        avatar = child.avatar if child else ""
+        session[AVATAR_SESSION_KEY] = avatar
+    return avatar
+
+
+def workers_of_child(child: Child) -> list[User]:
+    """Return the people a child may know by name, photo and "about me": their IROs (own and cover) and advocates."""
+    people = [*advocates_assigned_to(child)]
+    allocation = current_iro_allocation(child)
+    if allocation is not None:
+        people.append(allocation.iro)
+        cover = covering_iro(allocation.iro, timezone.localdate())
+        if cover is not None:
+            people.append(cover)
+    return people
+
+
+# Roles that work with children and may see one another's photos; a CiCC member sees themes only.
+STAFF_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADVOCATE, Role.EDT, Role.ADMIN})
+
+
+def person_get_for_user(user: User, person_id: int) -> User:
+    """Return a member of staff whose photo and "about me" this user may see; 404 whether missing or not theirs.
+
+    Staff see staff; a child sees only the people working with them now; nobody sees a child this way.
+    """
+    person = User.objects.filter(pk=person_id, role__in=STAFF_ROLES, is_active=True).first()
+    if person is None or not user.is_authenticated:
+        raise Http404("No such person.")
+    if user.role in STAFF_ROLES or user.pk == person.pk:
+        return person
+    child = child_of_user(user)
+    if child is not None and any(worker.pk == person.pk for worker in workers_of_child(child)):
+        return person
+    raise Http404("No such person.")
+
+
 def children_worked_with(user: User) -> QuerySet[Child]:
     """Return an advocate's assigned children, an IRO's caseload or, for managers, all; each with `upcoming` reviews.
 

@@ -21,6 +21,7 @@ from reviews.models import (
     AdvocacyRequest,
     AdvocacyRequestOutcome,
     AdvocateAssignment,
+    Avatar,
     Child,
     IROAbsence,
     IROAllocation,
@@ -82,6 +83,15 @@ def child_set_language(*, child: Child, language: str) -> Child:
         raise ValidationError({"preferred_language": _("Choose one of the languages listed.")})
     child.preferred_language = language
     child.save(update_fields=["preferred_language"])
+    return child
+
+
+def child_set_avatar(*, child: Child, avatar: str) -> Child:
+    """Record the picture the child chose to stand for them ("" for none)."""
+    if avatar and avatar not in Avatar.values:
+        raise ValidationError({"avatar": _("Choose one of the pictures shown.")})
+    child.avatar = avatar
+    child.save(update_fields=["avatar"])
     return child
 
 

@@ -46,6 +46,7 @@ from reviews.selectors import (
     practice_alert_get_for_user,
     practice_alert_steps,
     practice_alerts_open_first,
+    responsible_iro,
     review_get_for_user,
     reviews_for_child_user,
 )
@@ -148,9 +149,14 @@ def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A child's "what happened at your review" summaries."""
     require_role(request, Role.CHILD)
     asking = [feedback_request.review for feedback_request in feedback_requests_open_for_child(request.user)]
-    return render(
-        request, "reviews/my_reviews.html", {"reviews": reviews_for_child_user(request.user), "asking": asking}
-    )
+    child = child_of_user(request.user)
+    context = {
+        "reviews": reviews_for_child_user(request.user),
+        "asking": asking,
+        # The person who writes these summaries, as the child knows them (templates/includes/person_card.html).
+        "iro": responsible_iro(child) if child else None,
+    }
+    return render(request, "reviews/my_reviews.html", context)
 
 
 @login_required

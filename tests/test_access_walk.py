@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.models import IROContract, Role
+from accounts.services import user_set_profile
 from consultations.models import FormTemplateVersion, Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.alerts import alerts_follow_cover
@@ -27,6 +28,7 @@ from reviews.services import (
     practice_alert_raise,
     review_record_held,
 )
+from tests.accounts.photo_files import small_png
 from tests.conftest import client_for, make_user
 
 # Alice's first review is held on a fixed day; her feedback link lasts four weeks from it.
@@ -89,6 +91,11 @@ EXPECTED = {
     "accounts:my_data": only(*CHILDREN),
     "accounts:my_data_download": only(*CHILDREN),
     "accounts:privacy": everyone(200),
+    "accounts:my_profile": only(*IROS, "manager", "edt", "advocate", "other_advocate", "former_advocate"),
+    # Amara's photo: staff, and the child she is IRO to; never another child or the CiCC.
+    "accounts:person_photo": only(
+        "child_user", *IROS, "manager", "edt", "advocate", "other_advocate", "former_advocate", "admin"
+    ),
     "feedback:my_statements": only(*CHILDREN),
     "feedback:statement_new": only(*CHILDREN),
     "feedback:my_statement": only("child_user"),  # the conversation on one of Alice's own messages
@@ -197,7 +204,20 @@ ROUTES = {name: (route, params) for name, route, params in _routes()}
 
 
 @pytest.fixture
-def world(request, child, other_child, child_user, other_child_user, iro, manager, django_capture_on_commit_callbacks):
+def world(
+    request,
+    child,
+    other_child,
+    child_user,
+    other_child_user,
+    iro,
+    manager,
+    django_capture_on_commit_callbacks,
+    settings,
+    tmp_path,
+):
+    settings.HEARD_PHOTOS_DIR = tmp_path
+    user_set_profile(user=iro, first_name="Amara", about_me="I chair reviews.", photo=small_png())
     former = make_user("casey", Role.IRO, iro_contract=IROContract.SESSIONAL, email="casey@heard.example")
     former_cover = make_user("dee", Role.IRO, email="dee@heard.example")
     edt = make_user("sam", Role.EDT, email="sam@council.example")
@@ -263,6 +283,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, manage
             "token": "not-a-real-link",
             "name": "participation",
             "request_id": advocacy.pk,
+            "person_id": iro.pk,
         },
         "withdrawable": plain.pk,
         "held": held.pk,

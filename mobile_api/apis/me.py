@@ -1,4 +1,4 @@
-"""The signed-in person: who they are, and for a child their next review and their IRO."""
+"""The signed-in person: who they are, and for a child their picture, next review, IRO and advocates."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -14,11 +14,22 @@ from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, activate
 from mobile_api.apis.statements import CrisisHelpOutput
 from mobile_api.serializers import StrictSerializer
 from reporting.subject_access import subject_access_for_child
-from reviews.middleware import child_choose_language
-from reviews.selectors import child_of_user, responsible_iro, upcoming_review
+from reviews.middleware import child_choose_avatar, child_choose_language
+from reviews.models import Avatar
+from reviews.selectors import advocates_assigned_to, child_of_user, responsible_iro, upcoming_review
 
 
-class IROContact(serializers.Serializer):
+class PersonOutput(serializers.Serializer):
+    first_name = serializers.CharField(help_text="The name the child knows them by.")
+    about_me = serializers.CharField(allow_blank=True, help_text="A few words they wrote for the children.")
+    photo_url = serializers.CharField(
+        allow_blank=True,
+        help_text="Their photo (JPEG), for the signed-in child only: send the same credentials. Empty for none: "
+        "show a drawn placeholder.",
+    )
+
+
+class IROContact(PersonOutput):
     name = serializers.CharField()
     email = serializers.EmailField(allow_blank=True)
     how_to_contact = serializers.CharField()
@@ -40,8 +51,14 @@ class MeOutput(serializers.Serializer):
     preferred_language = serializers.CharField(
         allow_blank=True, help_text="Children: the language Heard speaks to them in; empty follows the phone."
     )
+    avatar = serializers.ChoiceField(
+        choices=Avatar.choices,
+        allow_blank=True,
+        help_text="Children: the picture they chose (static/heard/avatars/<avatar>.svg on the web); empty for none.",
+    )
     next_review = NextReview(allow_null=True, help_text="Children: their next review.")
-    iro = IROContact(allow_null=True, help_text="Children: their IRO, and how to reach them.")
+    iro = IROContact(allow_null=True, help_text="Children: their IRO (or the IRO covering), and how to reach them.")
+    advocates = PersonOutput(many=True, help_text="Children: the advocates working with them now (often none).")
     crisis_help = CrisisHelpOutput(help_text="What a child who is not safe can do right now, to show before they send.")
     crisis_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=Category.choices),
@@ -53,10 +70,19 @@ class MeOutput(serializers.Serializer):
     )
 
 
-def _iro_contact(iro: User | None) -> dict | None:
+def _person(person: User, request: Request) -> dict:
+    return {
+        "first_name": person.display_name,
+        "about_me": person.about_me,
+        "photo_url": request.build_absolute_uri(person.photo_url) if person.photo_url else "",
+    }
+
+
+def _iro_contact(iro: User | None, request: Request) -> dict | None:
     if iro is None:
         return None
     return {
+        **_person(iro, request),
         "name": iro.get_full_name() or iro.username,
         "email": iro.email,
         "how_to_contact": "Send a message in Heard: your IRO reads it before your review. "
@@ -64,8 +90,8 @@ def _iro_contact(iro: User | None) -> dict | None:
     }
 
 
-def me_data(user: User) -> dict:
-    """The profile the app shows; a child's includes their next review and their IRO."""
+def me_data(user: User, request: Request) -> dict:
+    """The profile the app shows; a child's includes their picture, next review, IRO and advocates."""
     child = child_of_user(user)
     review = upcoming_review(child) if child else None
     name = (child.known_as if child else "") or user.first_name or user.get_full_name() or user.username
@@ -77,10 +103,12 @@ def me_data(user: User) -> dict:
         "notify_by": user.notify_by,
         "has_phone": bool(user.phone),
         "preferred_language": child.preferred_language if child else "",
+        "avatar": child.avatar if child else "",
         "next_review": (
             {"id": review.pk, "date": review.date, "booked": review.scheduled_for is not None} if review else None
         ),
-        "iro": _iro_contact(responsible_iro(child)) if child else None,
+        "iro": _iro_contact(responsible_iro(child), request) if child else None,
+        "advocates": [_person(advocate, request) for advocate in advocates_assigned_to(child)] if child else [],
         "crisis_help": crisis_help_data(),
         "crisis_categories": crisis_categories(),
         "crisis_help_now": crisis_help_due(child) if child else False,
@@ -102,13 +130,21 @@ class MeInput(StrictSerializer):
         "empty to follow the phone. An unknown code is refused with 400.",
     )
 
+    avatar = serializers.ChoiceField(
+        choices=Avatar.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Children: the picture that stands for them (one of the values listed); empty for none. "
+        "Any other value is refused with 400.",
+    )
+
 
 class MeApi(HeardApi):
     """Who is signed in; a child's next review and IRO; change how to hear about replies."""
 
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: MeOutput, 304: NOT_MODIFIED}, operation_id="me_get")
     def get(self, request: Request) -> Response:
-        return Response(MeOutput(me_data(caller(request))).data)
+        return Response(MeOutput(me_data(caller(request), request)).data)
 
     @extend_schema(request=MeInput, responses={200: MeOutput}, operation_id="me_update")
     def patch(self, request: Request) -> Response:
@@ -125,7 +161,12 @@ class MeApi(HeardApi):
             )
             # This answer is in the newly chosen language too.
             activate_child_language(request)
-        return Response(MeOutput(me_data(caller(request))).data)
+        if "avatar" in data.validated_data:
+            child = child_of_user(caller(request))
+            if child is None:
+                raise serializers.ValidationError({"avatar": "Only a child chooses a picture here."})
+            child_choose_avatar(child=child, session=api_session(request), avatar=data.validated_data["avatar"])
+        return Response(MeOutput(me_data(caller(request), request)).data)
 
 
 class MyDataApi(HeardApi):

@@ -130,11 +130,29 @@ class Command(BaseCommand):
         staff("deputy", Role.MANAGER, first_name="Dana", escalation_rank=2)
         staff("admin", Role.ADMIN, is_staff=True, is_superuser=True, first_name="Ada")
         iros = [
-            staff("amara", Role.IRO, iro_contract=IROContract.IN_HOUSE, first_name="Amara"),
-            staff("ben", Role.IRO, iro_contract=IROContract.IN_HOUSE, first_name="Ben"),
+            staff(
+                "amara",
+                Role.IRO,
+                iro_contract=IROContract.IN_HOUSE,
+                first_name="Amara",
+                about_me="Hi, I'm Amara. I chair your reviews and I read every message you send me. "
+                "I love football, baking and my very lazy cat.",
+            ),
+            staff(
+                "ben",
+                Role.IRO,
+                iro_contract=IROContract.IN_HOUSE,
+                first_name="Ben",
+                about_me="I'm Ben. My job is to make sure your plan is right for you. I play guitar (badly).",
+            ),
             staff("cleo", Role.IRO, iro_contract=IROContract.SESSIONAL, fte="0.50", first_name="Cleo"),
         ]
-        advocate = staff("advocate", Role.ADVOCATE, first_name="Riley")
+        advocate = staff(
+            "advocate",
+            Role.ADVOCATE,
+            first_name="Riley",
+            about_me="I'm Riley. I'm on your side: I help you say what you want, and I can say it for you.",
+        )
         # The emergency duty team: urgent alerts raised out of hours, while open.
         staff("edt", Role.EDT, first_name="Rowan")
         council = demo_history.Council(
