@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Invitation
+from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.models import Category
 from feedback.services import reply_post, statement_submit
-from consultations.services import forms_sync_from_files, invitations_create_for_review
 from reviews.models import Review
 from tests.conftest import client_for, make_child, make_user
 
