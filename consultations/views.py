@@ -24,7 +24,7 @@ from accounts.access import posted_id, require_role
 from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role, User
 from accounts.services import access_log_record
 from backend.signed_links import LinkProblem
-from consultations.models import ONE_A_SCREEN_AUDIENCES, EntryMode, Invitation
+from consultations.models import CHILD_AUDIENCES, ONE_A_SCREEN_AUDIENCES, EntryMode, Invitation
 from consultations.pictures import picture_path
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
@@ -119,6 +119,8 @@ def _form_page(
         _template_for(invitation.audience),
         {
             "invitation": invitation,
+            # A child's form wears the children's look, also when opened by a link without signing in.
+            "for_a_child": invitation.audience in CHILD_AUDIENCES,
             "schema": schema,
             "questions": _questions(schema, posted.answers, errors),
             "errors": errors,
