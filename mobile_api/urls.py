@@ -5,13 +5,27 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mobile_api.apis import advocacy, alerts, consultations, me, news, replies, reports, reviews, staff, statements
+from mobile_api.apis import (
+    advocacy,
+    alerts,
+    consultations,
+    me,
+    news,
+    people,
+    replies,
+    reports,
+    reviews,
+    staff,
+    statements,
+)
 from mobile_api.apis.base import conditional
 from mobile_api.errors import api_not_found
 
 urlpatterns = [
     path("v1/me/", conditional(me.MeApi.as_view()), name="v1-me"),
     path("v1/me/data/", me.MyDataApi.as_view(), name="v1-me-data"),
+    path("v1/people/<id:person_id>/photo/", people.PersonPhotoApi.as_view(), name="v1-person-photo"),
+    path("v1/people/<id:person_id>/photo/", people.PersonPhotoApi.as_view(), name="v1-person-photo"),
     path("v1/statements/", conditional(statements.StatementListCreateApi.as_view()), name="v1-statements"),
     path(
         "v1/statements/<id:statement_id>/",

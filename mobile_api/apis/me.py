@@ -1,5 +1,6 @@
 """The signed-in person: who they are, and for a child their picture, next review, IRO and advocates."""
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -24,7 +25,7 @@ class PersonOutput(serializers.Serializer):
     about_me = serializers.CharField(allow_blank=True, help_text="A few words they wrote for the children.")
     photo_url = serializers.CharField(
         allow_blank=True,
-        help_text="Their photo (JPEG), for the signed-in child only: send the same credentials. Empty for none: "
+        help_text="Their photo (JPEG, GET /api/v1/people/{id}/photo/): send the same credentials. Empty for none: "
         "show a drawn placeholder.",
     )
 
@@ -71,11 +72,11 @@ class MeOutput(serializers.Serializer):
 
 
 def _person(person: User, request: Request) -> dict:
-    return {
-        "first_name": person.display_name,
-        "about_me": person.about_me,
-        "photo_url": request.build_absolute_uri(person.photo_url) if person.photo_url else "",
-    }
+    photo = ""
+    if person.photo_url:  # the API's own address for it, which the app fetches with its session token
+        version = person.photo_url.partition("?")[2]
+        photo = request.build_absolute_uri(f"{reverse('v1-person-photo', args=[person.pk])}?{version}")
+    return {"first_name": person.display_name, "about_me": person.about_me, "photo_url": photo}
 
 
 def _iro_contact(iro: User | None, request: Request) -> dict | None:

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import IROContract, Role
+from accounts.services import user_set_profile
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.alerts import alerts_follow_cover
@@ -23,6 +24,7 @@ from reviews.services import (
     iro_allocate,
     review_record_held,
 )
+from tests.accounts.photo_files import small_png
 from tests.conftest import app_token, make_user
 
 # Alice's first review is held on a fixed day; her feedback link lasts four weeks from it.
@@ -64,6 +66,9 @@ EXPECTED = {
     "POST /api/v1/alerts/{alert_id}/close/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
     "GET /api/v1/me/": ALL,
     "GET /api/v1/me/data/": STAFF_404 | {"child_user": 200, "other_child_user": 200},
+    # Amara's photo: staff, and the child she is IRO to; never another child or the CiCC.
+    "GET /api/v1/people/{person_id}/photo/": {**dict.fromkeys(ROLES, 200), "anonymous": 401}
+    | {"other_child_user": 404, "cicc": 404},
     "PATCH /api/v1/me/": ALL,
     # An administrator sees the council's figures (counts, never words), as the reports page shows them.
     "GET /api/v1/reports/{name}/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200, "admin": 200},
@@ -125,6 +130,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     assignment.ended_on = date(2025, 12, 1)
     assignment.save(update_fields=["ended_on"])
     iro_allocate(child=child, iro=former, allocated_on=date(2025, 10, 1))
+    user_set_profile(user=iro, first_name="Amara", about_me="I chair reviews.", photo=small_png())
     # Alice's worry reaches Casey on a Friday evening (and the duty team), follows her to Amara, to Dee
     # while Dee covers Amara, and back.
     with time_machine.travel(datetime(2025, 10, 24, 19, tzinfo=ZoneInfo("Europe/London"))):
@@ -183,6 +189,7 @@ def _request(operation: str, world: dict, role: str):
         .replace("{statement_id}", str(world["statement"].pk))
         .replace("{alert_id}", str(world["alert"].pk))
         .replace("{name}", "participation")
+        .replace("{person_id}", str(world["users"]["iro"].pk))
         .replace("{review_id}", str(world["held" if "feedback" in path else "review"].pk))
     )
     staff_fill = {"entry_mode": "helped", "consent_given": True} if role != "child_user" else {}
@@ -223,7 +230,10 @@ def test_each_operation_answers_each_role_as_expected_and_leaks_nothing(world, o
         if body is not None
         else getattr(client, method)(url)
     )
-    assert response.status_code == EXPECTED[operation][role], response.content
+    assert response.status_code == EXPECTED[operation][role], response
+    if response.streaming:  # a photo: nobody's words
+        assert response["Content-Type"] == "image/jpeg"
+        return
     content = response.content.decode()
     if role not in MAY_SEE_ALICE | MAY_SEE_ALICE_IN.get(operation, set()):
         assert ALICE_WORDS not in content

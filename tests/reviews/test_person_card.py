@@ -1,11 +1,12 @@
 """The child meets their IRO and advocate as people: a name, a photo (or a drawing) and their own words."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services import user_set_profile
 from tests.accounts.photo_files import small_png
-from tests.conftest import client_for
+from tests.conftest import app_token, client_for
 
 AMARA_ABOUT = "Hi, I'm Amara. I chair your reviews and I read every message you send me."
 RILEY_ABOUT = "I'm Riley: I'm on your side, and I can speak for you."
@@ -74,11 +75,26 @@ def test_the_api_gives_the_iro_and_advocate_as_people_with_a_guarded_photo_link(
     client = client_for(child_user)
     me = client.get("/api/v1/me/").json()
     assert me["iro"]["first_name"] == "Amara" and me["iro"]["about_me"] == AMARA_ABOUT
-    assert me["iro"]["photo_url"] == f"http://testserver{iro.photo_url}"
+    version = iro.photo_url.partition("?")[2]
+    assert me["iro"]["photo_url"] == f"http://testserver/api/v1/people/{iro.pk}/photo/?{version}"
     assert me["advocates"] == [{"first_name": "Riley", "about_me": RILEY_ABOUT, "photo_url": ""}]
     # The link works for this child, and for no other.
     assert client.get(me["iro"]["photo_url"]).status_code == 200
     assert client_for(other_child_user).get(me["iro"]["photo_url"]).status_code == 404
+
+
+def test_the_app_fetches_the_photo_with_its_own_session_token(people, child_user, other_child_user, advocate):
+    token = app_token(child_user.username)
+    me = Client().get("/api/v1/me/", headers={"X-Session-Token": token}).json()
+    photo = Client().get(me["iro"]["photo_url"], headers={"X-Session-Token": token})
+    assert (photo.status_code, photo["Content-Type"]) == (200, "image/jpeg")
+    assert b"".join(photo.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
+    assert photo["Cache-Control"] == "private, no-store"  # phones are shared: the app keeps nothing
+    other = Client().get(me["iro"]["photo_url"], headers={"X-Session-Token": app_token(other_child_user.username)})
+    assert other.status_code == 404 and other["Content-Type"] == "application/problem+json"
+    assert Client().get(me["iro"]["photo_url"]).status_code == 401  # not signed in
+    no_photo = Client().get(f"/api/v1/people/{advocate.pk}/photo/", headers={"X-Session-Token": token})
+    assert no_photo.status_code == 404  # her advocate, who has no photo
 
 
 def test_staff_get_no_iro_or_advocates_in_their_profile(iro):
