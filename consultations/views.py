@@ -120,7 +120,7 @@ def _form_page(
         {
             "invitation": invitation,
             # A child's form wears the children's look, also when opened by a link without signing in.
-            "for_a_child": invitation.audience in CHILD_AUDIENCES,
+            "body_class": "theme-child" if invitation.audience in CHILD_AUDIENCES else "theme-staff",
             "schema": schema,
             "questions": _questions(schema, posted.answers, errors),
             "errors": errors,

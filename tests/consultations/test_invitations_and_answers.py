@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail, signing
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from consultations.models import ChildContact, EntryMode, Invitation, Response
@@ -269,3 +270,13 @@ def test_a_review_booked_at_short_notice_gets_its_invitations_but_no_reminder_on
     with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=LONDON)):
         invited, reminded = invitations_due(today=date(2027, 1, 4))
     assert (invited, reminded) == (4, 0)
+
+
+def test_a_childs_form_opened_by_link_wears_the_childrens_look_and_an_adults_does_not(
+    review, adults, child_user, django_capture_on_commit_callbacks
+):
+    links = _links(django_capture_on_commit_callbacks, review)
+    childs = Client().get(links[child_user.phone]).content.decode()
+    carers = Client().get(links["pat@example.org"]).content.decode()
+    assert 'class="theme-child"' in childs
+    assert 'class="theme-staff"' in carers and "theme-child" not in carers
