@@ -66,7 +66,7 @@
         var target = first === "#" ? document.getElementById(said.slice(1)) : button.closest(said.slice(1));
         if (!target) return "";
         target = target.cloneNode(true);
-        target.querySelectorAll("button, .visually-hidden, [aria-hidden='true'], [hidden], script").forEach(function (inner) {
+        target.querySelectorAll("button, .visually-hidden, [aria-hidden='true'], [hidden], [data-not-read], script").forEach(function (inner) {
           inner.remove();
         });
         // Innermost first, so a word inside a label pauses once, not twice.

@@ -150,3 +150,23 @@ def test_any_element_marked_data_read_aloud_gets_a_button_by_markup_alone(browse
     button.tap()
     assert _spoken(page) == [{"text": "شكرًا على رسالتك", "lang": "ar", "voice": "Maged"}]
     context.close()
+
+
+def test_the_write_page_reads_its_questions_and_choices_and_the_list_reads_each_message(browser, child, child_user):
+    context, page = phone(browser, child_user, init_script=_speech(VOICES))
+    page.goto(f"{ORIGIN}/my/messages/new/")
+    about = page.locator("fieldset").filter(has=page.get_by_text("What is it about?"))
+    about.get_by_role("button", name="Read aloud").tap()
+    said = _spoken(page)[-1]["text"]
+    assert said.startswith("What is it about?") and "I don't feel safe." in said and "Something else." in said
+    assert "999" not in said and "Childline" not in said  # the crisis numbers show when chosen, not read here
+    page.locator("#body-question + button.read-aloud").tap()
+    assert _spoken(page)[-1]["text"] == "What do you want your IRO to know?"
+
+    page.get_by_label("School").check()
+    page.get_by_label("What do you want your IRO to know?").fill("Can I join the chess club?")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(f"{ORIGIN}/my/messages/")
+    page.locator("article.statement").first.get_by_role("button", name="Read aloud").tap()
+    assert _spoken(page)[-1]["text"] == "Can I join the chess club?"
+    context.close()
