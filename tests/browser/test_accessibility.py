@@ -15,6 +15,7 @@ from consultations.services import forms_sync_from_files, invitations_create_for
 from feedback.models import Category
 from feedback.services import reply_post, statement_submit
 from reviews.models import Review
+from reviews.services import review_record_held
 from tests.conftest import client_for, make_child, make_user
 
 pytestmark = pytest.mark.browser
@@ -72,6 +73,7 @@ def _in(language: str, client: Client) -> Client:
 
 
 def _checked(axe, response, language: str) -> list[dict]:
+    assert response.status_code in {200, 400, 404}, response.request["PATH_INFO"]  # a page, its errors, a bad link
     html = response.content.decode()
     assert f'<html lang="{language}"' in html, response.request["PATH_INFO"]  # in that language, not English
     return axe(html)
@@ -95,10 +97,20 @@ def test_the_other_child_pages_have_no_violations(axe, child, child_user, iro, f
         author=child_user, child=child, category=Category.SCHOOL, body="Can I go to the trip?", channel="web", feeling=4
     )
     reply_post(statement=statement, author=iro, body="Yes, I've asked your carer to sign the form.")
+    unread, _ = statement_submit(author=child_user, child=child, category=Category.HEALTH, body="Tooth", channel="web")
     conversation = reverse("feedback:my_statement", args=[statement.pk])
+    review = Review.objects.get(child=child, held_on__isnull=True)
+    review_record_held(review=review, held_on=timezone.localdate() - timedelta(days=1), late_reason="Moved")
+    how_it_went = reverse("feedback:my_review_feedback", args=[review.pk])
+    assert client.get(how_it_went).status_code == 200  # the child is asked how it went
     pages = [
         client.get(conversation),
         client.post(conversation, {"body": "", "idempotency_key": "b"}),
+        client.get(how_it_went),
+        client.post(how_it_went, {}),
+        client.get(reverse("feedback:statement_withdraw", args=[unread.pk])),
+        client.get(reverse("accounts:my_data")),
+        anonymous.get(reverse("account_request_login_code")),
         client.get(reverse("feedback:statement_new")),
         client.post(reverse("feedback:statement_new"), {"body": "", "idempotency_key": "a"}),
         client.get(reverse("feedback:my_statements")),
