@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,7 +35,7 @@ from feedback.forms import (
     StatementForm,
     StatementWithdrawForm,
 )
-from feedback.models import Channel, SafeguardingAlert, Statement
+from feedback.models import Channel, Respondent, SafeguardingAlert, Statement
 from feedback.receipts import replies_mark_read, statement_acknowledge, statement_mark_read
 from feedback.selectors import (
     alert_get_for_user,
@@ -63,6 +64,7 @@ from reviews.selectors import (
     child_get_for_user,
     child_of_user,
     children_visible_to,
+    language_for,
     responsible_iro,
     upcoming_review,
 )
@@ -598,6 +600,11 @@ def service_feedback_by_link(request: HttpRequest, token: str) -> HttpResponse:
     except LinkProblem as problem:
         status = 404 if problem.reason == "invalid" else 410
         return render(request, "consultations/link_problem.html", {"reason": problem.reason}, status=status)
+    child = feedback_request.review.child
+    if feedback_request.respondent == Respondent.CHILD and child.preferred_language:
+        # The child's own link opens in the language of the text that carried it: their record's.
+        with translation.override(language_for(child)):
+            return _service_feedback_form(request, feedback_request, Channel.WEB, done="")
     return _service_feedback_form(request, feedback_request, Channel.WEB, done="")
 
 

@@ -128,6 +128,10 @@ def test_the_request_for_feedback_after_the_review_is_in_the_childs_language(
         review_record_held(review=review, held_on=date(2026, 11, 20), late_reason="late", attended=True, views="spoke")
     asked = OutboundMessage.objects.get(to=child_user.phone, purpose=Purpose.INVITATION).body
     assert re.fullmatch(re.escape(ASKED_AFTER[language]) + LINK, asked)
+    # The link opens in the same language as the text that carried it, whatever the phone's browser says.
+    link = re.search(LINK, asked).group(1).split("127.0.0.1:8000")[-1]
+    page = Client(headers={"Accept-Language": "pl"}).get(link).content.decode()[:300]
+    assert {"cy": 'lang="cy"', "ar": 'lang="ar" dir="rtl"', "": 'lang="pl"'}[language] in page
     # The parent, by text, is asked in English whatever the child's language.
     assert _text_to(PARENT_PHONE, Purpose.INVITATION).startswith(ASKED_AFTER[""])
     assert next(m for m in mail.outbox if m.to == ["pat@example.org"]).subject == "How did the review go?"
