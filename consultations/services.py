@@ -36,6 +36,7 @@ from reporting.services import response_themes_assign
 from reviews import statutory
 from reviews.models import Child, Review
 from reviews.selectors import children_visible_to, language_for, responsible_iro
+from reviews.services import advocacy_request_from_form
 from sms.models import Purpose
 from sms.selectors import texts_stopped_for
 
@@ -343,6 +344,14 @@ def response_save_draft(
 
 
 @transaction.atomic
+def wants_an_advocate(schema: dict, answers: dict) -> bool:
+    """Whether the answers say "yes" to a question asking if the child would like an advocate."""
+    return any(
+        question.get("type") == "advocate_wanted" and answers.get(question["id"]) == "yes"
+        for question in schema.get("questions", [])
+    )
+
+
 def response_submit(
     *,
     invitation: Invitation,
@@ -372,6 +381,9 @@ def response_submit(
 
     response_themes_assign(response=response)
     webhooks.consultation_submitted(response)
+    if invitation.contact is None and wants_an_advocate(response.version.schema, clean):
+        # Saying so in the form is asking, exactly as on /my/advocate/ (Children Act 1989 s.26A).
+        advocacy_request_from_form(child=invitation.review.child, review_sequence=invitation.review.sequence)
 
     iro = responsible_iro(invitation.review.child)
     if iro is not None:

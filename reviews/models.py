@@ -193,7 +193,10 @@ class AdvocacyRequest(models.Model):
     """A child asks for an advocate (Children Act 1989 s.26A: the council must provide one)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="advocacy_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The child's account; none when a child without one said yes in their consultation form.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(blank=True, default="", help_text="What the child wants help with, if they said.")
     channel = models.CharField(max_length=8, default="web")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -150,6 +150,22 @@ def advocacy_request_make(
     note = note.strip()
     if len(note) > ADVOCACY_NOTE_MAX_LENGTH:
         raise ValidationError({"note": f"Keep it under {ADVOCACY_NOTE_MAX_LENGTH} characters."})
+    return _advocacy_request_open(child=child, requested_by=requested_by, note=note, channel=channel)
+
+
+def advocacy_request_from_form(*, child: Child, review_sequence: int) -> tuple[AdvocacyRequest, bool]:
+    """The child said "yes, I'd like an advocate" in their consultation form: the same request as /my/advocate/.
+
+    Once: while a request is open, saying it again returns that one. The child is the one asking,
+    whoever typed the form with them; a child with no account is recorded as asking through the form.
+    """
+    note = f"Said yes to an advocate in their consultation form before review {review_sequence}."
+    return _advocacy_request_open(child=child, requested_by=child.user, note=note, channel="form")
+
+
+def _advocacy_request_open(
+    *, child: Child, requested_by: User | None, note: str, channel: str
+) -> tuple[AdvocacyRequest, bool]:
     with transaction.atomic():
         # Lock the child so two taps at once make one request.
         Child.objects.select_for_update().filter(pk=child.pk).first()
