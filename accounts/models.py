@@ -43,6 +43,10 @@ class Role(models.TextChoices):
     PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
 
 
+# Roles with an inbox of the messages children send them (managers see every child's).
+INBOX_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER})
+
+
 class IROContract(models.TextChoices):
     IN_HOUSE = "in_house", "In-house"
     SESSIONAL = "sessional", "Sessional"

@@ -54,6 +54,12 @@ class Recipient(models.TextChoices):
 
 
 EVERYONE = "everyone"
+READER_WORDS_FOR_STAFF: dict[str, str] = {
+    Recipient.IRO: "IRO",
+    Recipient.SOCIAL_WORKER: "social worker",
+    Recipient.PERSONAL_ADVISER: "personal adviser",
+    Recipient.ADVOCATE: "advocate",
+}
 
 
 class AssistedHow(models.TextChoices):
@@ -191,6 +197,11 @@ class Statement(models.Model):
         return [str(value) for value, on in chosen.items() if on]
 
     @property
+    def readers_display(self) -> str:
+        """Who the child chose, for staff pages: "IRO, social worker"."""
+        return ", ".join(READER_WORDS_FOR_STAFF[value] for value in self.recipients)
+
+    @property
     def is_read(self) -> bool:
         return self.read_at is not None
 
@@ -200,7 +211,8 @@ class ReplyFrom(models.TextChoices):
 
     CHILD = "child", "The child"
     ADVOCATE = "advocate", "The child's advocate, for them"
-    IRO = "iro", "The child's IRO"
+    # The staff side: the child's IRO, or the social worker or personal adviser the child wrote to.
+    IRO = "iro", "The child's IRO, or another worker they wrote to"
 
 
 class Reply(models.Model):

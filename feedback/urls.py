@@ -16,6 +16,7 @@ urlpatterns = [
         "advocacy/children/<id:child_id>/messages/new/", views.statement_new_on_behalf, name="statement_new_on_behalf"
     ),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/children/<id:child_id>/session/", views.assisted_session, name="assisted_session"),
     path("inbox/messages/<id:statement_id>/", views.statement_detail, name="statement_detail"),
     path("inbox/messages/<id:statement_id>/reply/", views.statement_reply_view, name="statement_reply"),
     path(
