@@ -205,6 +205,21 @@ def review_pack(review: Review) -> ReviewPack:
     return ReviewPack(review=review, entries=entries, statements=list(statements))
 
 
+def pack_answer_get(review: Review, invitation_id: int | str) -> PackEntry:
+    """Return one sent answer in a review's pack (review_get_for_pack first), as the pack shows it; 404 otherwise."""
+    try:
+        invitation = Invitation.objects.select_related(
+            "contact", "response__version__template", "response__entered_by"
+        ).get(review=review, pk=invitation_id, response__submitted_at__isnull=False)
+    except (Invitation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such answer.") from exc
+    Invitation.review.field.set_cached_value(invitation, review)
+    response = invitation.response
+    return PackEntry(
+        invitation=invitation, response=response, rows=answer_rows(response.version.schema, response.answers)
+    )
+
+
 @dataclass
 class PackFlag:
     review: Review

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
-from accounts.models import INBOX_ROLES, AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.models import INBOX_ROLES, AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many, user_set_notify_by
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from backend.signed_links import LinkProblem
 from consultations.pictures import pictures_chosen
 from consultations.selectors import packs_needing_attention
@@ -60,6 +61,7 @@ from feedback.services import (
     statement_submit,
     statement_withdraw,
 )
+from reporting.casefile import statement_pdf
 from reporting.selectors import themes
 from reporting.services import statement_tag
 from reviews.middleware import child_choose_avatar, child_choose_language
@@ -426,6 +428,40 @@ def _statement_page(
         },
         status=status,
     )
+
+
+def _statement_download(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """The statement and its conversation as a PDF for the case file; a staff download is logged as an export."""
+    statement = statement_get_for_user(request.user, statement_id)
+    try:
+        pdf = statement_pdf(statement, reader=request.user)
+    except PdfUnavailable as problem:
+        return pdf_unavailable(problem)
+    access_log_record(
+        user=request.user,
+        what="statement pdf",
+        purpose=AccessPurpose.STATEMENT,
+        object_id=statement.pk,
+        child=statement.child,
+        action=AccessLogEntry.Action.EXPORT,
+    )
+    return pdf_attachment(pdf, f"heard-statement-{statement.pk}.pdf")
+
+
+@login_required
+@require_GET
+def statement_detail_pdf(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """Staff who may read a statement (those the child sent it to, a manager, the advocate who wrote it) download it."""
+    require_role(request, *INBOX_ROLES, Role.ADVOCATE)
+    return _statement_download(request, statement_id)
+
+
+@login_required
+@require_GET
+def my_statement_pdf(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """A child downloads their own message and its conversation."""
+    require_role(request, Role.CHILD)
+    return _statement_download(request, statement_id)
 
 
 @login_required

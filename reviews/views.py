@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
-from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from consultations.selectors import parents_of
 from feedback.selectors import feedback_requests_open_for_child, statement_get_for_user
+from reporting.casefile import review_summary_get_for_user, review_summary_pdf
 from reporting.selectors import response_times_by_iro
 from reviews.forms import (
     AbsenceForm,
@@ -28,7 +30,7 @@ from reviews.forms import (
     RecordReviewForm,
     ReviewSummaryForm,
 )
-from reviews.models import AdvocacyRequestOutcome
+from reviews.models import AdvocacyRequestOutcome, Review
 from reviews.selectors import (
     advocacy_request_get_open_for_user,
     advocacy_request_open_for_child,
@@ -177,6 +179,39 @@ def review_summary(request: AuthenticatedHttpRequest, review_id: int) -> HttpRes
                 messages.success(request, "Published. The child can now read it.")
                 return redirect("feedback:inbox")
     return render(request, "reviews/review_summary.html", {"review": review, "form": form})
+
+
+def _summary_download(request: AuthenticatedHttpRequest, review: Review) -> HttpResponse:
+    """A published review summary as a PDF for the case file; a staff download is logged as an export."""
+    try:
+        pdf = review_summary_pdf(review, reader=request.user)
+    except PdfUnavailable as problem:
+        return pdf_unavailable(problem)
+    access_log_record(
+        user=request.user,
+        what="review summary pdf",
+        purpose=AccessPurpose.CHILD_RECORD,
+        object_id=review.pk,
+        child=review.child,
+        action=AccessLogEntry.Action.EXPORT,
+    )
+    return pdf_attachment(pdf, f"heard-review-summary-{review.pk}.pdf")
+
+
+@login_required
+@require_GET
+def review_summary_pdf_view(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """The child's IRO downloads a published review summary (the summary page's gate); none yet is a 404."""
+    require_role(request, Role.IRO)
+    return _summary_download(request, review_summary_get_for_user(request.user, review_id))
+
+
+@login_required
+@require_GET
+def my_review_summary_pdf(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """A child downloads the summary of one of their own reviews, once published."""
+    require_role(request, Role.CHILD)
+    return _summary_download(request, review_summary_get_for_user(request.user, review_id))
 
 
 @login_required

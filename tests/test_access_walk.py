@@ -104,6 +104,9 @@ EXPECTED = {
     "feedback:statement_new_on_behalf": only("advocate"),
     "feedback:inbox": only(*IROS, "manager"),
     "feedback:statement_detail": only("iro", "manager"),
+    # A PDF for the case file: the statement's readers (its words are the child's, not the advocate's).
+    "feedback:statement_pdf": only("iro", "manager"),
+    "feedback:my_statement_pdf": only("child_user"),
     # Each step on a statement or an alert is walked as an empty post: refused input shows the page again.
     "feedback:statement_reply": only("iro", "manager", ok=400),
     "feedback:statement_acknowledge": only("iro", ok=302) | {"manager": 403},  # only the child's IRO
@@ -128,6 +131,8 @@ EXPECTED = {
     "reviews:advocacy_request_not_wanted": only("iro", "manager", ok=302),
     "reviews:my_reviews": only(*CHILDREN),
     "reviews:review_summary": only("iro"),
+    "reviews:review_summary_pdf": only("iro"),
+    "reviews:my_review_summary_pdf": only("child_user"),
     "reviews:review_record": only("iro"),
     "reviews:practice_alerts": only(*IROS, "manager"),
     "reviews:practice_alert_new": only("iro", "manager"),
@@ -144,6 +149,8 @@ EXPECTED = {
     "consultations:on_behalf_save": only("advocate", "iro", ok=400),
     "consultations:on_behalf_send": only("advocate", "iro", ok=400),
     "consultations:pack": only("iro", "manager"),
+    # No answer is sent in this world, so there is nothing to download (tests/casefile walk a sent one).
+    "consultations:pack_answer_pdf": only(ok=404),
     "consultations:form_choice": only("iro", "manager"),
     "consultations:preview": only("manager", "admin"),  # forms are configuration
     # Figures, never words: an administrator sees the council's, like a manager.
@@ -251,6 +258,7 @@ def world(
         review_record_held(review=held, held_on=date(2026, 11, 20), late_reason="late", attended=True, views="spoke")
     held.refresh_from_db()
     held.child_summary = "We agreed more time with your brother."
+    held.summary_published_at = timezone.now()  # published: the child and their IRO may download it
     held.save()
     forms_sync_from_files()
     upcoming = Review.objects.get(child=child, held_on__isnull=True)
@@ -299,7 +307,8 @@ def _url(name: str, world: dict) -> str:
         args["statement_id"] = world["withdrawable"]
     if name.startswith("reviews:practice_alert_detail"):
         args["alert_id"] = world["practice_alert"]
-    args["review_id"] = world["upcoming"] if name in ("reviews:review_record", "consultations:pack") else world["held"]
+    upcoming = ("reviews:review_record", "consultations:pack", "consultations:pack_answer_pdf")
+    args["review_id"] = world["upcoming"] if name in upcoming else world["held"]
     url = "/" + route
     for converter in ("id", "str", "slug", "int"):
         for param in params:

@@ -75,6 +75,9 @@ EXPECTED = {
     "GET /api/v1/reviews/": ALL,
     "POST /api/v1/reviews/{review_id}/feedback/": STAFF_404 | {"child_user": 201},
     "GET /api/v1/reviews/{review_id}/pack/": STAFF_404 | {"iro": 200, "manager": 200},
+    # No answer is sent in this world: nothing to download (tests/casefile/ download a sent one).
+    "GET /api/v1/reviews/{review_id}/pack/answers/{invitation_id}/pdf/": STAFF_404,
+    "GET /api/v1/reviews/{review_id}/summary/pdf/": STAFF_404 | {"child_user": 200, "iro": 200},
     "GET /api/v1/statements/": ALL,
     "POST /api/v1/statements/": {
         "anonymous": 401,
@@ -89,6 +92,7 @@ EXPECTED = {
         "cicc": 404,
     },
     "GET /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
+    "GET /api/v1/statements/{statement_id}/pdf/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
     "DELETE /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 204, "iro": 403, "manager": 403},
     "POST /api/v1/statements/{statement_id}/read/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
     "POST /api/v1/statements/{statement_id}/reply/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
@@ -149,6 +153,10 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
         django_capture_on_commit_callbacks(execute=True),
     ):
         review_record_held(review=held, held_on=date(2026, 11, 20), late_reason="late", attended=True, views="spoke")
+    held.refresh_from_db()
+    held.child_summary = "We agreed more time with your brother."
+    held.summary_published_at = timezone.now()  # published: the child and their IRO may download it
+    held.save()
     forms_sync_from_files()
     review = Review.objects.get(child=child, held_on__isnull=True)
     review.scheduled_for = timezone.localdate() + timedelta(days=14)
@@ -190,7 +198,7 @@ def _request(operation: str, world: dict, role: str):
         .replace("{alert_id}", str(world["alert"].pk))
         .replace("{name}", "participation")
         .replace("{person_id}", str(world["users"]["iro"].pk))
-        .replace("{review_id}", str(world["held" if "feedback" in path else "review"].pk))
+        .replace("{review_id}", str(world["held" if "feedback" in path or "summary" in path else "review"].pk))
     )
     staff_fill = {"entry_mode": "helped", "consent_given": True} if role != "child_user" else {}
     bodies = {
@@ -233,6 +241,8 @@ def test_each_operation_answers_each_role_as_expected_and_leaks_nothing(world, o
     assert response.status_code == EXPECTED[operation][role], response
     if response.streaming:  # a photo: nobody's words
         assert response["Content-Type"] == "image/jpeg"
+        return
+    if response["Content-Type"] == "application/pdf":  # compressed: the gate is the status (tests/casefile/)
         return
     content = response.content.decode()
     if role not in MAY_SEE_ALICE | MAY_SEE_ALICE_IN.get(operation, set()):
