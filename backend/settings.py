@@ -379,7 +379,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # The API docs page loads Swagger UI from this server, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RatingEnum": "feedback.models.Rating", "CategoryEnum": "feedback.models.Category"},
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "feedback.models.Rating",
+        "CategoryEnum": "feedback.models.Category",
+        "RecipientEnum": "feedback.models.Recipient",
+        "RecipientChoiceEnum": "mobile_api.apis.statements.RECIPIENT_CHOICES",
+        "AssistedHowEnum": "feedback.models.AssistedHow",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

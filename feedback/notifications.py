@@ -57,8 +57,7 @@ def statement_arrived(*, statement_id: int) -> bool:
         return False
     statement = Statement.objects.select_related("routed_to", "child").get(pk=statement_id)
     readers = [cast(User, statement.routed_to)] if statement.routed_to_id else []
-    if not statement.for_iro:
-        readers += readers_to_tell(statement)
+    readers += readers_to_tell(statement)  # no query unless the child chose someone besides their IRO
     try:
         for reader in readers:
             push_inbox_event(reader.pk, "statement", statement.pk)
@@ -375,7 +374,7 @@ def reply_arrived(*, reply_id: int) -> None:
         return
     statement = reply.statement
     iro = responsible_iro(statement.child) if statement.for_iro or statement.is_urgent else None
-    others = [] if statement.for_iro else readers_to_tell(statement)
+    others = readers_to_tell(statement)
     for reader in [*([iro] if iro is not None else []), *others]:
         push_inbox_event(reader.pk, "reply", reply.statement_id)
         if reader.email:

@@ -78,7 +78,8 @@ def statement_written_by(statement: Statement, name: Callable[[User | None], str
         return f"{name(statement.author)}, the child's advocate, on the child's behalf (the child's consent recorded)"
     if statement.assisted:
         role = statement.author.get_role_display().lower()
-        return f"the child, written down with {name(statement.author)} ({role}) in a session (the child's consent recorded)"
+        written = f"written down with {name(statement.author)} ({role}) in a session"
+        return f"the child, {written} (the child's consent recorded)"
     return "the child"
 
 

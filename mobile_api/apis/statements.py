@@ -62,9 +62,11 @@ class StatementOutput(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=Recipient.choices),
         help_text="Who the child chose to read it. Whatever they chose, urgent words reach the IRO and social worker.",
     )
-    assisted_how = serializers.ChoiceField(
-        choices=[*AssistedHow.choices, ("", "Not an assisted session")],
-        help_text="For views a worker recorded in a session with the child: how the child gave them; else empty.",
+    assisted_how = serializers.CharField(
+        help_text=(
+            "For views a worker recorded in a session with the child, how the child gave them (one of "
+            f"{', '.join(AssistedHow.values)}); empty otherwise."
+        ),
     )
     pictures = serializers.ListField(
         child=serializers.CharField(), help_text="Pictures or symbols the child chose in an assisted session."
@@ -163,6 +165,10 @@ class StatementCreatedOutput(StatementOutput):
         return CrisisHelpOutput(crisis_help_data()).data if statement.is_urgent else None
 
 
+# What a child may choose to read a message: each reader, or everyone who works with them.
+RECIPIENT_CHOICES = [*Recipient.choices, (EVERYONE, "Everyone who works with me")]
+
+
 class AssistedInput(StrictSerializer):
     """A session in which a worker sat with the child and recorded the child's own views."""
 
@@ -194,7 +200,7 @@ class StatementInput(StrictSerializer):
         help_text="The child's words. Empty only in an assisted session where the child chose pictures or a face.",
     )
     recipients = serializers.ListField(
-        child=serializers.ChoiceField(choices=[*Recipient.choices, (EVERYONE, "Everyone who works with me")]),
+        child=serializers.ChoiceField(choices=RECIPIENT_CHOICES),
         required=False,
         allow_empty=False,
         max_length=len(Recipient.values) + 1,

@@ -17,12 +17,13 @@ from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.alerts import alerts_follow_cover
 from feedback.services import statement_submit
-from reviews.models import Review
+from reviews.models import Review, WorkerAllocation, WorkerKind
 from reviews.services import (
     advocate_assign,
     iro_absence_record,
     iro_allocate,
     review_record_held,
+    worker_allocate,
 )
 from tests.accounts.photo_files import small_png
 from tests.conftest import app_token, make_user
@@ -38,6 +39,8 @@ ROLES += ["former_cover_iro"]  # covered Alice's IRO for a week, now over
 ROLES += ["edt"]  # the emergency duty team: Alice's alert was raised out of hours and is open
 ROLES += ["former_advocate"]  # wrote for Alice while assigned; the assignment has ended
 ROLES += ["admin"]  # configures Heard; never a reader of children's words
+ROLES += ["social_worker"]  # Alice's social worker: her alert reaches them; her message to her IRO does not
+ROLES += ["personal_adviser"]  # allocated to Alice, chosen for nothing here: sees none of her words
 ALICE_WORDS = "Only Alice, her IRO and managers may read this."
 BOB_WORDS = "Only Bob, his IRO and managers may read this."
 
@@ -60,10 +63,13 @@ EXPECTED = {
     "PUT /api/v1/consultations/{invitation_id}/draft/": ONLY_ALICE_FILLS,
     "POST /api/v1/consultations/{invitation_id}/submit/": ONLY_ALICE_FILLS
     | {"child_user": 201, "advocate": 201, "iro": 201},
-    "GET /api/v1/inbox/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200, "edt": 200},
-    "GET /api/v1/alerts/{alert_id}/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
-    "POST /api/v1/alerts/{alert_id}/acknowledge/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
-    "POST /api/v1/alerts/{alert_id}/close/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
+    "GET /api/v1/inbox/": STAFF_404
+    | {"iro": 200, "other_iro": 200, "manager": 200, "edt": 200, "social_worker": 200, "personal_adviser": 200},
+    # Safeguarding alerts always reach the child's social worker, whoever the child wrote to.
+    "GET /api/v1/alerts/{alert_id}/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200, "social_worker": 200},
+    "POST /api/v1/alerts/{alert_id}/acknowledge/": STAFF_404
+    | {"iro": 200, "manager": 200, "edt": 200, "social_worker": 200},
+    "POST /api/v1/alerts/{alert_id}/close/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200, "social_worker": 200},
     "GET /api/v1/me/": ALL,
     "GET /api/v1/me/data/": STAFF_404 | {"child_user": 200, "other_child_user": 200},
     # Amara's photo: staff, and the child she is IRO to; never another child or the CiCC.
@@ -90,6 +96,9 @@ EXPECTED = {
         "manager": 403,
         "admin": 403,
         "cicc": 404,
+        # Workers record a child's views only in an assisted session (tests/feedback/test_assisted_sessions.py).
+        "social_worker": 403,
+        "personal_adviser": 403,
     },
     "GET /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
     "GET /api/v1/statements/{statement_id}/pdf/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
@@ -112,7 +121,9 @@ for expected in EXPECTED.values():
     expected.setdefault("admin", expected["cicc"])
 
 # Besides those, who may see Alice's words in one operation: the duty team, on her out-of-hours alert.
-MAY_SEE_ALICE_IN = {operation: {"edt"} for operation in EXPECTED if "/alerts/" in operation}
+MAY_SEE_ALICE_IN = {operation: {"edt", "social_worker"} for operation in EXPECTED if "/alerts/" in operation}
+# Her social worker reads the urgent message that raised it, in their inbox and list (not her other messages).
+MAY_SEE_ALICE_IN |= {operation: {"social_worker"} for operation in ["GET /api/v1/inbox/", "GET /api/v1/statements/"]}
 
 # Who may see Alice's words, and Bob's, anywhere at all.
 MAY_SEE_ALICE = {"child_user", "iro", "manager"}
@@ -126,6 +137,14 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     edt = make_user("sam", Role.EDT)
     former_advocate = make_user("fay", Role.ADVOCATE)
     admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
+    social_worker = make_user("sian", Role.SOCIAL_WORKER)
+    worker_allocate(child=child, worker=social_worker, kind=WorkerKind.SOCIAL_WORKER, on=date(2025, 9, 8))
+    # A personal adviser is for young people from 16; Alice is 14, so Heard's service would refuse this:
+    # the allocation is made directly, as an imported record might hold one, to walk the gate itself.
+    personal_adviser = make_user("pax", Role.PERSONAL_ADVISER)
+    WorkerAllocation.objects.create(
+        child=child, worker=personal_adviser, kind=WorkerKind.PERSONAL_ADVISER, allocated_on=date(2025, 9, 8)
+    )
     assignment = advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
     statement_submit(
         author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="app", consent_given=True
@@ -175,6 +194,8 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
                 "edt": edt,
                 "former_advocate": former_advocate,
                 "admin": admin,
+                "social_worker": social_worker,
+                "personal_adviser": personal_adviser,
             }.get(role)
             or request.getfixturevalue(role)
             for role in ROLES
