@@ -400,6 +400,12 @@ def allocation_history(child: Child) -> list[IROAllocation]:
     return list(IROAllocation.objects.filter(child=child).select_related("iro").order_by("allocated_on", "pk"))
 
 
+def worker_allocation_history(child: Child) -> list[WorkerAllocation]:
+    """Return a child's social worker and personal adviser allocations, oldest first."""
+    allocations = WorkerAllocation.objects.filter(child=child).select_related("worker")
+    return list(allocations.order_by("kind", "allocated_on", "pk"))
+
+
 def practice_alerts_visible_to(user: User) -> QuerySet[PracticeAlert]:
     """Return the practice alerts this user may see: managers all, an IRO their children's."""
     alerts = PracticeAlert.objects.select_related("child", "raised_by")

@@ -9,6 +9,7 @@ app_name = "reviews"
 urlpatterns = [
     path("manage/allocation/", views.allocation, name="allocation"),
     path("manage/children/<id:child_id>/allocate/", views.child_allocate, name="child_allocate"),
+    path("manage/children/<id:child_id>/workers/", views.child_allocate_worker, name="child_allocate_worker"),
     path("manage/absences/", views.absences, name="absences"),
     path("manage/response-times/", views.response_time_report, name="response_times"),
     path("my/advocate/", views.my_advocate, name="my_advocate"),

@@ -29,8 +29,9 @@ from reviews.forms import (
     PracticeAlertForm,
     RecordReviewForm,
     ReviewSummaryForm,
+    WorkerAllocateForm,
 )
-from reviews.models import AdvocacyRequestOutcome, Review
+from reviews.models import AdvocacyRequestOutcome, Child, Review
 from reviews.selectors import (
     advocacy_request_get_open_for_user,
     advocacy_request_open_for_child,
@@ -51,6 +52,7 @@ from reviews.selectors import (
     responsible_iro,
     review_get_for_user,
     reviews_for_child_user,
+    worker_allocation_history,
 )
 from reviews.services import (
     advocacy_request_close,
@@ -63,6 +65,7 @@ from reviews.services import (
     review_proposed_code,
     review_publish_summary,
     review_record_held,
+    worker_allocate,
 )
 
 
@@ -98,19 +101,54 @@ def child_allocate(request: AuthenticatedHttpRequest, child_id: int) -> HttpResp
                     request, f"{child.case_reference} allocated to {form.cleaned_data['iro'].display_name}."
                 )
                 return redirect("reviews:allocation")
+    return _child_allocate_page(request, child, form=form)
+
+
+def _child_allocate_page(
+    request: AuthenticatedHttpRequest,
+    child: Child,
+    *,
+    form: AllocateForm | None = None,
+    worker_form: WorkerAllocateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     history = allocation_history(child)
     return render(
         request,
         "reviews/child_allocate.html",
         {
             "child": child,
-            "form": form,
+            "form": form or AllocateForm(),
+            "worker_form": worker_form or WorkerAllocateForm(),
             "suggestions": iro_suggestions(child),
             "history": history,
+            "worker_history": worker_allocation_history(child),
             "changes": max(len(history) - 1, 0),
             "on_time": iro_allocated_on_time(child),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def child_allocate_worker(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    """Allocate (or change) a child's social worker or personal adviser; the one before keeps their history."""
+    require_role(request, Role.MANAGER)
+    child = child_get_for_user(request.user, child_id)
+    form = WorkerAllocateForm(request.POST)
+    if form.is_valid():
+        worker = form.cleaned_data["worker"]
+        try:
+            worker_allocate(child=child, worker=worker, kind=worker.role, on=form.cleaned_data["allocated_on"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, f"{worker.display_name} is now {child.case_reference}'s {worker.get_role_display().lower()}."
+            )
+            return redirect("reviews:child_allocate", child_id=child.pk)
+    return _child_allocate_page(request, child, worker_form=form, status=400)
 
 
 @login_required

@@ -131,6 +131,7 @@ EXPECTED = {
     "feedback:service_feedback_by_link": everyone(404),
     "reviews:allocation": only("manager"),
     "reviews:child_allocate": only("manager"),
+    "reviews:child_allocate_worker": only("manager", ok=400),  # an empty post: the page again, with why
     "reviews:absences": only("manager"),
     "reviews:response_times": only("manager"),
     "reviews:my_advocate": only(*CHILDREN),
@@ -190,6 +191,7 @@ POSTED = {
     *ALERT_STEPS,
     "reviews:advocacy_request_assign",
     "reviews:advocacy_request_not_wanted",
+    "reviews:child_allocate_worker",
     "consultations:by_link_save",
     "consultations:by_link_send",
     "consultations:mine_detail_save",
