@@ -227,7 +227,9 @@ class PackFlag:
 
 
 def packs_needing_attention(user: User, today: date | None = None) -> list[PackFlag]:
-    """Reviews in the next 10 working days whose packs still miss returns."""
+    """Reviews in the next 10 working days whose packs still miss returns (for those who read the packs)."""
+    if user.role not in (Role.IRO, Role.MANAGER):
+        return []
     today = today or timezone.localdate()
     horizon = statutory.add_working_days(today, 10)
     reviews = list(

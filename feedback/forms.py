@@ -83,6 +83,7 @@ class StatementForm(forms.Form):
             everyone = (EVERYONE, _("Everyone who works with me"))
             field.choices = [*((reader.value, _reader_label(reader)) for reader in self.readers), everyone]
             self.initial.setdefault("recipients", [Recipient.IRO])
+            self.fields["body"].label = _("What do you want them to know?")
         else:
             del self.fields["recipients"]
 

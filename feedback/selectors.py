@@ -42,16 +42,16 @@ def chosen_by_child(user: User) -> Q:
     """The statements a member of staff who works with the child may read: those the child chose them for.
 
     The IRO and the social worker also read any that raised a safeguarding alert (urgent words, or
-    words that joined or raised one later); an advocate reads what they wrote for the child too.
+    words that joined or raised one later); each reads what they wrote themselves too (an advocate
+    for the child, or a worker in a session with them).
     """
     if user.role not in CHOSEN_FIELD:
         return Q(pk__in=[])
     chosen = Q(**{CHOSEN_FIELD[Role(user.role)]: True})
     if user.role in ALERT_READERS:
         chosen |= Q(is_urgent=True) | Q(Exists(SafeguardingAlert.objects.filter(statement=OuterRef("pk"))))
-    if user.role == Role.ADVOCATE:
-        chosen |= Q(author=user)
-    return chosen
+    # What they wrote for the child (an advocate) or wrote down with them in a session, they read too.
+    return chosen | Q(author=user)
 
 
 def statements_visible_to(user: User) -> QuerySet[Statement]:

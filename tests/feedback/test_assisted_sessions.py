@@ -67,6 +67,10 @@ def test_a_social_worker_records_a_session_in_pictures_as_the_childs_own_message
     assert "written down with Sam" in shown and "Chose pictures or symbols" in shown
     assert "heard/pictures/mum.svg" in shown and "brothers sisters" in shown
     assert "she pointed twice to her mum" in shown
+    # The social worker who wrote it down reads it too, even when the child chose only her IRO.
+    _session(social_worker, child, recipients=["iro"], pictures=["pets"])
+    only_iro = Statement.objects.get(pictures=["pets"])
+    assert client_for(social_worker).get(reverse("feedback:statement_detail", args=[only_iro.pk])).status_code == 200
     # And the child sees it among her own messages.
     assert client_for(child_user).get(reverse("feedback:my_statement", args=[statement.pk])).status_code == 200
 
