@@ -41,6 +41,8 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker"
     # Leaving-care personal adviser, for young people 16-25 (Children (Leaving Care) Act 2000; CA 1989 s.23D).
     PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+    # The council's case system, fetching what a webhook names through the API with a key: reads only.
+    CASE_SYSTEM = "case_system", "Case system integration"
 
 
 # Roles with an inbox of the messages children send them (managers see every child's).

@@ -65,7 +65,16 @@ def user_set_profile(*, user: User, first_name: str, about_me: str, photo=None, 
 
 # Roles whose reads of a child's words are logged (a child reading their own is not).
 LOGGED_ROLES = frozenset(
-    {Role.IRO, Role.MANAGER, Role.ADMIN, Role.ADVOCATE, Role.EDT, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER}
+    {
+        Role.IRO,
+        Role.MANAGER,
+        Role.ADMIN,
+        Role.ADVOCATE,
+        Role.EDT,
+        Role.SOCIAL_WORKER,
+        Role.PERSONAL_ADVISER,
+        Role.CASE_SYSTEM,
+    }
 )
 
 

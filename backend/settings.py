@@ -334,6 +334,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mobile_api.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "mobile_api.authentication.IntegrationKeyAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "mobile_api.throttling.PerUserThrottle",
@@ -342,6 +343,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "mobile_api.permissions.StaffHaveMFA",
+        "mobile_api.permissions.CaseSystemReadsOnly",
     ],
     "DEFAULT_SCHEMA_CLASS": "mobile_api.schema.HeardAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",

@@ -165,8 +165,8 @@ class ReviewPack:
 
 
 def review_get_for_pack(user: User, review_id: int) -> Review:
-    """Return an upcoming or past review of a child this staff member may see; 404 otherwise."""
-    if user.role not in (Role.IRO, Role.MANAGER):
+    """Return an upcoming or past review of a child this staff member (or the case system) may see; 404 otherwise."""
+    if user.role not in (Role.IRO, Role.MANAGER, Role.CASE_SYSTEM):
         raise Http404("No such review.")
     try:
         return Review.objects.select_related("child").get(pk=review_id, child__in=children_visible_to(user))

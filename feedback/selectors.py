@@ -59,14 +59,15 @@ def statements_visible_to(user: User) -> QuerySet[Statement]:
 
     A child sees their own. An IRO, social worker, personal adviser or advocate sees the messages
     of the children allocated (or assigned) to them now that the child chose them to read (past
-    ones too, none once the allocation ends; see chosen_by_child); managers see all; an
-    administrator or a CiCC member sees none (administrators configure Heard, they are not readers
+    ones too, none once the allocation ends; see chosen_by_child); managers see all, as does the
+    council's case system (reading through the API with its key, integrations); an administrator
+    or a CiCC member sees none (administrators configure Heard, they are not readers
     of children's words).
     """
     statements = Statement.objects.select_related("child", "author", "read_by", "review")
     if not user.is_authenticated or not user.is_active:
         return statements.none()
-    if user.role == Role.MANAGER:
+    if user.role in (Role.MANAGER, Role.CASE_SYSTEM):
         return statements
     if user.role in CHOSEN_FIELD:
         return statements.filter(chosen_by_child(user), child__in=children_visible_to(user))
@@ -222,7 +223,7 @@ def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
     )
     if not user.is_authenticated or not user.is_active:
         return alerts.none()
-    if user.role == Role.MANAGER:
+    if user.role in (Role.MANAGER, Role.CASE_SYSTEM):
         return alerts
     if user.role in ALERT_READERS:
         return alerts.filter(child__in=children_visible_to(user))

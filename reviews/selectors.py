@@ -36,7 +36,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     children = Child.objects.all()
     if not user.is_authenticated or not user.is_active:
         return children.none()
-    if user.role in (Role.MANAGER, Role.ADMIN):
+    if user.role in (Role.MANAGER, Role.ADMIN, Role.CASE_SYSTEM):
         return children
     if user.role == Role.IRO:
         # Only the child's current IRO, or whoever covers while that IRO is away: after

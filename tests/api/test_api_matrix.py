@@ -41,6 +41,7 @@ ROLES += ["former_advocate"]  # wrote for Alice while assigned; the assignment h
 ROLES += ["admin"]  # configures Heard; never a reader of children's words
 ROLES += ["social_worker"]  # Alice's social worker: her alert reaches them; her message to her IRO does not
 ROLES += ["personal_adviser"]  # allocated to Alice, chosen for nothing here: sees none of her words
+ROLES += ["case_system"]  # the council's case system: reads what webhooks name, as a manager would; writes nothing
 ALICE_WORDS = "Only Alice, her IRO and managers may read this."
 BOB_WORDS = "Only Bob, his IRO and managers may read this."
 
@@ -120,14 +121,29 @@ for expected in EXPECTED.values():
     expected.setdefault("former_advocate", expected["other_advocate"])
     expected.setdefault("admin", expected["cicc"])
 
+# The case system reads every child's records a manager may read, and nothing else; every write is refused.
+for operation, expected in list(EXPECTED.items()):
+    reads = expected["manager"] if expected["manager"] in (200, 304) else 404
+    # A copy: several operations share one expectation (ALL), and the case system's differ by method.
+    EXPECTED[operation] = expected | {"case_system": reads if operation.startswith("GET ") else 403}
+# Not records a webhook names: a child's own data and forms, an inbox, staff photos, the council's figures.
+for operation in [
+    "GET /api/v1/me/data/",
+    "GET /api/v1/consultations/{invitation_id}/",
+    "GET /api/v1/inbox/",
+    "GET /api/v1/people/{person_id}/photo/",
+    "GET /api/v1/reports/{name}/",
+]:
+    EXPECTED[operation]["case_system"] = 404
+
 # Besides those, who may see Alice's words in one operation: the duty team, on her out-of-hours alert.
 MAY_SEE_ALICE_IN = {operation: {"edt", "social_worker"} for operation in EXPECTED if "/alerts/" in operation}
 # Her social worker reads the urgent message that raised it, in their inbox and list (not her other messages).
 MAY_SEE_ALICE_IN |= {operation: {"social_worker"} for operation in ["GET /api/v1/inbox/", "GET /api/v1/statements/"]}
 
 # Who may see Alice's words, and Bob's, anywhere at all.
-MAY_SEE_ALICE = {"child_user", "iro", "manager"}
-MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
+MAY_SEE_ALICE = {"child_user", "iro", "manager", "case_system"}
+MAY_SEE_BOB = {"other_child_user", "other_iro", "manager", "case_system"}
 
 
 @pytest.fixture
@@ -137,6 +153,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     edt = make_user("sam", Role.EDT)
     former_advocate = make_user("fay", Role.ADVOCATE)
     admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
+    case_system = make_user("mosaic", Role.CASE_SYSTEM)
     social_worker = make_user("sian", Role.SOCIAL_WORKER)
     worker_allocate(child=child, worker=social_worker, kind=WorkerKind.SOCIAL_WORKER, on=date(2025, 9, 8))
     # A personal adviser is for young people from 16; Alice is 14, so Heard's service would refuse this:
@@ -196,6 +213,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
                 "admin": admin,
                 "social_worker": social_worker,
                 "personal_adviser": personal_adviser,
+                "case_system": case_system,
             }.get(role)
             or request.getfixturevalue(role)
             for role in ROLES
@@ -263,7 +281,7 @@ def test_each_operation_answers_each_role_as_expected_and_leaks_nothing(world, o
     if response.streaming:  # a photo: nobody's words
         assert response["Content-Type"] == "image/jpeg"
         return
-    if response["Content-Type"] == "application/pdf":  # compressed: the gate is the status (tests/casefile/)
+    if response.get("Content-Type") == "application/pdf":  # compressed: the gate is the status (tests/casefile/)
         return
     content = response.content.decode()
     if role not in MAY_SEE_ALICE | MAY_SEE_ALICE_IN.get(operation, set()):
