@@ -209,3 +209,12 @@ def test_a_child_with_only_an_iro_is_not_asked(other_child, other_child_user):
     page = client_for(other_child_user).get(reverse("feedback:statement_new")).content.decode()
     assert "Who will read this?" in page and "Your IRO, and their manager if needed." in page
     assert 'name="recipients"' not in page and "Who should read this?" not in page
+
+
+def test_a_message_for_the_advocate_is_on_their_page_and_not_the_iros(child_user, iro, advocate, other_advocate):
+    _send(child_user, WORDS, recipients=[Recipient.ADVOCATE])
+
+    page = client_for(advocate).get(reverse("feedback:advocacy")).content.decode()
+    assert "nan at Christmas" in page and "the child sent it to you" in page
+    assert "nan at Christmas" not in client_for(other_advocate).get(reverse("feedback:advocacy")).content.decode()
+    assert _reads(iro, Statement.objects.get()) == (404, 404)
