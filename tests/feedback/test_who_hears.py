@@ -211,7 +211,7 @@ def test_a_child_with_only_an_iro_is_not_asked(other_child, other_child_user):
     assert 'name="recipients"' not in page and "Who should read this?" not in page
 
 
-def test_a_message_for_the_advocate_is_on_their_page_and_not_the_iros(child_user, iro, advocate, other_advocate):
+def test_a_message_for_the_advocate_is_on_their_page_and_not_the_iros(child, child_user, iro, advocate, other_advocate):
     _send(child_user, WORDS, recipients=[Recipient.ADVOCATE])
 
     page = client_for(advocate).get(reverse("feedback:advocacy")).content.decode()
