@@ -6,6 +6,7 @@ needs no live server, so it runs on SQLite as well as PostgreSQL.
 """
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # A loopback address (a trustworthy origin), on a port nothing listens on: every request is answered by the route.
+# The label over the child's words: "your IRO" when only their IRO reads it, "them" when the child chooses.
+WORDS_QUESTION = re.compile(r"What do you want (your IRO|them) to know\?")
+
 ORIGIN = "http://127.0.0.1:9"
 PHONE = {"width": 390, "height": 844}
 

@@ -6,6 +6,7 @@ from django.test import Client
 from accounts.services import user_set_profile
 from reviews.models import Child
 from tests.accounts.photo_files import small_png
+from tests.browser.phone import WORDS_QUESTION
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def test_where_the_child_writes_they_see_their_iros_name_photo_and_about_me(
     # The card sits above the form, within the phone's width.
     width, _ = _box(card)
     assert width <= 390
-    assert card.bounding_box()["y"] < page.get_by_label("What do you want your IRO to know?").bounding_box()["y"]
+    assert card.bounding_box()["y"] < page.get_by_label(WORDS_QUESTION).bounding_box()["y"]
     context.close()
 
 

@@ -17,6 +17,7 @@ from django.db import connections
 
 from feedback.models import Reply, ReplyFrom, Statement
 from feedback.services import reply_post, statement_reply, statement_submit
+from tests.browser.phone import WORDS_QUESTION
 from tests.conftest import client_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pinned_clock")]
@@ -80,7 +81,7 @@ def test_a_child_and_their_iro_go_back_and_forth_on_a_message(browser, child, ch
     # The child writes, with how they feel.
     kid.goto(f"{ORIGIN}/my/messages/new/")
     kid.get_by_label("Family time").check()
-    kid.get_by_label("What do you want your IRO to know?").fill("Can I see my brother more often?")
+    kid.get_by_label(WORDS_QUESTION).fill("Can I see my brother more often?")
     kid.get_by_label("Good", exact=True).check()
     kid.get_by_role("button", name="Send").click()
     kid.wait_for_url(f"{ORIGIN}/my/messages/")

@@ -3,7 +3,7 @@
 import pytest
 
 from feedback.models import SafeguardingAlert, Statement
-from tests.browser.phone import AXE, ORIGIN, PHONE, axe_violations, phone
+from tests.browser.phone import AXE, ORIGIN, PHONE, WORDS_QUESTION, axe_violations, phone
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_choosing_i_dont_feel_safe_shows_numbers_to_tap_at_once_before_sending(b
 
     # Sent: the confirmation keeps the same numbers to tap.
     page.get_by_label("I don't feel safe").check()
-    page.get_by_label("What do you want your IRO to know?").fill("Please can someone call me tonight")
+    page.get_by_label(WORDS_QUESTION).fill("Please can someone call me tonight")
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(f"{ORIGIN}/my/messages/")
     assert SafeguardingAlert.objects.get().statement.body == "Please can someone call me tonight"
@@ -76,7 +76,7 @@ def test_with_no_signal_a_message_about_not_being_safe_keeps_the_numbers_on_scre
     page.goto(f"{ORIGIN}/my/messages/new/")
     context.set_offline(True)
     page.get_by_label("I don't feel safe").check()
-    page.get_by_label("What do you want your IRO to know?").fill("Please can someone call me tonight")
+    page.get_by_label(WORDS_QUESTION).fill("Please can someone call me tonight")
     page.get_by_role("button", name="Send").click()
 
     page.wait_for_selector("#outbox-status:not([hidden])")

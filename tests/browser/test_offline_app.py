@@ -14,6 +14,7 @@ from consultations.services import forms_sync_from_files, invitations_create_for
 from feedback.models import Statement
 from mobile_api.models import IdempotentRequest
 from reviews.models import Review
+from tests.browser.phone import WORDS_QUESTION
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def test_offline_message_is_kept_on_the_phone_and_arrives_once_back_online(
     context.set_offline(True)
     page.reload()  # served by the service worker from the phone
     page.get_by_label("School").check()
-    page.get_by_label("What do you want your IRO to know?").fill("Can I do my homework club on Thursdays?")
+    page.get_by_label(WORDS_QUESTION).fill("Can I do my homework club on Thursdays?")
     page.get_by_role("button", name="Send").click()
 
     page.wait_for_selector("#outbox-status:not([hidden])")
@@ -80,7 +81,7 @@ def test_online_the_form_sends_at_once_and_the_child_sees_what_happens_next(
     context, page = _child_page(browser, live_asgi_server, child_user)
     page.goto(f"{live_asgi_server}/my/messages/new/")
     page.get_by_label("School").check()
-    page.get_by_label("What do you want your IRO to know?").fill("Thank you for listening.")
+    page.get_by_label(WORDS_QUESTION).fill("Thank you for listening.")
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(f"{live_asgi_server}/my/messages/")
     assert Statement.objects.get().body == "Thank you for listening."
