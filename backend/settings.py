@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "reporting",
     "mobile_api",
     "integrations",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -379,7 +380,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # The API docs page loads Swagger UI from this server, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RatingEnum": "feedback.models.Rating", "CategoryEnum": "feedback.models.Category"},
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "feedback.models.Rating",
+        "CategoryEnum": "feedback.models.Category",
+        "ChannelEnum": "feedback.models.Channel",
+        "ComplaintChannelEnum": "complaints.models.ComplaintChannel",
+        "ComplaintOutcomeEnum": "complaints.models.Outcome",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

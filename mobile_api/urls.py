@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from mobile_api.apis import (
     advocacy,
     alerts,
+    complaints,
     consultations,
     me,
     news,
@@ -55,6 +56,12 @@ urlpatterns = [
     path("v1/reviews/<id:review_id>/feedback/", reviews.ReviewFeedbackApi.as_view(), name="v1-review-feedback"),
     path("v1/reviews/<id:review_id>/pack/", conditional(staff.ReviewPackApi.as_view()), name="v1-review-pack"),
     path("v1/advocacy-requests/", advocacy.AdvocacyRequestListCreateApi.as_view(), name="v1-advocacy-requests"),
+    path("v1/complaints/", conditional(complaints.ComplaintListCreateApi.as_view()), name="v1-complaints"),
+    path(
+        "v1/complaints/<id:complaint_id>/",
+        conditional(complaints.ComplaintDetailApi.as_view()),
+        name="v1-complaint",
+    ),
     path("v1/children/", advocacy.ChildListApi.as_view(), name="v1-children"),
     path("v1/you-said-we-did/", conditional(news.YouSaidWeDidListApi.as_view()), name="v1-you-said-we-did"),
     path("v1/inbox/", conditional(staff.InboxApi.as_view()), name="v1-inbox"),
