@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -29,12 +30,31 @@ def complaint_arrived(*, complaint_id: int) -> None:
     _tell_the_managers(complaint)
 
 
-def _tell_the_child(complaint: Complaint) -> None:
+def complaint_acknowledged(*, complaint_id: int) -> None:
+    """Text the child the acknowledgement: the day we will answer by, and how to get an advocate (s.26A)."""
+    complaint = Complaint.objects.select_related("child__user").filter(pk=complaint_id).first()
+    if complaint is None or not _texts_the_child(complaint):
+        return
+    user = complaint.child.user
+    with translation.override(language_for(complaint.child)):
+        body = _(
+            "Heard: we are looking at what you told us and will answer by %(day)s. "
+            "An advocate can help you, for free: ask in Heard."
+        ) % {"day": date_format(complaint.stage1_answer_due, "l j E")}
+    sms_queue(to=user.phone, body=body, purpose=SMS_PURPOSE, key=f"complaint:{complaint.pk}:acknowledged", user=user)
+
+
+def _texts_the_child(complaint: Complaint) -> bool:
     # Only a child who made it (or whose advocate made it with them) is texted: a parent's complaint
     # is theirs to share with the child.
     user = complaint.child.user
-    if complaint.made_by_relationship not in (MadeBy.CHILD, MadeBy.ADVOCATE) or user is None or not user.phone:
+    return complaint.made_by_relationship in (MadeBy.CHILD, MadeBy.ADVOCATE) and user is not None and bool(user.phone)
+
+
+def _tell_the_child(complaint: Complaint) -> None:
+    if not _texts_the_child(complaint):
         return
+    user = complaint.child.user
     with translation.override(language_for(complaint.child)):
         if complaint.kind == Kind.COMPLAINT:
             body = _(

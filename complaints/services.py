@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from complaints import clock
 from complaints.models import WORDS_MAX_LENGTH, Complaint, ComplaintChannel, Kind, MadeBy, Outcome
-from complaints.notifications import complaint_arrived
+from complaints.notifications import complaint_acknowledged, complaint_arrived
 from reviews.models import Child
 from reviews.services import advocacy_request_make
 
@@ -138,6 +138,12 @@ def complaint_acknowledge(*, complaint: Complaint, by: User, on: date | None = N
     if complaint.acknowledged_on is not None:
         raise ValidationError("It was already acknowledged.")
     complaint.acknowledged_on = _day(on)
+    complaint_id = complaint.pk
+
+    def tell() -> None:
+        complaint_acknowledged(complaint_id=complaint_id)
+
+    transaction.on_commit(tell, robust=True)
     return _save(complaint, "acknowledged_on")
 
 

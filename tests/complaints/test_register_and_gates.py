@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessLogEntry, Role
@@ -28,6 +30,9 @@ def complaints(child, other_child, manager):
     # Bob's: received Mon 23 Nov 2026 (today), acknowledged at once: nothing overdue.
     bob, _ = complaint_make(child=other_child, by=other_child.user, words=BOB_WORDS, channel="app")
     complaint_acknowledge(complaint=bob, by=manager)
+    # Bob's second: received Thu 19 Nov, not acknowledged, due today (Fri 20, Mon 23): on its day, not late.
+    with on(date(2026, 11, 19)):
+        complaint_make(child=other_child, by=other_child.user, words=BOB_WORDS, channel="sms")
     return {"alice": alice, "bob": bob}
 
 
@@ -36,6 +41,7 @@ def test_the_register_flags_each_overdue_date_in_working_days(complaints, manage
     page = client_for(manager).get(reverse("complaints:register")).content.decode()
     assert 'Acknowledgement by Mon 16 Nov 2026 <strong class="over">overdue by 5 working days</strong>' in page
     assert "Stage 1 answer by Thu 26 Nov 2026</div>" in page  # not late yet
+    assert "Acknowledgement by Mon 23 Nov 2026</div>" in page  # due today: not late
     assert "1 overdue now." in page
     assert ALICE_WORDS not in page and BOB_WORDS not in page  # the register shows dates, never words
     overdue = client_for(manager).get(reverse("complaints:register") + "?show=overdue").content.decode()
@@ -113,6 +119,14 @@ def test_the_child_is_texted_without_their_words_and_managers_emailed_only_a_lin
     assert f"/manage/complaints/{complaint.pk}/" in email.body
     # Saying yes to an advocate opens a request through the advocacy service (s.26A).
     assert AdvocacyRequest.objects.get(child=child).requested_by == child_user
+    # The acknowledgement is texted: the day of the answer and how to get an advocate, still no words.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(reverse("complaints:acknowledge", args=[complaint.pk]), {"on": "2026-11-23"})
+    acknowledged = OutboundMessage.objects.get(idempotency_key=f"complaint:{complaint.pk}:acknowledged")
+    assert acknowledged.body == (
+        "Heard: we are looking at what you told us and will answer by Monday 7 December. "
+        "An advocate can help you, for free: ask in Heard."
+    )
 
 
 def test_a_manager_records_a_parents_complaint_with_its_received_day(
@@ -148,3 +162,20 @@ def test_the_child_form_refuses_empty_and_over_long_words(child_user, child):
     unknown = client_for(child_user).post(reverse("complaints:mine"), {"kind": "grumble", "words": "hi"})
     assert unknown.status_code == 400
     assert not Complaint.objects.exists()
+
+
+def test_the_register_and_the_api_list_cost_the_same_queries_however_many_complaints(child, other_child, manager):
+    def queries() -> tuple[int, int]:
+        client = client_for(manager)
+        client.get(reverse("complaints:register"))  # the session and user, read once
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("complaints:register") + "?show=all").status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            assert client.get("/api/v1/complaints/").status_code == 200
+        return len(page), len(api)
+
+    complaint_make(child=child, by=child.user, words="one", channel="web")
+    few = queries()
+    for n in range(5):
+        complaint_make(child=other_child, by=other_child.user, words=f"more {n}", channel="web")
+    assert queries() == few
