@@ -33,9 +33,9 @@ def complaint_arrived(*, complaint_id: int) -> None:
 def complaint_acknowledged(*, complaint_id: int) -> None:
     """Text the child the acknowledgement: the day we will answer by, and how to get an advocate (s.26A)."""
     complaint = Complaint.objects.select_related("child__user").filter(pk=complaint_id).first()
-    if complaint is None or not _texts_the_child(complaint):
+    user = _child_to_text(complaint) if complaint is not None else None
+    if complaint is None or user is None:
         return
-    user = complaint.child.user
     with translation.override(language_for(complaint.child)):
         body = _(
             "Heard: we are looking at what you told us and will answer by %(day)s. "
@@ -44,17 +44,20 @@ def complaint_acknowledged(*, complaint_id: int) -> None:
     sms_queue(to=user.phone, body=body, purpose=SMS_PURPOSE, key=f"complaint:{complaint.pk}:acknowledged", user=user)
 
 
-def _texts_the_child(complaint: Complaint) -> bool:
+def _child_to_text(complaint: Complaint) -> User | None:
+    """The child's account to text about it, if any."""
     # Only a child who made it (or whose advocate made it with them) is texted: a parent's complaint
     # is theirs to share with the child.
     user = complaint.child.user
-    return complaint.made_by_relationship in (MadeBy.CHILD, MadeBy.ADVOCATE) and user is not None and bool(user.phone)
+    if complaint.made_by_relationship not in (MadeBy.CHILD, MadeBy.ADVOCATE) or user is None or not user.phone:
+        return None
+    return user
 
 
 def _tell_the_child(complaint: Complaint) -> None:
-    if not _texts_the_child(complaint):
+    user = _child_to_text(complaint)
+    if user is None:
         return
-    user = complaint.child.user
     with translation.override(language_for(complaint.child)):
         if complaint.kind == Kind.COMPLAINT:
             body = _(
