@@ -10,10 +10,11 @@ WORDS_MAX_LENGTH = 5000
 
 
 class Kind(models.TextChoices):
+    # Staff words (English); the child is asked in their own words (complaints.forms.CHILD_KINDS).
     # Children Act 1989 s.26(3) covers "representations (including any complaint)": a representation
     # is recorded and answered, but only a complaint goes on to stages 2 and 3 (SI 2006/1738 reg 17-19).
-    COMPLAINT = "complaint", _("Complaint")
-    REPRESENTATION = "representation", _("Representation")
+    COMPLAINT = "complaint", "Complaint"
+    REPRESENTATION = "representation", "Representation"
 
 
 class MadeBy(models.TextChoices):
