@@ -1,5 +1,7 @@
 """A complaint or representation about a looked-after child's care, and where it is in the three stages."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -135,6 +137,11 @@ class Complaint(models.Model):
     def final_outcome(self) -> str:
         """The outcome of the last stage answered ("" while none)."""
         return self.stage3_outcome or self.stage2_outcome or self.stage1_outcome
+
+    @property
+    def last_answered_on(self) -> date | None:
+        """The day of the last answer given (None while none has been)."""
+        return self.stage3_responded_on or self.stage2_responded_on or self.stage1_responded_on
 
     @property
     def final_outcome_label(self) -> str:
