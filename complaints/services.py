@@ -216,6 +216,13 @@ def stage2_request(*, complaint: Complaint, by: User, on: date | None = None) ->
     return _save(complaint, "stage2_requested_on", "stage2_due", "closed_at")
 
 
+def complaint_escalate(*, complaint: Complaint, by: User, on: date | None = None) -> Complaint:
+    """The complainant asks for the next stage after an answer: stage 2 after stage 1, a panel after stage 2."""
+    if complaint.stage == 2 or complaint.stage2_responded_on is not None:
+        return stage3_request(complaint=complaint, by=by, on=on)
+    return stage2_request(complaint=complaint, by=by, on=on)
+
+
 @transaction.atomic
 def stage2_extend(*, complaint: Complaint, by: User) -> Complaint:
     """Extend the stage 2 investigation to 65 working days from the request (SI 2006/1738 reg 17(3)); once."""

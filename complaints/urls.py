@@ -8,6 +8,7 @@ app_name = "complaints"
 
 urlpatterns = [
     path("my/complaints/", views.my_complaints, name="mine"),
+    path("my/complaints/<id:complaint_id>/next-stage/", views.my_escalate, name="my_escalate"),
     path("manage/complaints/", views.register, name="register"),
     path("manage/complaints/new/", views.record, name="record"),
     path("manage/complaints/<id:complaint_id>/", views.detail, name="manage_detail"),

@@ -22,6 +22,7 @@ from complaints.selectors import complaint_get_for_user, complaints_visible_to, 
 from complaints.services import (
     ANSWER_OUTCOMES,
     complaint_acknowledge,
+    complaint_escalate,
     complaint_make,
     complaint_withdraw,
     stage1_extend,
@@ -90,6 +91,21 @@ def my_complaints(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "complaints": complaints, "today": timezone.localdate()}
     return render(request, "complaints/mine.html", context, status=status)
+
+
+@login_required
+@require_POST
+def my_escalate(request: AuthenticatedHttpRequest, complaint_id: int) -> HttpResponse:
+    """The child is not happy with the answer and asks for someone else to look at it (the next stage)."""
+    require_role(request, Role.CHILD)
+    complaint = complaint_get_for_user(request.user, complaint_id)
+    try:
+        complaint_escalate(complaint=complaint, by=request.user)
+    except ValidationError:
+        messages.error(request, _("You can't ask for that now. Ask your advocate or your IRO to help."))
+    else:
+        messages.success(request, _("We will look at it again. We will tell you by when."))
+    return redirect("complaints:mine")
 
 
 @login_required

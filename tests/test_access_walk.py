@@ -182,6 +182,8 @@ EXPECTED = {
     # Complaints (Children Act 1989 s.26): the child's own page; the register for managers and IROs (their
     # caseload's, read-only); only a manager records one or moves one on (an empty post: refused, 400).
     "complaints:mine": only(*CHILDREN),
+    # Alice asks for the next stage of her own complaint (not yet answered: told so, and back to her page).
+    "complaints:my_escalate": only("child_user", ok=302),
     "complaints:register": only(*IROS, "manager"),
     "complaints:record": only("manager"),
     "complaints:manage_detail": only("iro", "manager"),
@@ -203,7 +205,7 @@ ELSEWHERE = {
     ),
 }
 POSTED = {
-    *(f"complaints:{step}" for step in [*COMPLAINT_STEPS, "stage1_extend", "withdraw"]),
+    *(f"complaints:{step}" for step in [*COMPLAINT_STEPS, "stage1_extend", "withdraw", "my_escalate"]),
     "feedback:statement_withdraw",
     "feedback:statement_reply",
     "feedback:statement_acknowledge",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from complaints.services import complaint_acknowledge, complaint_make, stage1_extend
+from complaints.services import complaint_acknowledge, complaint_make, stage1_extend, stage1_respond
 from tests.browser.phone import AXE, ORIGIN, axe_violations, phone
 from tests.complaints.conftest import on
 
@@ -28,6 +28,12 @@ def complaints(child, other_child, manager):
     )  # fmt: skip
     complaint_acknowledge(complaint=answered, by=manager)
     stage1_extend(complaint=late, by=manager)
+    # One of Alice's was answered last week: she may still ask for someone else to look at it.
+    with on(date(2026, 11, 2)):
+        earlier, _ = complaint_make(child=child, by=child.user, words="My phone was taken away.", channel="sms")
+    with on(date(2026, 11, 16)):
+        complaint_acknowledge(complaint=earlier, by=manager, on=date(2026, 11, 3))
+        stage1_respond(complaint=earlier, by=manager, outcome="partly_upheld")
     return late, answered
 
 
@@ -39,6 +45,7 @@ def test_the_childs_complaints_page_works_on_a_phone(browser, complaints, child_
     context, page = phone(browser, child_user)
     page.goto(f"{ORIGIN}/my/complaints/")
     assert page.get_by_text("We need a bit longer to look into it.").is_visible()
+    assert page.get_by_role("button", name="Ask for someone else to look at it").is_visible()
     # Nothing wider than the phone: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "my-complaints-390", tmp_path)

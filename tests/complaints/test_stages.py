@@ -83,3 +83,37 @@ def test_withdrawing_closes_it_at_its_stage(child, manager):
     assert (complaint.stage1_outcome, complaint.is_open) == ("withdrawn", False)
     page = client_for(child.user).get(reverse("complaints:mine")).content.decode()
     assert "You took this back." in page
+
+
+def test_the_child_asks_for_the_next_stage_from_their_page_in_time(child, child_user, manager):
+    complaint = _made(child, received=date(2026, 11, 2))
+    with on(date(2026, 11, 13)):
+        stage1_respond(complaint=complaint, by=manager, outcome="not_upheld")
+    escalate = reverse("complaints:my_escalate", args=[complaint.pk])
+    with on(date(2026, 11, 20)):
+        page = client_for(child_user).get(reverse("complaints:mine")).content.decode()
+        # Answered Fri 13 Nov 2026: 20 working days on is Fri 11 Dec 2026.
+        assert "You can ask for someone else to look at it until Friday 11 December." in page
+        assert client_for(child_user).post(escalate).status_code == 302
+    complaint.refresh_from_db()
+    # Asked Fri 20 Nov: stage 2 due 25 working days on, Fri 25 Dec and Mon 28 Dec skipped -> Tue 29 Dec 2026.
+    assert (complaint.stage2_requested_on, complaint.stage2_due) == (date(2026, 11, 20), date(2026, 12, 29))
+    # Asking again is refused kindly; another child cannot even see it.
+    with on(date(2026, 11, 20)):
+        again = client_for(child_user).post(escalate, follow=True).content.decode()
+    assert "You can&#x27;t ask for that now." in again
+
+
+def test_the_child_cannot_ask_for_the_next_stage_after_the_window(child, child_user, other_child_user, manager):
+    complaint = _made(child, received=date(2026, 11, 2))
+    with on(date(2026, 11, 13)):
+        stage1_respond(complaint=complaint, by=manager, outcome="not_upheld")
+    with on(date(2026, 12, 14)):
+        assert (
+            client_for(other_child_user).post(reverse("complaints:my_escalate", args=[complaint.pk])).status_code == 404
+        )
+        page = client_for(child_user).get(reverse("complaints:mine")).content.decode()
+        assert "Ask for someone else to look at it" not in page
+        client_for(child_user).post(reverse("complaints:my_escalate", args=[complaint.pk]))
+    complaint.refresh_from_db()
+    assert complaint.stage2_requested_on is None
