@@ -17,7 +17,7 @@ from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record
 from complaints import clock
 from complaints.forms import ChildComplaintForm, DayForm, OutcomeForm, RecordComplaintForm
-from complaints.models import Complaint, ComplaintChannel, Kind
+from complaints.models import Complaint, ComplaintChannel, Kind, Outcome
 from complaints.selectors import complaint_get_for_user, complaints_visible_to, overdue_q, waiting_on
 from complaints.services import (
     ANSWER_OUTCOMES,
@@ -54,9 +54,9 @@ def escalation_deadline(complaint: Complaint):
     """The last day the complainant may ask for the next stage, while they may (None otherwise)."""
     if complaint.kind != Kind.COMPLAINT or complaint.is_open:
         return None
-    if complaint.stage == 1 and complaint.stage1_responded_on and complaint.stage1_outcome != "withdrawn":
+    if complaint.stage == 1 and complaint.stage1_responded_on and complaint.stage1_outcome != Outcome.WITHDRAWN:
         deadline = clock.stage2_request_deadline(complaint.stage1_responded_on)
-    elif complaint.stage == 2 and complaint.stage2_responded_on and complaint.stage2_outcome != "withdrawn":
+    elif complaint.stage == 2 and complaint.stage2_responded_on and complaint.stage2_outcome != Outcome.WITHDRAWN:
         deadline = clock.stage3_request_deadline(complaint.stage2_responded_on)
     else:
         return None

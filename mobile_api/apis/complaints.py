@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -135,8 +135,6 @@ class ComplaintListCreateApi(HeardListApi):
         child = child_of_user(caller(request))
         if child is None:
             raise PermissionDenied("No care record is linked to this account.")
-        if not data.validated_data["words"]:
-            raise ValidationError({"words": "Tell us what it is about."})
         complaint, _made = complaint_make(
             child=child,
             by=caller(request),
