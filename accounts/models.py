@@ -37,6 +37,16 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
     # The council's out-of-hours social work team: sees urgent alerts raised out of hours, while open.
     EDT = "edt", "Emergency duty team"
+    # Allocated to children like IROs (reviews.models.WorkerAllocation); they read what a child sends them.
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    # Leaving-care personal adviser, for young people 16-25 (Children (Leaving Care) Act 2000; CA 1989 s.23D).
+    PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+    # The council's case system, fetching what a webhook names through the API with a key: reads only.
+    CASE_SYSTEM = "case_system", "Case system integration"
+
+
+# Roles with an inbox of the messages children send them (managers see every child's).
+INBOX_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER})
 
 
 class IROContract(models.TextChoices):
@@ -83,7 +93,7 @@ class User(AbstractUser):
     """A person who signs in to Heard; the role decides what they may see and do."""
 
     # Roles that see children's words and so must sign in with a second factor.
-    MFA_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN, Role.EDT})
+    MFA_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN, Role.EDT, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER})
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CHILD)
     phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164, e.g. +447700900123")
@@ -145,6 +155,11 @@ class User(AbstractUser):
     @property
     def is_edt(self) -> bool:
         return self.role == Role.EDT
+
+    @property
+    def is_worker(self) -> bool:
+        """A social worker or personal adviser: allocated to children, reading what they are sent."""
+        return self.role in (Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER)
 
     @property
     def is_cicc(self) -> bool:

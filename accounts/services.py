@@ -30,7 +30,7 @@ def user_set_notify_by(*, user: User, notify_by: str) -> User:
 # AbstractUser's first_name.
 FIRST_NAME_MAX_LENGTH = 150
 # People who may show children a name, a photo and a few words about themselves.
-PROFILE_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADVOCATE, Role.EDT})
+PROFILE_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADVOCATE, Role.EDT, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER})
 
 
 @transaction.atomic
@@ -64,7 +64,18 @@ def user_set_profile(*, user: User, first_name: str, about_me: str, photo=None, 
 
 
 # Roles whose reads of a child's words are logged (a child reading their own is not).
-LOGGED_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADMIN, Role.ADVOCATE, Role.EDT})
+LOGGED_ROLES = frozenset(
+    {
+        Role.IRO,
+        Role.MANAGER,
+        Role.ADMIN,
+        Role.ADVOCATE,
+        Role.EDT,
+        Role.SOCIAL_WORKER,
+        Role.PERSONAL_ADVISER,
+        Role.CASE_SYSTEM,
+    }
+)
 
 
 def access_log_record(

@@ -7,6 +7,7 @@ from consultations.services import invitations_due
 from feedback.alerts import alerts_escalate_due, alerts_follow_cover, alerts_pass_to_edt
 from feedback.notifications import notifications_catch_up
 from integrations.delivery import deliveries_send_due
+from reporting.care_records_import import care_records_import_due
 from sms.outbound import sms_pending_requeue
 
 
@@ -40,3 +41,9 @@ def apply_retention() -> dict[str, int]:
 def send_due_webhooks() -> int:
     """Send webhooks to the case system that are due: first tries never started, and retries (each minute)."""
     return deliveries_send_due()
+
+
+@shared_task
+def import_care_records() -> dict[str, object] | None:
+    """Import the case system's files from HEARD_CARE_RECORDS_FOLDER when they have changed (hourly check)."""
+    return care_records_import_due()

@@ -23,6 +23,9 @@ JOBS: tuple[Job, ...] = (
     Job("retention", "backend.jobs.apply_retention", 3600),
     # Webhooks to the case system whose first try never started, and retries whose wait is over.
     Job("webhooks", "backend.jobs.send_due_webhooks", 60),
+    # The daily feed from the case system (HEARD_CARE_RECORDS_FOLDER, when set): the files dropped each night
+    # are imported within the hour, once; the import changes only what differs.
+    Job("care-records", "backend.jobs.import_care_records", 3600),
 )
 
 

@@ -335,6 +335,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mobile_api.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "mobile_api.authentication.IntegrationKeyAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "mobile_api.throttling.PerUserThrottle",
@@ -343,6 +344,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "mobile_api.permissions.StaffHaveMFA",
+        "mobile_api.permissions.CaseSystemReadsOnly",
     ],
     "DEFAULT_SCHEMA_CLASS": "mobile_api.schema.HeardAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
@@ -383,6 +385,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "feedback.models.Rating",
         "CategoryEnum": "feedback.models.Category",
+        "RecipientEnum": "feedback.models.Recipient",
+        "RecipientChoiceEnum": "mobile_api.apis.statements.RECIPIENT_CHOICES",
+        "AssistedHowEnum": "feedback.models.AssistedHow",
         "ChannelEnum": "feedback.models.Channel",
         "ComplaintChannelEnum": "complaints.models.ComplaintChannel",
         "ComplaintOutcomeEnum": "complaints.models.Outcome",
@@ -515,6 +520,9 @@ HEARD_WEBHOOK_TIMEOUT_SECONDS = env_int("HEARD_WEBHOOK_TIMEOUT_SECONDS", 10)
 HEARD_WEBHOOKS_ALLOW_HTTP = env_bool("HEARD_WEBHOOKS_ALLOW_HTTP", DEBUG)
 # Files exported on the server (SSDA903 and the like) are written here and removed after retention.
 HEARD_EXPORTS_DIR = Path(os.environ.get("HEARD_EXPORTS_DIR", VAR_DIR / "exports"))
+# The daily feed (reporting/care_records_import.py): the folder the case system drops its CSV files in each
+# night; when set, the hourly job imports them once each time they change. Blank: no periodic import.
+HEARD_CARE_RECORDS_FOLDER = env_str("HEARD_CARE_RECORDS_FOLDER", "")
 # Staff photos (accounts/photos.py): kept outside static and media URLs, served only through a view that checks
 # who is asking (accounts/views.py: person_photo).
 HEARD_PHOTOS_DIR = Path(os.environ.get("HEARD_PHOTOS_DIR", VAR_DIR / "photos"))

@@ -21,6 +21,8 @@ _HOME_BY_ROLE: dict[str, str] = {
     Role.ADVOCATE: "feedback:advocacy",
     Role.IRO: "feedback:inbox",
     Role.MANAGER: "feedback:inbox",
+    Role.SOCIAL_WORKER: "feedback:inbox",
+    Role.PERSONAL_ADVISER: "feedback:inbox",
     Role.EDT: "feedback:alert_list",
 }
 

@@ -115,3 +115,9 @@ def picture_path(picture: object, *, symbols: bool) -> str | None:
     if symbols and slug not in shown and slug in PICTURES:
         return PICTURES[slug]  # an earlier symbols form named a picture that has no symbol: show the picture
     return shown.get(slug)
+
+
+def pictures_chosen(slugs: list[str]) -> list[tuple[str, str]]:
+    """Return each chosen picture's word and static path, for staff reading what a child chose in a session."""
+    shown = [(slug, PICTURES.get(slug) or SYMBOLS.get(slug)) for slug in slugs]
+    return [(slug.removeprefix("face_").replace("_", " "), path) for slug, path in shown if path]

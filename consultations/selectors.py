@@ -165,8 +165,8 @@ class ReviewPack:
 
 
 def review_get_for_pack(user: User, review_id: int) -> Review:
-    """Return an upcoming or past review of a child this staff member may see; 404 otherwise."""
-    if user.role not in (Role.IRO, Role.MANAGER):
+    """Return an upcoming or past review of a child this staff member (or the case system) may see; 404 otherwise."""
+    if user.role not in (Role.IRO, Role.MANAGER, Role.CASE_SYSTEM):
         raise Http404("No such review.")
     try:
         return Review.objects.select_related("child").get(pk=review_id, child__in=children_visible_to(user))
@@ -205,6 +205,21 @@ def review_pack(review: Review) -> ReviewPack:
     return ReviewPack(review=review, entries=entries, statements=list(statements))
 
 
+def pack_answer_get(review: Review, invitation_id: int | str) -> PackEntry:
+    """Return one sent answer in a review's pack (review_get_for_pack first), as the pack shows it; 404 otherwise."""
+    try:
+        invitation = Invitation.objects.select_related(
+            "contact", "response__version__template", "response__entered_by"
+        ).get(review=review, pk=invitation_id, response__submitted_at__isnull=False)
+    except (Invitation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such answer.") from exc
+    Invitation.review.field.set_cached_value(invitation, review)
+    response = invitation.response
+    return PackEntry(
+        invitation=invitation, response=response, rows=answer_rows(response.version.schema, response.answers)
+    )
+
+
 @dataclass
 class PackFlag:
     review: Review
@@ -212,7 +227,9 @@ class PackFlag:
 
 
 def packs_needing_attention(user: User, today: date | None = None) -> list[PackFlag]:
-    """Reviews in the next 10 working days whose packs still miss returns."""
+    """Reviews in the next 10 working days whose packs still miss returns (for those who read the packs)."""
+    if user.role not in (Role.IRO, Role.MANAGER):
+        return []
     today = today or timezone.localdate()
     horizon = statutory.add_working_days(today, 10)
     reviews = list(

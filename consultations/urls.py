@@ -18,6 +18,11 @@ urlpatterns = [
     path("consultations/<id:invitation_id>/with-child/save/", views.on_behalf_save, name="on_behalf_save"),
     path("consultations/<id:invitation_id>/with-child/send/", views.on_behalf_send, name="on_behalf_send"),
     path("inbox/reviews/<id:review_id>/pack/", views.pack, name="pack"),
+    path(
+        "inbox/reviews/<id:review_id>/pack/answers/<id:invitation_id>/pdf/",
+        views.pack_answer_pdf,
+        name="pack_answer_pdf",
+    ),
     path("inbox/children/<id:child_id>/form/", views.form_choice, name="form_choice"),
     path("manage/forms/<id:version_id>/preview/", views.preview, name="preview"),
 ]

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import posted_id, require_role
-from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role, User
+from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role, User
 from accounts.services import access_log_record
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from backend.signed_links import LinkProblem
 from consultations.models import CHILD_AUDIENCES, ONE_A_SCREEN_AUDIENCES, EntryMode, Invitation
 from consultations.pictures import picture_path
@@ -35,6 +36,7 @@ from consultations.selectors import (
     consultations_open_for_child,
     form_version_get,
     invitation_get_for_user,
+    pack_answer_get,
     review_get_for_pack,
     review_pack,
 )
@@ -45,6 +47,7 @@ from consultations.services import (
     response_submit,
 )
 from feedback.models import Feeling
+from reporting.casefile import consultation_answer_pdf
 from reviews.selectors import child_get_for_user, language_for
 
 
@@ -399,6 +402,27 @@ def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
             "lead_days": settings.HEARD_CONSULTATION_LEAD_WORKING_DAYS,
         },
     )
+
+
+@login_required
+@require_GET
+def pack_answer_pdf(request: AuthenticatedHttpRequest, review_id: int, invitation_id: int) -> HttpResponse:
+    """One sent answer in the pre-review pack as a PDF for the case file; the download is logged as an export."""
+    review = review_get_for_pack(request.user, review_id)
+    entry = pack_answer_get(review, invitation_id)
+    try:
+        pdf = consultation_answer_pdf(entry, reader=request.user)
+    except PdfUnavailable as problem:
+        return pdf_unavailable(problem)
+    access_log_record(
+        user=request.user,
+        what="consultation answer pdf",
+        purpose=AccessPurpose.PACK,
+        object_id=entry.invitation.pk,
+        child=review.child,
+        action=AccessLogEntry.Action.EXPORT,
+    )
+    return pdf_attachment(pdf, f"heard-consultation-answer-{entry.invitation.pk}.pdf")
 
 
 @login_required

@@ -117,7 +117,8 @@ def _locked_alert_for(alert: SafeguardingAlert, user: User, doing: str) -> Safeg
     alert = SafeguardingAlert.objects.select_for_update().get(pk=alert.pk)
     if not _may_act_on_alert(alert, user):
         raise PermissionDenied(
-            f"Only the child's IRO, a manager or, out of hours, the emergency duty team can {doing} this alert."
+            f"Only the child's IRO or social worker, a manager or, out of hours, the emergency duty team "
+            f"can {doing} this alert."
         )
     return alert
 

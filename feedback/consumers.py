@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 
 from accounts.middleware import staff_mfa_missing
-from accounts.models import Role
+from accounts.models import INBOX_ROLES
 from feedback.live import inbox_group_name, session_group_name
 
 # Close codes for "not allowed" and "signed out": 4000-4999 are free for applications.
@@ -39,7 +39,7 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
-        if user is None or not user.is_authenticated or user.role not in (Role.IRO, Role.MANAGER):
+        if user is None or not user.is_authenticated or user.role not in INBOX_ROLES:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         if not self.session_key or await database_sync_to_async(staff_mfa_missing)(user, session):

@@ -1,14 +1,16 @@
 """Forms for statements, replies and alerts in the browser."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotifyBy
+from consultations.pictures import PICTURE_SLUGS
 from feedback.crisis import crisis_categories
-from feedback.models import ALERT_NOTE_MAX_LENGTH, Category, Feeling, Rating
+from feedback.models import ALERT_NOTE_MAX_LENGTH, EVERYONE, AssistedHow, Category, Feeling, Rating, Recipient
+from feedback.recipients import Reader
 from feedback.services import FEELING_REFUSED, REPLY_MAX_LENGTH, statement_max_length
 from reviews.models import Avatar
 
@@ -62,17 +64,47 @@ class StatementForm(forms.Form):
         required=False,
         label=_("You can share my words with the Children in Care Council, with my name and any details taken out"),
     )
+    # Who should read it: offered only when the child has more than their IRO (readers_offered).
+    recipients = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Who should read this?"),
+        help_text=_("Choose one or more."),
+    )
     # Sent with the form so a double tap or a resubmitted page stores the message once.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, readers: list[Reader] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["maxlength"] = statement_max_length()
+        self.readers = readers or []
+        if len(self.readers) > 1:
+            field = cast(forms.MultipleChoiceField, self.fields["recipients"])
+            everyone = (EVERYONE, _("Everyone who works with me"))
+            field.choices = [*((reader.value, _reader_label(reader)) for reader in self.readers), everyone]
+            self.initial.setdefault("recipients", [Recipient.IRO])
+            self.fields["body"].label = _("What do you want them to know?")
+        else:
+            del self.fields["recipients"]
+
+    @property
+    def chosen_recipients(self) -> list[str] | None:
+        """The readers chosen (None where the form offered no choice: the message goes to the IRO)."""
+        if "recipients" not in self.fields:
+            return None
+        return list(self.cleaned_data.get("recipients") or [])
 
     @property
     def crisis_help_after(self) -> str:
         """The choice the crisis help follows on the page: the last of those that show it."""
         return crisis_categories()[-1]
+
+
+def _reader_label(reader: Reader) -> str:
+    """A reader as the child sees the choice: "My social worker: Sam" (the role alone when nobody is allocated yet)."""
+    if reader.person is None:
+        return reader.label
+    return _("%(role)s: %(name)s") % {"role": reader.label, "name": reader.person.display_name}
 
 
 class StatementWithdrawForm(forms.Form):
@@ -93,6 +125,46 @@ class OnBehalfStatementForm(StatementForm):
         label="The child agreed to me sending this for them",
         error_messages={"required": "Record that the child agreed to this being sent for them."},
     )
+
+
+class AssistedSessionForm(StatementForm):
+    """What a worker records in a session with a child: the child's own views, how they gave them, their consent."""
+
+    pictures = forms.MultipleChoiceField(
+        required=False,
+        # The faces are the feeling question's; these are the things a child points to.
+        choices=[(slug, slug.replace("_", " ")) for slug in PICTURE_SLUGS],
+        widget=forms.CheckboxSelectMultiple,
+        label="Pictures or symbols the child chose",
+        help_text="Optional: tick each one the child pointed to or chose.",
+    )
+    assisted_how = forms.ChoiceField(
+        choices=AssistedHow.choices,
+        widget=forms.RadioSelect,
+        label="How did the child give their views?",
+        error_messages={"required": "Choose how the child gave their views."},
+    )
+    assisted_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Your note on the session",
+        help_text="Where you were, what helped, and how you understood the child. Not the child's words.",
+    )
+    consent_given = forms.BooleanField(
+        label="The child agreed to their views being sent",
+        error_messages={"required": "Record that the child agreed to their views being sent."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["quote_consent"]  # the child's own choice, asked of them in their own words, not here
+        body = self.fields["body"]
+        body.required = False
+        body.label = "The child's words, as they said them"
+        body.help_text = "Optional when the child chose pictures or a face. Write their words, not yours."
+        self.fields["feeling"].label = "How did the child say they feel?"
+        self.fields["feeling"].help_text = "Optional: only if the child chose one."
+        self.fields["category"].label = "What is it about?"
 
 
 class ChildReplyForm(forms.Form):

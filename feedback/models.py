@@ -43,8 +43,38 @@ class Channel(models.TextChoices):
     SMS = "sms", "SMS"
 
 
+class Recipient(models.TextChoices):
+    """Who a child may choose to read their message; "everyone who works with me" chooses them all."""
+
+    # Written for a child: the words on the "Who should read this?" choice.
+    IRO = "iro", _("My IRO")
+    SOCIAL_WORKER = "social_worker", _("My social worker")
+    PERSONAL_ADVISER = "personal_adviser", _("My personal adviser")
+    ADVOCATE = "advocate", _("My advocate")
+
+
+EVERYONE = "everyone"
+READER_WORDS_FOR_STAFF: dict[str, str] = {
+    Recipient.IRO: "IRO",
+    Recipient.SOCIAL_WORKER: "social worker",
+    Recipient.PERSONAL_ADVISER: "personal adviser",
+    Recipient.ADVOCATE: "advocate",
+}
+
+
+class AssistedHow(models.TextChoices):
+    """How a child gave their views in a session with a worker who wrote them down."""
+
+    SPOKE = "spoke", "Said it; the worker wrote down their words"
+    PICTURES = "pictures", "Chose pictures or symbols"
+    SIGNED = "signed", "Signed (BSL, Makaton or their own signs)"
+    WROTE_OR_DREW = "wrote_or_drew", "Wrote or drew it themselves"
+    PLAY = "play", "Through play or activity, as the worker understood it"
+    OTHER = "other", "Another way (described in the note)"
+
+
 class Statement(models.Model):
-    """What a child wants their IRO to know, in their own words."""
+    """What a child wants their IRO (or whoever they choose) to know, in their own words."""
 
     child = models.ForeignKey("reviews.Child", on_delete=models.PROTECT, related_name="statements")
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -94,6 +124,21 @@ class Statement(models.Model):
     # Words the child added to an earlier statement in the same conversation (by text, after saying
     # they were not safe): kept as their own statements and shown with the first one and its alert.
     follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups")
+    # Who the child chose to read it (issue #18): only those chosen, while allocated, and managers may.
+    # Whatever the choice, words that raise a safeguarding alert reach the IRO and the social worker.
+    for_iro = models.BooleanField(default=True)
+    for_social_worker = models.BooleanField(default=False)
+    for_personal_adviser = models.BooleanField(default=False)
+    for_advocate = models.BooleanField(default=False)
+    # A worker sat with the child and recorded the child's own views (for under-8s and children with
+    # additional needs): the author is the worker, the words the child's, with how they were given.
+    assisted = models.BooleanField(default=False)
+    assisted_how = models.CharField(max_length=16, choices=AssistedHow.choices, blank=True, default="")
+    assisted_note = models.TextField(
+        blank=True, default="", help_text="How the session went and how the child's views were understood."
+    )
+    # Pictures or symbols the child chose in the session (slugs of consultations.pictures).
+    pictures = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -114,6 +159,18 @@ class Statement(models.Model):
                 name="feedback_statement_read_at_and_by_together",
             ),
             models.CheckConstraint(
+                condition=Q(for_iro=True)
+                | Q(for_social_worker=True)
+                | Q(for_personal_adviser=True)
+                | Q(for_advocate=True),
+                name="feedback_statement_has_a_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(assisted=False, assisted_how="")
+                | Q(assisted=True, consent_given=True) & ~Q(assisted_how=""),
+                name="feedback_statement_assisted_how_and_consent",
+            ),
+            models.CheckConstraint(
                 condition=Q(feeling__isnull=True)
                 | Q(feeling__gte=Feeling.REALLY_BAD, feeling__lte=Feeling.REALLY_GOOD),
                 name="feedback_statement_feeling_1_to_5",
@@ -129,6 +186,22 @@ class Statement(models.Model):
         return f"Statement {self.pk} ({self.get_category_display()})"
 
     @property
+    def recipients(self) -> list[str]:
+        """The recipients the child chose, as Recipient values, in the order they are offered."""
+        chosen = {
+            Recipient.IRO: self.for_iro,
+            Recipient.SOCIAL_WORKER: self.for_social_worker,
+            Recipient.PERSONAL_ADVISER: self.for_personal_adviser,
+            Recipient.ADVOCATE: self.for_advocate,
+        }
+        return [str(value) for value, on in chosen.items() if on]
+
+    @property
+    def readers_display(self) -> str:
+        """Who the child chose, for staff pages: "IRO, social worker"."""
+        return ", ".join(READER_WORDS_FOR_STAFF[value] for value in self.recipients)
+
+    @property
     def is_read(self) -> bool:
         return self.read_at is not None
 
@@ -138,7 +211,8 @@ class ReplyFrom(models.TextChoices):
 
     CHILD = "child", "The child"
     ADVOCATE = "advocate", "The child's advocate, for them"
-    IRO = "iro", "The child's IRO"
+    # The staff side: the child's IRO, or the social worker or personal adviser the child wrote to.
+    IRO = "iro", "The child's IRO, or another worker they wrote to"
 
 
 class Reply(models.Model):

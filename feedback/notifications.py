@@ -24,8 +24,9 @@ from feedback.crisis import crisis_help_sms_text
 from feedback.escalation import is_out_of_hours
 from feedback.live import push_inbox_event
 from feedback.models import AlertEvent, AlertEventKind, Reply, ReplyFrom, SafeguardingAlert, Statement
-from reviews.models import AdvocacyRequest
-from reviews.selectors import language_for, managers_in_escalation_order, responsible_iro
+from feedback.recipients import readers_to_tell
+from reviews.models import AdvocacyRequest, WorkerKind
+from reviews.selectors import current_worker, language_for, managers_in_escalation_order, responsible_iro
 from sms.models import Purpose
 from sms.outbound import sms_queue
 
@@ -37,34 +38,39 @@ NOTICE_LEASE = timedelta(seconds=60)
 
 
 def statement_arrived(*, statement_id: int) -> bool:
-    """Push a live event to the routed IRO's inbox and email them a link (no child's words).
+    """Push a live event to each chosen reader's inbox and email them a link (no child's words).
 
+    The routed IRO first (when the child chose them, or the words were urgent), then the social
+    worker, personal adviser or advocate the child chose (feedback.recipients.readers_to_tell).
     A run first claims the notice for a minute, so two runs at once send it once; it is marked
-    sent only after the email has gone, so a worker killed half-way leaves it for the catch-up
+    sent only after the emails have gone, so a worker killed half-way leaves it for the catch-up
     rather than losing it. Returns whether this run sent it.
     """
     now = timezone.now()
     claimed = (
-        Statement.objects.filter(pk=statement_id, notified_at__isnull=True, routed_to__isnull=False)
+        Statement.objects.filter(pk=statement_id, notified_at__isnull=True)
+        .filter(SOMEONE_TO_TELL)
         .filter(Q(notice_claimed_at__isnull=True) | Q(notice_claimed_at__lt=now - NOTICE_LEASE))
         .update(notice_claimed_at=now)
     )
     if not claimed:
         return False
-    statement = Statement.objects.select_related("routed_to").get(pk=statement_id)
-    iro = cast(User, statement.routed_to)  # claimed only when routed
+    statement = Statement.objects.select_related("routed_to", "child").get(pk=statement_id)
+    readers = [cast(User, statement.routed_to)] if statement.routed_to_id else []
+    readers += readers_to_tell(statement)  # no query unless the child chose someone besides their IRO
     try:
-        push_inbox_event(iro.pk, "statement", statement.pk)
-        if iro.email:
-            EmailMessage(
-                subject="New message in Heard",
-                body=(
-                    "A child on your caseload has sent a new message in Heard.\n\n"
-                    f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
-                ),
-                to=[iro.email],
-                headers={"Message-ID": notice_message_id(statement_id)},
-            ).send()
+        for reader in readers:
+            push_inbox_event(reader.pk, "statement", statement.pk)
+            if reader.email:
+                EmailMessage(
+                    subject="New message in Heard",
+                    body=(
+                        "A child on your caseload has sent a new message in Heard.\n\n"
+                        f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
+                    ),
+                    to=[reader.email],
+                    headers={"Message-ID": notice_message_id(statement_id, reader.pk, statement.routed_to_id)},
+                ).send()
     except Exception:
         with suppress(DatabaseError):  # if the database is down too, the lease runs out instead
             Statement.objects.filter(pk=statement_id).update(notice_claimed_at=None)
@@ -73,16 +79,23 @@ def statement_arrived(*, statement_id: int) -> bool:
     return True
 
 
-def notice_message_id(statement_id: int) -> str:
-    """The one Message-ID of a statement's notice, so a resend shows as the same email, not a second.
+# A statement someone is told about: routed to an IRO, or sent by the child's choice to others.
+SOMEONE_TO_TELL = Q(routed_to__isnull=False) | Q(for_iro=False)
+
+
+def notice_message_id(statement_id: int, reader_id: int | None = None, routed_to_id: int | None = None) -> str:
+    """The one Message-ID of a statement's notice to a reader, so a resend shows as the same email, not a second.
 
     A worker killed after the email left but before it was marked sent makes the catch-up send it
-    again (twice, not never); mail systems that see the same Message-ID keep one copy.
+    again (twice, not never); mail systems that see the same Message-ID keep one copy. The routed
+    IRO's keeps the form it always had; each other reader has their own.
     """
-    return _notice_id("statement", statement_id)
+    if reader_id is None or reader_id == routed_to_id:
+        return _notice_id("statement", statement_id)
+    return _notice_id(f"statement-{statement_id}-to", reader_id)
 
 
-def _notice_id(what: str, object_id: int) -> str:
+def _notice_id(what: str, object_id: int | str) -> str:
     domain = urlsplit(settings.PUBLIC_BASE_URL).hostname or "heard.invalid"
     return f"<{what}-{object_id}.notice@{domain}>"
 
@@ -111,8 +124,8 @@ def notifications_catch_up(*, now: datetime | None = None) -> int:
     due = now - timedelta(seconds=settings.HEARD_CATCH_UP_AFTER_SECONDS)
     sent = 0
     waiting = Statement.objects.filter(
+        SOMEONE_TO_TELL,
         notified_at__isnull=True,
-        routed_to__isnull=False,
         created_at__lt=due,
         created_at__gte=now - timedelta(days=1),  # older than that, the IRO has long since seen it
     ).values_list("pk", flat=True)
@@ -312,6 +325,9 @@ def alert_notify(*, alert_id: int, reason: str) -> None:
     recipients = [alert.assigned_to] if alert.assigned_to else []
     if reason == "raised":
         recipients += [m for m in managers_in_escalation_order()[:1] if m not in recipients]
+        # The child's social worker is always told too, whoever the child wrote to (issue #18).
+        social_worker = current_worker(alert.child, WorkerKind.SOCIAL_WORKER)
+        recipients += [social_worker] if social_worker is not None and social_worker not in recipients else []
     elif not recipients:
         recipients = managers_in_escalation_order()
     for user in recipients:
@@ -356,21 +372,24 @@ def reply_arrived(*, reply_id: int) -> None:
     reply = Reply.objects.select_related("statement__child").filter(pk=reply_id).first()
     if reply is None or reply.sender == ReplyFrom.IRO:
         return
-    iro = responsible_iro(reply.statement.child)
-    if iro is None:
-        return
-    push_inbox_event(iro.pk, "reply", reply.statement_id)
-    if iro.email:
-        EmailMessage(
-            subject="New reply in Heard",
-            body=(
-                "A child on your caseload has replied to you in Heard.\n\n"
-                f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
-            ),
-            to=[iro.email],
-            # A retried task sends the same email, which mail systems keep once.
-            headers={"Message-ID": _notice_id("reply", reply.pk)},
-        ).send()
+    statement = reply.statement
+    iro = responsible_iro(statement.child) if statement.for_iro or statement.is_urgent else None
+    others = readers_to_tell(statement)
+    for reader in [*([iro] if iro is not None else []), *others]:
+        push_inbox_event(reader.pk, "reply", reply.statement_id)
+        if reader.email:
+            EmailMessage(
+                subject="New reply in Heard",
+                body=(
+                    "A child on your caseload has replied to you in Heard.\n\n"
+                    f"Read it in your inbox: {settings.PUBLIC_BASE_URL}{reverse('feedback:inbox')}\n"
+                ),
+                to=[reader.email],
+                # A retried task sends the same email, which mail systems keep once.
+                headers={
+                    "Message-ID": _notice_id("reply", reply.pk if reader is iro else f"{reply.pk}-to-{reader.pk}")
+                },
+            ).send()
 
 
 def child_told_about_reply(*, reply_id: int) -> None:

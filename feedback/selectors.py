@@ -25,24 +25,52 @@ from reviews.models import Child, Review
 from reviews.selectors import children_visible_to, current_iro_allocation, responsible_iro
 from sms.models import FAILED_STATES, OutboundMessage
 
+# Which of a statement's choices (Statement.for_*) names each role that a child may choose to read it.
+CHOSEN_FIELD = {
+    Role.IRO: "for_iro",
+    Role.SOCIAL_WORKER: "for_social_worker",
+    Role.PERSONAL_ADVISER: "for_personal_adviser",
+    Role.ADVOCATE: "for_advocate",
+}
+
+# Whatever the child chose, words that raise a safeguarding alert reach these (issue #18; Working
+# Together to Safeguard Children 2023: the child's social worker leads on a safeguarding concern).
+ALERT_READERS = frozenset({Role.IRO, Role.SOCIAL_WORKER})
+
+
+def chosen_by_child(user: User) -> Q:
+    """The statements a member of staff who works with the child may read: those the child chose them for.
+
+    The IRO and the social worker also read any that raised a safeguarding alert (urgent words, or
+    words that joined or raised one later); each reads what they wrote themselves too (an advocate
+    for the child, or a worker in a session with them).
+    """
+    if user.role not in CHOSEN_FIELD:
+        return Q(pk__in=[])
+    chosen = Q(**{CHOSEN_FIELD[Role(user.role)]: True})
+    if user.role in ALERT_READERS:
+        chosen |= Q(is_urgent=True) | Q(Exists(SafeguardingAlert.objects.filter(statement=OuterRef("pk"))))
+    # What they wrote for the child (an advocate) or wrote down with them in a session, they read too.
+    return chosen | Q(author=user)
+
 
 def statements_visible_to(user: User) -> QuerySet[Statement]:
     """Return the statements this user may read.
 
-    A child sees their own; an advocate sees what they wrote for the children assigned to them now
-    (nothing once unassigned); an IRO sees the statements of the children currently allocated to
-    them (past ones too, and no longer once re-allocated); managers see all; an administrator or a
-    CiCC member sees none (administrators configure Heard, they are not readers of children's words).
+    A child sees their own. An IRO, social worker, personal adviser or advocate sees the messages
+    of the children allocated (or assigned) to them now that the child chose them to read (past
+    ones too, none once the allocation ends; see chosen_by_child); managers see all, as does the
+    council's case system (reading through the API with its key, integrations); an administrator
+    or a CiCC member sees none (administrators configure Heard, they are not readers
+    of children's words).
     """
     statements = Statement.objects.select_related("child", "author", "read_by", "review")
     if not user.is_authenticated or not user.is_active:
         return statements.none()
-    if user.role == Role.MANAGER:
+    if user.role in (Role.MANAGER, Role.CASE_SYSTEM):
         return statements
-    if user.role == Role.IRO:
-        return statements.filter(child__in=children_visible_to(user))
-    if user.role == Role.ADVOCATE:
-        return statements.filter(author=user, child__in=children_visible_to(user))
+    if user.role in CHOSEN_FIELD:
+        return statements.filter(chosen_by_child(user), child__in=children_visible_to(user))
     if user.role == Role.CHILD:
         return statements.filter(child__user=user)
     return statements.none()
@@ -163,6 +191,7 @@ def iro_inbox(
     # its review: it is marked in the same query, so the inbox costs no more.
     pending = (
         Statement.objects.filter(child_id__in=list(by_id))
+        .filter(Q() if manager else chosen_by_child(user))
         .annotate(new_reply=unread_from_child_side())
         .filter(
             Q(read_at__isnull=True)
@@ -185,7 +214,8 @@ def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
     """Return the safeguarding alerts this user may see and act on.
 
     Managers see all; an IRO sees the alerts of the children they are responsible for now (their own,
-    or those they cover while the child's IRO is away: none after re-allocation or the end of cover);
+    or those they cover while the child's IRO is away: none after re-allocation or the end of cover),
+    and a social worker those of the children allocated to them now, whoever the child wrote to;
     the emergency duty team sees the open alerts passed to it out of hours. Nobody else sees any.
     """
     alerts = SafeguardingAlert.objects.select_related(
@@ -193,9 +223,9 @@ def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
     )
     if not user.is_authenticated or not user.is_active:
         return alerts.none()
-    if user.role == Role.MANAGER:
+    if user.role in (Role.MANAGER, Role.CASE_SYSTEM):
         return alerts
-    if user.role == Role.IRO:
+    if user.role in ALERT_READERS:
         return alerts.filter(child__in=children_visible_to(user))
     if user.role == Role.EDT:
         return alerts.filter(closed_at__isnull=True, passed_to_edt_at__isnull=False)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from consultations.pictures import PICTURES, SYMBOLS
 from feedback.alerts import alert_raise, alert_reply_words, alert_words_added
 from feedback.live import push_inbox_event
 from feedback.models import (
     CONTROL_CHARACTERS,
     URGENT_CATEGORIES,
+    AssistedHow,
     Category,
     Channel,
     Feeling,
@@ -22,13 +25,14 @@ from feedback.models import (
     ReplyFrom,
     Statement,
 )
-from feedback.receipts import is_responsible_iro, statement_mark_read
+from feedback.receipts import is_chosen_reader, statement_mark_read
+from feedback.recipients import recipients_clean
 from feedback.safeguarding import assess_urgency
 from feedback.tasks import notify_child_about_reply, notify_iro_of_reply, notify_iro_of_statement
 from integrations import services as webhooks
 from reporting.services import themes_assign
-from reviews.models import AdvocateAssignment, Child
-from reviews.selectors import routing_for
+from reviews.models import AdvocateAssignment, Child, WorkerKind
+from reviews.selectors import advocates_assigned_to, current_workers, responsible_iro, routing_for
 
 REPLY_MAX_LENGTH = 1000
 # What a child is told when the face sent is not one of the five (the API says the same).
@@ -69,10 +73,20 @@ def statement_check_feeling(feeling: object) -> int | None:
     raise ValidationError({"feeling": str(FEELING_REFUSED)})
 
 
-def _fingerprint(*, child: Child, category: str, body: str, consent_given: bool, feeling: int | None) -> str:
+def _fingerprint(
+    *,
+    child: Child,
+    category: str,
+    body: str,
+    consent_given: bool,
+    feeling: int | None,
+    extra: list[object] | None = None,
+) -> str:
     fields: list = [child.pk, category, body, consent_given]
     if feeling is not None:  # without a face, the same fingerprint as before faces were asked for
         fields.append(feeling)
+    if extra:  # readers chosen, or an assisted session's details: likewise only when there are some
+        fields.append(extra)
     payload = json.dumps(fields, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -93,6 +107,50 @@ def _check_author(*, author: User, child: Child, consent_given: bool) -> bool:
     raise PermissionDenied("Only a child or their advocate can send a statement.")
 
 
+ASSISTED_NOTE_MAX_LENGTH = 2000
+
+
+@dataclass
+class AssistedSession:
+    """How a child gave their views in a session with a worker: the way, a note, and any pictures chosen."""
+
+    how: str
+    note: str = ""
+    pictures: list[str] = field(default_factory=list)
+
+
+def _assisted_check(assisted: AssistedSession, *, author: User, child: Child, consent_given: bool) -> AssistedSession:
+    """Return the session's details tidied; refuse a worker who does not work with the child, or no consent."""
+    if not worker_sits_with(author, child):
+        raise PermissionDenied("Only the child's IRO, social worker or advocate can record a session with them.")
+    if assisted.how not in AssistedHow.values:
+        raise ValidationError({"assisted_how": "Choose how the child gave their views."})
+    if not consent_given:
+        raise ValidationError({"consent_given": "Record that the child agreed to their views being sent."})
+    note = CONTROL_CHARACTERS.sub("", assisted.note.replace("\r\n", "\n")).strip()
+    if len(note) > ASSISTED_NOTE_MAX_LENGTH:
+        raise ValidationError({"assisted_note": f"Keep the note under {ASSISTED_NOTE_MAX_LENGTH} characters."})
+    if assisted.how == AssistedHow.OTHER and not note:
+        raise ValidationError({"assisted_note": "Say in the note how the child gave their views."})
+    pictures = list(dict.fromkeys(assisted.pictures))  # each once, in the order chosen
+    if not all(isinstance(slug, str) and (slug in PICTURES or slug in SYMBOLS) for slug in pictures):
+        raise ValidationError({"pictures": "Choose pictures from Heard's own set."})
+    return AssistedSession(how=assisted.how, note=note, pictures=pictures)
+
+
+def worker_sits_with(user: User, child: Child) -> bool:
+    """Whether this person may sit with the child and record their views: their IRO, social worker or advocate now."""
+    if user.role == Role.IRO:
+        iro = responsible_iro(child)
+        return iro is not None and iro.pk == user.pk
+    if user.role == Role.SOCIAL_WORKER:
+        worker = current_workers(child).get(WorkerKind.SOCIAL_WORKER)
+        return worker is not None and worker.pk == user.pk
+    if user.role == Role.ADVOCATE:
+        return any(advocate.pk == user.pk for advocate in advocates_assigned_to(child))
+    return False
+
+
 def statement_submit(
     *,
     author: User,
@@ -107,10 +165,15 @@ def statement_submit(
     follows: Statement | None = None,
     words_optional: bool = False,
     retry_answered_by_caller: bool = False,
+    recipients: object = None,
+    assisted: AssistedSession | None = None,
 ) -> tuple[Statement, bool]:
-    """Store a statement and route it to the child's IRO and next review.
+    """Store a statement and route it to the readers the child chose (their IRO by default) and next review.
 
     `feeling` is the face the child chose for how they feel (Feeling, 1 to 5), or None.
+    `recipients` is who the child chose to read it (feedback.recipients.recipients_clean), None for their IRO.
+    `assisted` records a session in which a worker sat with the child and wrote down their views:
+    the author is the worker, the words and pictures the child's.
     `follows` is an earlier statement of the same child and author that these words add to (by
     text, after an urgent message); an open alert on it then carries them. `words_optional` lets a
     child who chose "not safe" by text raise the alert before typing anything.
@@ -129,14 +192,28 @@ def statement_submit(
     if follows is not None and (follows.child_id != child.pk or follows.author_id != author.pk):
         raise ValidationError({"follows": "Words can only be added to the same child's own message."})
     feeling = statement_check_feeling(feeling)
-    body = "" if words_optional and category in URGENT_CATEGORIES and not body.strip() else statement_clean_body(body)
+    if assisted is not None:
+        assisted = _assisted_check(assisted, author=author, child=child, consent_given=consent_given)
+        words_optional = words_optional or bool(assisted.pictures) or feeling is not None
+    optional = words_optional and (assisted is not None or category in URGENT_CATEGORIES)
+    body = "" if optional and not body.strip() else statement_clean_body(body)
     key = idempotency_key.strip()
     if len(key) > 255:
         raise ValidationError({"idempotency_key": "An Idempotency-Key can be at most 255 characters."})
-    on_behalf = _check_author(author=author, child=child, consent_given=consent_given)
-    fingerprint = _fingerprint(child=child, category=category, body=body, consent_given=consent_given, feeling=feeling)
+    on_behalf = (
+        False if assisted is not None else _check_author(author=author, child=child, consent_given=consent_given)
+    )
+    readers = recipients_clean(recipients, child=child)
+    extra: list[object] = [] if recipients is None else [sorted(field for field, on in readers.items() if on)]
+    if assisted is not None:
+        extra.append([assisted.how, assisted.note, assisted.pictures])
+    fingerprint = _fingerprint(
+        child=child, category=category, body=body, consent_given=consent_given, feeling=feeling, extra=extra
+    )
     urgent_reasons = assess_urgency(category=category, body=body)
     routed_to_id, review = routing_for(child)
+    if not (readers["for_iro"] or urgent_reasons):
+        routed_to_id = None  # the IRO was not chosen; the notice goes to those who were (feedback.recipients)
     statement = Statement(
         child=child,
         category=category,
@@ -144,11 +221,16 @@ def statement_submit(
         channel=channel,
         author=author,
         on_behalf=on_behalf,
-        consent_given=consent_given if on_behalf else False,
+        consent_given=consent_given if on_behalf or assisted is not None else False,
         routed_to_id=routed_to_id,
+        **readers,
+        assisted=assisted is not None,
+        assisted_how=assisted.how if assisted else "",
+        assisted_note=assisted.note if assisted else "",
+        pictures=assisted.pictures if assisted else [],
         review=review,
         is_urgent=bool(urgent_reasons),
-        quote_consent=quote_consent and not on_behalf,
+        quote_consent=quote_consent and not on_behalf and assisted is None,
         feeling=feeling,
         urgent_reasons=urgent_reasons,
         idempotency_key=key,
@@ -231,9 +313,9 @@ def statement_withdraw(*, statement: Statement, child_user: User) -> None:
 
 
 def statement_reply(*, statement: Statement, iro: User, text: str) -> Statement:
-    """The child's IRO replies on a statement (the web form's and the API's `reply` field): one more Reply."""
-    if not is_responsible_iro(statement, iro):
-        raise PermissionDenied("Only the child's IRO can reply to them.")
+    """A reader the child chose replies on a statement (the web form's and the API's `reply` field): one more Reply."""
+    if not is_chosen_reader(statement, iro):
+        raise PermissionDenied("Only someone the child wrote to can reply to them.")
     _staff_reply_text(text, field="reply")  # refused under the field these callers post
     reply_post(statement=statement, author=iro, body=text)
     return statement
@@ -261,9 +343,9 @@ def _reply_sender(statement: Statement, author: User) -> str:
         if statement.author_id != author.pk or not assigned.exists():
             raise PermissionDenied("Only the advocate who sent this message, while assigned, can reply for the child.")
         return ReplyFrom.ADVOCATE
-    if author.role == Role.IRO and is_responsible_iro(statement, author):
-        return ReplyFrom.IRO
-    raise PermissionDenied("Only the child, their advocate or their IRO can reply on this message.")
+    if is_chosen_reader(statement, author):
+        return ReplyFrom.IRO  # the staff side: their IRO, or the social worker or adviser they wrote to
+    raise PermissionDenied("Only the child, their advocate or someone they wrote to can reply on this message.")
 
 
 def _reply_fingerprint(statement: Statement, body: str) -> str:

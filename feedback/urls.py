@@ -10,13 +10,16 @@ urlpatterns = [
     path("my/messages/", views.my_statements, name="my_statements"),
     path("my/messages/new/", views.statement_new, name="statement_new"),
     path("my/messages/<id:statement_id>/", views.my_statement, name="my_statement"),
+    path("my/messages/<id:statement_id>/pdf/", views.my_statement_pdf, name="my_statement_pdf"),
     path("my/messages/<id:statement_id>/withdraw/", views.statement_withdraw_view, name="statement_withdraw"),
     path("advocacy/", views.advocacy, name="advocacy"),
     path(
         "advocacy/children/<id:child_id>/messages/new/", views.statement_new_on_behalf, name="statement_new_on_behalf"
     ),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/children/<id:child_id>/session/", views.assisted_session, name="assisted_session"),
     path("inbox/messages/<id:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("inbox/messages/<id:statement_id>/pdf/", views.statement_detail_pdf, name="statement_pdf"),
     path("inbox/messages/<id:statement_id>/reply/", views.statement_reply_view, name="statement_reply"),
     path(
         "inbox/messages/<id:statement_id>/acknowledge/", views.statement_acknowledge_view, name="statement_acknowledge"

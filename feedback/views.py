@@ -16,15 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
-from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.models import INBOX_ROLES, AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many, user_set_notify_by
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from backend.signed_links import LinkProblem
+from consultations.pictures import pictures_chosen
 from consultations.selectors import packs_needing_attention
 from feedback.alerts import alert_acknowledge, alert_close, alert_hand_over, alert_record_action
 from feedback.crisis import crisis_help_due
 from feedback.forms import (
     AlertCloseForm,
     AlertNoteForm,
+    AssistedSessionForm,
     AvatarForm,
     ChildReplyForm,
     LanguageForm,
@@ -37,6 +40,7 @@ from feedback.forms import (
 )
 from feedback.models import Channel, Respondent, SafeguardingAlert, Statement
 from feedback.receipts import replies_mark_read, statement_acknowledge, statement_mark_read
+from feedback.recipients import readers_offered
 from feedback.selectors import (
     alert_get_for_user,
     alert_page,
@@ -50,12 +54,14 @@ from feedback.selectors import (
 )
 from feedback.service_feedback import feedback_give, feedback_request_open
 from feedback.services import (
+    AssistedSession,
     IdempotencyConflict,
     reply_post,
     statement_reply,
     statement_submit,
     statement_withdraw,
 )
+from reporting.casefile import statement_pdf
 from reporting.selectors import themes
 from reporting.services import statement_tag
 from reviews.middleware import child_choose_avatar, child_choose_language
@@ -65,7 +71,6 @@ from reviews.selectors import (
     child_of_user,
     children_visible_to,
     language_for,
-    responsible_iro,
     upcoming_review,
 )
 from sms.selectors import texts_stopped_for
@@ -92,6 +97,7 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
             idempotency_key=form.cleaned_data.get("idempotency_key", ""),
             quote_consent=form.cleaned_data.get("quote_consent", False),
             feeling=form.cleaned_data.get("feeling"),
+            recipients=form.chosen_recipients,
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
@@ -115,8 +121,10 @@ def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: 
             _("Thank you for telling us. %(who)s will be in touch with you soon.") % {"who": who},
             extra_tags=CRISIS_TAG,
         )
-    else:
+    elif statement.for_iro:
         messages.success(request, _("Sent! Your IRO will read your message before your review."))
+    else:
+        messages.success(request, _("Sent! The people you chose will read your message."))
 
 
 @login_required
@@ -149,7 +157,10 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_role(request, Role.CHILD)
     child = _child_of(request)
     if request.method == "POST":
-        form = StatementForm(request.POST)
+        # The choice of readers is checked only where the page offered it: a child with only an IRO
+        # sends to them, without the queries that find who else works with the child.
+        readers = readers_offered(child) if request.POST.get("recipients_offered") else []
+        form = StatementForm(request.POST, readers=readers)
         statement = _submit_from_form(request, form, child) if form.is_valid() else None
         if statement is not None:
             _tell_child_what_happens_next(request, statement)
@@ -158,9 +169,16 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return JsonResponse({"next": reverse("feedback:my_statements")})
             return redirect("feedback:my_statements")
     else:
-        form = StatementForm(initial={"idempotency_key": uuid.uuid4().hex})
-    # Who will read it, as a person: name, photo, a few words (templates/includes/person_card.html).
-    context = {"form": form, "child": child, "outbox_text": _outbox_text(), "iro": responsible_iro(child)}
+        form = StatementForm(initial={"idempotency_key": uuid.uuid4().hex}, readers=readers_offered(child))
+    # Who may read it, each as a person: name, photo, a few words (templates/includes/person_card.html).
+    readers = form.readers or readers_offered(child)
+    context = {
+        "form": form,
+        "child": child,
+        "outbox_text": _outbox_text(),
+        "iro": readers[0].person,
+        "readers": readers,
+    }
     return render(request, "feedback/statement_form.html", context)
 
 
@@ -300,9 +318,64 @@ def statement_new_on_behalf(request: AuthenticatedHttpRequest, child_id: int) ->
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def assisted_session(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    """A worker who sat with a child records the child's views as the child's own message, marked as assisted.
+
+    For under-8s and children with additional needs: the child's IRO, social worker or advocate
+    writes down the words, faces and pictures the child chose, how they gave them, and that the
+    child agreed; the child chooses who reads it as on their own page.
+    """
+    require_role(request, Role.IRO, Role.SOCIAL_WORKER, Role.ADVOCATE)
+    child = child_get_for_user(request.user, child_id)
+    readers = readers_offered(child)
+    if request.method == "POST":
+        form = AssistedSessionForm(request.POST, readers=readers)
+        statement = _assisted_submit(request, form, child) if form.is_valid() else None
+        if statement is not None:
+            messages.success(request, f"Saved as {child.case_reference}'s own message, recorded with you.")
+            if request.user.role == Role.ADVOCATE:
+                return redirect("feedback:advocacy")
+            return redirect("feedback:statement_detail", statement_id=statement.pk)
+    else:
+        form = AssistedSessionForm(initial={"idempotency_key": uuid.uuid4().hex}, readers=readers)
+    return render(request, "feedback/assisted_session.html", {"form": form, "child": child}, status=200)
+
+
+def _assisted_submit(request: AuthenticatedHttpRequest, form: AssistedSessionForm, child: Child) -> Statement | None:
+    """Send a valid session form through the statement service; put any refusal on the form."""
+    data = form.cleaned_data
+    session = AssistedSession(how=data["assisted_how"], note=data["assisted_note"], pictures=data["pictures"])
+    try:
+        statement, _ = statement_submit(
+            author=request.user,
+            child=child,
+            category=data["category"],
+            body=data["body"],
+            channel=Channel.WEB,
+            consent_given=data["consent_given"],
+            idempotency_key=data.get("idempotency_key", ""),
+            feeling=data.get("feeling"),
+            recipients=form.chosen_recipients,
+            assisted=session,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return None
+    except IdempotencyConflict:
+        form.add_error(None, "This form was already used to send a different message. Please open a new one.")
+        return None
+    return statement
+
+
+@login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO's inbox: open alerts first, then each child's upcoming review and its messages."""
-    require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, *INBOX_ROLES)
 
     return render(
         request,
@@ -319,7 +392,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
     """One statement, opened by staff; the child's IRO opening it counts as read, and may reply."""
-    require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, *INBOX_ROLES)
     statement = statement_get_for_user(request.user, statement_id)
     statement = statement_mark_read(statement=statement, reader=request.user)
     replies_mark_read(statement=statement, reader=request.user)
@@ -351,16 +424,51 @@ def _statement_page(
             "themes": themes(),
             "tagged": statement_theme_slugs(statement),
             "texts_stopped": statement.child.user is not None and texts_stopped_for(statement.child.user.phone),
+            "pictures": pictures_chosen(statement.pictures),
         },
         status=status,
     )
+
+
+def _statement_download(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """The statement and its conversation as a PDF for the case file; a staff download is logged as an export."""
+    statement = statement_get_for_user(request.user, statement_id)
+    try:
+        pdf = statement_pdf(statement, reader=request.user)
+    except PdfUnavailable as problem:
+        return pdf_unavailable(problem)
+    access_log_record(
+        user=request.user,
+        what="statement pdf",
+        purpose=AccessPurpose.STATEMENT,
+        object_id=statement.pk,
+        child=statement.child,
+        action=AccessLogEntry.Action.EXPORT,
+    )
+    return pdf_attachment(pdf, f"heard-statement-{statement.pk}.pdf")
+
+
+@login_required
+@require_GET
+def statement_detail_pdf(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """Staff who may read a statement (those the child sent it to, a manager, the advocate who wrote it) download it."""
+    require_role(request, *INBOX_ROLES, Role.ADVOCATE)
+    return _statement_download(request, statement_id)
+
+
+@login_required
+@require_GET
+def my_statement_pdf(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
+    """A child downloads their own message and its conversation."""
+    require_role(request, Role.CHILD)
+    return _statement_download(request, statement_id)
 
 
 @login_required
 @require_POST
 def statement_reply_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
     """The child's IRO replies to a statement; a reply that cannot be sent shows the page again with why."""
-    require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, *INBOX_ROLES)
     statement = statement_get_for_user(request.user, statement_id)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -378,7 +486,7 @@ def statement_reply_view(request: AuthenticatedHttpRequest, statement_id: int) -
 @require_POST
 def statement_acknowledge_view(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
     """The child's IRO records that they have taken a statement in, without replying."""
-    require_role(request, Role.IRO, Role.MANAGER)
+    require_role(request, *INBOX_ROLES)
     statement = statement_get_for_user(request.user, statement_id)
     statement_acknowledge(statement=statement, iro=request.user)
     messages.success(request, "Acknowledged.")
@@ -401,7 +509,7 @@ def statement_tag_view(request: AuthenticatedHttpRequest, statement_id: int) -> 
 
 
 # Staff who act on safeguarding alerts; the emergency duty team only on those passed to it out of hours.
-_ALERT_ROLES = (Role.IRO, Role.MANAGER, Role.EDT)
+_ALERT_ROLES = (Role.IRO, Role.MANAGER, Role.EDT, Role.SOCIAL_WORKER)
 
 
 def _alerts_home(request: AuthenticatedHttpRequest) -> str:

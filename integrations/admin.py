@@ -5,7 +5,15 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from integrations.models import DeliveryStatus, EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from integrations.keys import integration_keys_revoke
+from integrations.models import (
+    DeliveryStatus,
+    EventType,
+    IntegrationKey,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from integrations.services import deliveries_redeliver
 
 
@@ -80,3 +88,21 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         count = deliveries_redeliver(delivery_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} sent again.", messages.SUCCESS)
+
+
+@admin.register(IntegrationKey)
+class IntegrationKeyAdmin(admin.ModelAdmin):
+    """The case system's keys: made with manage.py integration_key (shown once), listed and revoked here."""
+
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made by manage.py integration_key, which shows the key once
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[IntegrationKey]) -> None:
+        revoked = integration_keys_revoke(queryset)
+        self.message_user(request, f"{revoked} key(s) revoked.", messages.SUCCESS)

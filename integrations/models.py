@@ -1,5 +1,6 @@
 """Webhook endpoints a case system subscribes, and every delivery to them with each attempt."""
 
+import hashlib
 import secrets
 import uuid
 from base64 import b64encode
@@ -107,3 +108,42 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+KEY_PREFIX = "heard_"
+
+
+def key_digest(key: str) -> str:
+    """What is stored of an integration key: its SHA-256, so a copy of the database holds no usable key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class IntegrationKey(models.Model):
+    """A key the case system's integration sends (Authorization: Bearer) to fetch what a webhook names.
+
+    The key is shown once when made (manage.py integration_key); only its digest is kept. The account
+    it belongs to has the case-system role: it reads through the API's usual gates and access log,
+    and may not write.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="integration_keys")
+    name = models.CharField(max_length=100, help_text="Which system uses it.")
+    # The first characters, to tell keys apart in the admin and logs without the key itself.
+    prefix = models.CharField(max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def make(cls, *, user, name: str) -> tuple["IntegrationKey", str]:
+        """Make a key for this case-system account; return it and the key itself (shown once, never stored)."""
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        made = cls.objects.create(user=user, name=name, prefix=key[: len(KEY_PREFIX) + 6], digest=key_digest(key))
+        return made, key

@@ -85,3 +85,18 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
             "description": "The session token from allauth's app sign-in: /_allauth/app/v1/auth/login "
             "(username and password) or /_allauth/app/v1/auth/code/request then /auth/code/confirm (a code by text).",
         }
+
+
+class IntegrationKeyScheme(OpenApiAuthenticationExtension):
+    """The case system's key (manage.py integration_key): reads only, what a manager may read."""
+
+    target_class = "mobile_api.authentication.IntegrationKeyAuthentication"
+    name = "integrationKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The council's case system, fetching what a webhook names: a key made by "
+            "`manage.py integration_key` (Authorization: Bearer heard_…). Reads only; any other method is 403.",
+        }

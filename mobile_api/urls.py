@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from mobile_api.apis import (
     advocacy,
     alerts,
+    casefile,
     complaints,
     consultations,
     me,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("v1/statements/<id:statement_id>/read/", statements.StatementMarkReadApi.as_view(), name="v1-statement-read"),
     path("v1/statements/<id:statement_id>/reply/", statements.StatementReplyApi.as_view(), name="v1-statement-reply"),
     path("v1/statements/<id:statement_id>/replies/", replies.ReplyListCreateApi.as_view(), name="v1-statement-replies"),
+    path("v1/statements/<id:statement_id>/pdf/", casefile.StatementPdfApi.as_view(), name="v1-statement-pdf"),
     path("v1/consultations/", conditional(consultations.ConsultationListApi.as_view()), name="v1-consultations"),
     path(
         "v1/consultations/<id:invitation_id>/",
@@ -54,7 +56,15 @@ urlpatterns = [
     ),
     path("v1/reviews/", conditional(reviews.ChildReviewListApi.as_view()), name="v1-reviews"),
     path("v1/reviews/<id:review_id>/feedback/", reviews.ReviewFeedbackApi.as_view(), name="v1-review-feedback"),
+    path(
+        "v1/reviews/<id:review_id>/summary/pdf/", casefile.ReviewSummaryPdfApi.as_view(), name="v1-review-summary-pdf"
+    ),
     path("v1/reviews/<id:review_id>/pack/", conditional(staff.ReviewPackApi.as_view()), name="v1-review-pack"),
+    path(
+        "v1/reviews/<id:review_id>/pack/answers/<id:invitation_id>/pdf/",
+        casefile.PackAnswerPdfApi.as_view(),
+        name="v1-pack-answer-pdf",
+    ),
     path("v1/advocacy-requests/", advocacy.AdvocacyRequestListCreateApi.as_view(), name="v1-advocacy-requests"),
     path("v1/complaints/", conditional(complaints.ComplaintListCreateApi.as_view()), name="v1-complaints"),
     path(

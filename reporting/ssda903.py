@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from reporting.periods import collection_year
-from reviews.models import Review
+from reviews.models import PlacementType, Review
 from reviews.participation import ParticipationCode
 
 REVIEWS_HEADER = ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"]
@@ -25,6 +25,45 @@ ETHNIC_CODES = frozenset(
         "REFU", "NOBT",
     }
 )  # fmt: skip
+
+# PLACE, the placement type of an episode (SSDA903 guide, episodes table; DfE validation rule 146), in the
+# words Heard's staff use. Foster care is the council's own when the provider is public (PLACE_PROVIDER
+# PR1 the council, PR2 another council, PR3 other public) and an agency's when it is private or voluntary
+# (PR4, PR5).
+PLACE_CODES: dict[str, str] = {
+    "A3": PlacementType.ADOPTION, "A4": PlacementType.ADOPTION,
+    "A5": PlacementType.ADOPTION, "A6": PlacementType.ADOPTION,
+    "H5": PlacementType.SUPPORTED, "P2": PlacementType.SUPPORTED,
+    "K1": PlacementType.SECURE, "K2": PlacementType.CHILDRENS_HOME,
+    "P1": PlacementType.WITH_PARENTS, "S1": PlacementType.RESIDENTIAL_SCHOOL,
+    "U1": PlacementType.KINSHIP, "U2": PlacementType.KINSHIP, "U3": PlacementType.KINSHIP,
+    "U4": PlacementType.FOSTER_COUNCIL, "U5": PlacementType.FOSTER_COUNCIL, "U6": PlacementType.FOSTER_COUNCIL,
+    "P3": PlacementType.OTHER, "R1": PlacementType.OTHER, "R2": PlacementType.OTHER,
+    "R3": PlacementType.OTHER, "R5": PlacementType.OTHER, "Z1": PlacementType.OTHER,
+    "T0": PlacementType.OTHER, "T1": PlacementType.OTHER, "T2": PlacementType.OTHER,
+    "T3": PlacementType.OTHER, "T4": PlacementType.OTHER,
+}  # fmt: skip
+FOSTER_AGENCY_PROVIDERS = frozenset({"PR4", "PR5"})
+
+# REC, why an episode ceased (SSDA903 guide, episodes table). X1: the episode ended and a new one began the
+# same day, so the child is still looked after (DfE rule 388: a later episode must follow); every E code
+# means the child ceased to be looked after (DfE rule 432 lists them).
+STILL_IN_CARE = "X1"
+LEFT_CARE_REASONS = frozenset(
+    {
+        "E2", "E3", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "E11", "E12", "E13",
+        "E14", "E15", "E16", "E17", "E41", "E45", "E46", "E47", "E48",
+    }
+)  # fmt: skip
+
+
+def placement_type(place: str, provider: str = "") -> str:
+    """Return Heard's placement type for an SSDA903 PLACE code (and its PLACE_PROVIDER), "" for none."""
+    kind = PLACE_CODES.get(place, "")
+    if kind == PlacementType.FOSTER_COUNCIL and provider in FOSTER_AGENCY_PROVIDERS:
+        return PlacementType.FOSTER_AGENCY
+    return kind
+
 
 # CHILD is the council's own identifier for the child. Letters and digits, with - _ / . after the
 # first character: nothing a spreadsheet could take for a formula (=, +, -, @ first), no spaces,

@@ -22,17 +22,33 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from reporting.ssda903 import CHILD_ID_RULE, ETHNIC_CODES, is_child_id
+from reporting.ssda903 import (
+    CHILD_ID_RULE,
+    ETHNIC_CODES,
+    LEFT_CARE_REASONS,
+    PLACE_CODES,
+    STILL_IN_CARE,
+    is_child_id,
+    placement_type,
+)
 from reviews import statutory
 from reviews.models import Child, Review
 from reviews.participation import code_problems
 from reviews.services import review_schedule_next
 
-FILES = {"header": "header.csv", "episodes": "episodes.csv", "reviews": "reviews.csv"}
+FILES = {
+    "header": "header.csv",
+    "episodes": "episodes.csv",
+    "reviews": "reviews.csv",
+    "allocations": "allocations.csv",
+}
+# The columns each file must have; episodes.csv may also have PLACE, PLACE_PROVIDER and REC (and any
+# other SSDA903 column, which is ignored).
 REQUIRED = {
     "header": ["CHILD", "SEX", "DOB", "ETHNIC"],
     "episodes": ["CHILD", "DECOM", "DEC"],
     "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "allocations": ["CHILD", "ROLE", "STAFF", "FROM", "TO"],
 }
 # No child in any council's history was born, or came into care, before this year; an earlier
 # year is a typing slip (and Python would write year 12 back as "12", not "0012").
@@ -53,6 +69,16 @@ class ImportResult:
 
 
 @dataclass
+class _Episode:
+    number: int
+    started: date
+    ended: date | None
+    place: str = ""
+    provider: str = ""
+    reason: str = ""
+
+
+@dataclass
 class _Child:
     """One child as the files describe them, and as Heard already knows them (if it does)."""
 
@@ -60,7 +86,13 @@ class _Child:
     sex: str
     ethnicity: str
     record: Child | None
-    episodes: list[tuple[int, date, date | None]] = field(default_factory=list)
+    episodes: list[_Episode] = field(default_factory=list)
+    # Where the DOB the rows are checked against comes from: header.csv, or Heard for a child the
+    # daily feed names only in its other files.
+    born_in: str = "header.csv"
+    # The daily feed (care_records_import) moves a known child's leaving date with their episodes;
+    # the history import leaves Heard's record as it is.
+    follows_episodes: bool = False
 
     @property
     def date_of_birth(self) -> date | None:
@@ -70,14 +102,27 @@ class _Child:
     def looked_after_from(self) -> date | None:
         if self.record:
             return self.record.became_looked_after
-        return min((started for _, started, _ in self.episodes), default=None)
+        return min((episode.started for episode in self.episodes), default=None)
+
+    @property
+    def latest(self) -> _Episode | None:
+        return max(self.episodes, key=lambda episode: episode.started, default=None)
 
     @property
     def left_care(self) -> date | None:
-        if self.record:
+        if self.record and not (self.follows_episodes and self.episodes):
             return self.record.left_care
-        latest = max(self.episodes, key=lambda episode: episode[1], default=None)
-        return latest[2] if latest else None
+        latest = self.latest
+        # An episode that ended with X1 is followed by another (checked): only an E code, or a DEC in a
+        # file without REC, means the child left care.
+        if latest is None or latest.reason == STILL_IN_CARE:
+            return None
+        return latest.ended
+
+    @property
+    def placement_type(self) -> str:
+        latest = self.latest
+        return placement_type(latest.place, latest.provider) if latest else ""
 
 
 def _day(value: str) -> date | None:
@@ -88,10 +133,13 @@ def _day(value: str) -> date | None:
     return day if day.year >= EARLIEST_YEAR else None
 
 
-def _read(folder: Path, kind: str, result: ImportResult) -> list[Row]:
+def _read(folder: Path, kind: str, result: ImportResult, optional: bool = False) -> list[Row] | None:
+    """Return the file's rows; None when an optional file is not there."""
     name = FILES[kind]
     path = folder / name
     if not path.exists():
+        if optional:
+            return None
         result.errors.append(f"{name}: missing")
         return []
     rows: list[Row] = []
@@ -125,7 +173,7 @@ def _read(folder: Path, kind: str, result: ImportResult) -> list[Row]:
 def ssda903_import(folder: Path, progress: Callable[[str], None] = lambda _: None) -> ImportResult:
     """Check and load the files in the folder; store nothing if any row breaks a rule."""
     result = ImportResult()
-    header, episodes, reviews = (_read(folder, kind, result) for kind in ("header", "episodes", "reviews"))
+    header, episodes, reviews = (_read(folder, kind, result) or [] for kind in ("header", "episodes", "reviews"))
     if result.errors:
         return result
     today = timezone.localdate()
@@ -172,13 +220,30 @@ def _check_header(header: list[Row], today: date, result: ImportResult) -> dict[
     return children
 
 
-def _check_episodes(episodes: list[Row], children: dict[str, _Child], today: date, result: ImportResult) -> None:
+def _code_problems(row: dict[str, str], where: str, ended: date | None) -> list[str]:
+    """The SSDA903 codes of an episode, where its file has their columns."""
+    problems = []
+    place = row.get("PLACE", "")
+    if place and place not in PLACE_CODES:
+        problems.append(f"{where}: PLACE {place!r} is not an SSDA903 placement code (DfE rule 146)")
+    if "REC" in row:
+        reason = row["REC"]
+        if reason and reason != STILL_IN_CARE and reason not in LEFT_CARE_REASONS:
+            problems.append(f"{where}: REC {reason!r} is not an SSDA903 reason an episode ceased")
+        elif bool(reason) != (ended is not None):
+            problems.append(f"{where}: DEC and REC must both be given, or both be blank (DfE rule 148)")
+    return problems
+
+
+def _check_episodes(
+    episodes: list[Row], children: dict[str, _Child], today: date, result: ImportResult, unknown: str = "header.csv"
+) -> None:
     for number, row in episodes:
         where = f"episodes.csv row {number}"
         child = children.get(row["CHILD"])
         started, ended = _day(row["DECOM"]), _day(row["DEC"]) if row["DEC"] else None
         if child is None:
-            result.errors.append(f"{where}: CHILD {row['CHILD']} is not in header.csv")
+            result.errors.append(f"{where}: CHILD {row['CHILD']} is not in {unknown}")
         if started is None:
             result.errors.append(f"{where}: DECOM {row['DECOM']!r} is not a date (DD/MM/YYYY)")
             continue
@@ -191,29 +256,44 @@ def _check_episodes(episodes: list[Row], children: dict[str, _Child], today: dat
             result.errors.append(f"{where}: DEC {row['DEC']!r} is in the future")
         if ended is not None and ended < started:
             result.errors.append(f"{where}: DEC {row['DEC']!r} is before DECOM {row['DECOM']!r}")
+        result.errors.extend(_code_problems(row, where, ended))
         if child is None:
             continue
         if child.born is not None and started < child.born:
             result.errors.append(
                 f"{where}: DECOM {row['DECOM']!r} is before CHILD {row['CHILD']}'s DOB ({child.born:%d/%m/%Y})"
             )
-        child.episodes.append((number, started, ended))
+        child.episodes.append(
+            _Episode(number, started, ended, row.get("PLACE", ""), row.get("PLACE_PROVIDER", ""), row.get("REC", ""))
+        )
     for reference, child in children.items():
         if not child.episodes:
-            result.errors.append(f"header.csv: CHILD {reference} has no episode in episodes.csv")
+            # The daily feed may name a child Heard has in header.csv alone, to correct their SEX or ETHNIC.
+            if not (child.follows_episodes and child.record is not None):
+                result.errors.append(f"header.csv: CHILD {reference} has no episode in episodes.csv")
             continue
         # Only the latest episode may still be open: an earlier one ended when the next began.
-        in_order = sorted(child.episodes, key=lambda episode: episode[1])
-        for number, _, ended in in_order[:-1]:
-            if ended is None:
+        in_order = sorted(child.episodes, key=lambda episode: episode.started)
+        for episode in in_order[:-1]:
+            if episode.ended is None:
                 result.errors.append(
-                    f"episodes.csv row {number}: DEC is blank, but CHILD {reference} has a later episode "
-                    f"(row {in_order[-1][0]})"
+                    f"episodes.csv row {episode.number}: DEC is blank, but CHILD {reference} has a later episode "
+                    f"(row {in_order[-1].number})"
                 )
+        if in_order[-1].reason == STILL_IN_CARE:
+            result.errors.append(
+                f"episodes.csv row {in_order[-1].number}: REC X1 says a new episode began on DEC, but CHILD "
+                f"{reference} has no later episode (DfE rule 388)"
+            )
 
 
 def _check_reviews(
-    reviews: list[Row], children: dict[str, _Child], today: date, result: ImportResult, progress: Callable[[str], None]
+    reviews: list[Row],
+    children: dict[str, _Child],
+    today: date,
+    result: ImportResult,
+    progress: Callable[[str], None],
+    unknown: str = "header.csv",
 ) -> dict[str, list[tuple[date, str]]]:
     """Check each review; return the reviews Heard does not have yet, by child."""
     known = [child.record for child in children.values() if child.record is not None]
@@ -229,7 +309,7 @@ def _check_reviews(
         reference, code, review_day = row["CHILD"], row["REVIEW_CODE"], _day(row["REVIEW"])
         child = children.get(reference)
         if child is None:
-            result.errors.append(f"{where}: CHILD {reference} is not in header.csv")
+            result.errors.append(f"{where}: CHILD {reference} is not in {unknown}")
             continue
         if review_day is None:
             result.errors.append(f"{where}: REVIEW {row['REVIEW']!r} is invalid or blank (DfE rule 166)")
@@ -239,14 +319,16 @@ def _check_reviews(
             continue
         if child.born is not None and _day(row["DOB"]) != child.born:
             result.errors.append(
-                f"{where}: DOB {row['DOB']!r} differs from CHILD {reference}'s DOB in header.csv "
+                f"{where}: DOB {row['DOB']!r} differs from CHILD {reference}'s DOB in {child.born_in} "
                 f"({child.born:%d/%m/%Y})"
             )
         if review_day > today:
             result.errors.append(f"{where}: REVIEW {row['REVIEW']!r} is in the future")
-        # Against the child's record in Heard when there is one (the import does not change it).
+        # Against the child's record in Heard when there is one (the history import does not change it;
+        # the daily feed moves its leaving date with the episodes).
         started, left = child.looked_after_from, child.left_care
         source = " in Heard" if child.record else ""
+        left_source = "" if child.follows_episodes and child.episodes else source
         if started is not None and review_day < started:
             result.errors.append(
                 f"{where}: REVIEW {row['REVIEW']!r} is before CHILD {reference} became looked after "
@@ -254,7 +336,7 @@ def _check_reviews(
             )
         if left is not None and review_day > left:
             result.errors.append(
-                f"{where}: REVIEW {row['REVIEW']!r} is after CHILD {reference} left care ({left:%d/%m/%Y}{source})"
+                f"{where}: REVIEW {row['REVIEW']!r} is after CHILD {reference} left care ({left:%d/%m/%Y}{left_source})"
             )
         born = child.date_of_birth
         if born is not None:
@@ -301,7 +383,7 @@ def _load(
             Child(
                 case_reference=reference, date_of_birth=described.born, sex=described.sex,
                 ethnicity=described.ethnicity, became_looked_after=started, left_care=described.left_care,
-                iro_allocation_due=statutory.iro_allocation_due(started),
+                placement_type=described.placement_type, iro_allocation_due=statutory.iro_allocation_due(started),
             )
         )  # fmt: skip
     Child.objects.bulk_create(new, batch_size=2000)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import posted_id, require_role
 from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_from_html, pdf_unavailable
 from reporting.annual import annual_report, bar_chart
 from reporting.output import as_csv
 from reporting.periods import Period, period_from, reporting_year
@@ -207,24 +208,12 @@ def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         context = _annual_context(request)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    try:
-        # Loaded here, not at the top: WeasyPrint loads Pango from the operating system (0.8 s, and an
-        # OSError where Pango is missing), which only this one page needs.
-        from weasyprint import CSS, HTML  # noqa: PLC0415
-    except OSError:
-        # WeasyPrint needs the Pango library from the operating system.
-        return HttpResponse(
-            "PDF is not available on this server: install Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0).",
-            status=503,
-            content_type="text/plain",
-        )
-
     html = render_to_string("reporting/annual.html", {**context, "for_pdf": True}, request=request)
-    stylesheet = CSS(filename=str(settings.BASE_DIR / "static" / "heard" / "heard.css"))
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[stylesheet])
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="iro-annual-report-{context["period"].start.year}.pdf"'
-    return response
+    try:
+        pdf = pdf_from_html(html, stylesheets=[settings.BASE_DIR / "static" / "heard" / "heard.css"])
+    except PdfUnavailable as problem:
+        return pdf_unavailable(problem)
+    return pdf_attachment(pdf, f"iro-annual-report-{context['period'].start.year}.pdf")
 
 
 @login_required

@@ -32,6 +32,23 @@ class AllocateForm(forms.Form):
     allocated_on = forms.DateField(label="Allocated on", initial=timezone.localdate, widget=IsoDateInput())
 
 
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name} ({obj.get_role_display().lower()})"
+
+
+class WorkerAllocateForm(forms.Form):
+    """A manager allocates a child's social worker or personal adviser (each one at a time, history kept)."""
+
+    worker = WorkerChoiceField(
+        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER], is_active=True).order_by(
+            "role", "first_name", "username"
+        ),
+        label="Social worker or personal adviser",
+    )
+    allocated_on = forms.DateField(label="From", initial=timezone.localdate, widget=IsoDateInput())
+
+
 class AbsenceForm(forms.Form):
     iro = IROChoiceField(queryset=_iros(), label="IRO who is away")
     starts_on = forms.DateField(widget=IsoDateInput())

@@ -184,6 +184,44 @@ class AdvocateAssignment(models.Model):
         return f"{self.advocate} for {self.child}"
 
 
+class WorkerKind(models.TextChoices):
+    """The allocated workers besides the IRO; each is also the role of the worker's account."""
+
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+
+
+class WorkerAllocation(models.Model):
+    """One period in which a social worker or personal adviser is allocated to a child; one of each is current.
+
+    As with IROs, a worker sees the child's messages sent to them only while allocated: access ends
+    with the allocation, and history is kept.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="worker_allocations")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="worker_allocations")
+    kind = models.CharField(max_length=16, choices=WorkerKind.choices)
+    allocated_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "kind"], condition=Q(ended_on__isnull=True), name="reviews_one_current_worker_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("allocated_on")),
+                name="reviews_workerallocation_ends_after_start",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=WorkerKind.values), name="reviews_workerallocation_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["worker", "ended_on"], name="reviews_walloc_worker_current")]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.worker} ({self.get_kind_display()}) from {self.allocated_on}"
+
+
 class AdvocacyRequestOutcome(models.TextChoices):
     ASSIGNED = "assigned", "An advocate was assigned"
     NOT_WANTED = "not_wanted", "The child decided they did not want one"

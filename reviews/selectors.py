@@ -23,7 +23,12 @@ from reviews.models import (
     PracticeAlert,
     PracticeAlertStep,
     Review,
+    WorkerAllocation,
+    WorkerKind,
 )
+
+# The roles allocated to children besides IROs: each sees the children allocated to them now.
+WORKER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER})
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -31,7 +36,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     children = Child.objects.all()
     if not user.is_authenticated or not user.is_active:
         return children.none()
-    if user.role in (Role.MANAGER, Role.ADMIN):
+    if user.role in (Role.MANAGER, Role.ADMIN, Role.CASE_SYSTEM):
         return children
     if user.role == Role.IRO:
         # Only the child's current IRO, or whoever covers while that IRO is away: after
@@ -48,6 +53,10 @@ def children_visible_to(user: User) -> QuerySet[Child]:
         return children.filter(
             advocate_assignments__advocate=user, advocate_assignments__ended_on__isnull=True
         ).distinct()
+    if user.role in WORKER_ROLES:
+        # Only while allocated: access ends with the allocation, as an IRO's does.
+        allocated = WorkerAllocation.objects.filter(worker=user, ended_on__isnull=True).values("child_id")
+        return children.filter(pk__in=allocated)
     if user.role == Role.CHILD:
         return children.filter(user=user)
     return children.none()
@@ -123,8 +132,11 @@ def child_avatar_in_session(user: User, session: SessionBase) -> str:
 
 
 def workers_of_child(child: Child) -> list[User]:
-    """Return the people a child may know by name, photo and "about me": their IROs (own and cover) and advocates."""
-    people = [*advocates_assigned_to(child)]
+    """Return the people a child may know by name, photo and "about me".
+
+    Their IROs (own and cover), social worker, personal adviser and advocates.
+    """
+    people = [*advocates_assigned_to(child), *current_workers(child).values()]
     allocation = current_iro_allocation(child)
     if allocation is not None:
         people.append(allocation.iro)
@@ -135,7 +147,7 @@ def workers_of_child(child: Child) -> list[User]:
 
 
 # Roles that work with children and may see one another's photos; a CiCC member sees themes only.
-STAFF_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADVOCATE, Role.EDT, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.IRO, Role.MANAGER, Role.ADVOCATE, Role.EDT, Role.ADMIN, *WORKER_ROLES})
 
 
 def person_get_for_user(user: User, person_id: int) -> User:
@@ -159,7 +171,7 @@ def children_worked_with(user: User) -> QuerySet[Child]:
 
     Nobody else works with children: a child, a CiCC member or an administrator gets none.
     """
-    if user.role not in (Role.ADVOCATE, Role.IRO, Role.MANAGER):
+    if user.role not in (Role.ADVOCATE, Role.IRO, Role.MANAGER, *WORKER_ROLES):
         return Child.objects.none()
     upcoming = Review.objects.filter(held_on__isnull=True).order_by("due_by")
     return children_visible_to(user).prefetch_related(Prefetch("reviews", queryset=upcoming, to_attr="upcoming"))
@@ -169,6 +181,17 @@ def advocates_assigned_to(child: Child) -> list[User]:
     """Return the advocates assigned to the child now."""
     assignments = AdvocateAssignment.objects.filter(child=child, ended_on__isnull=True).select_related("advocate")
     return [assignment.advocate for assignment in assignments]
+
+
+def current_workers(child: Child) -> dict[str, User]:
+    """Return the child's social worker and personal adviser allocated now, by WorkerKind (those there are)."""
+    allocations = WorkerAllocation.objects.filter(child=child, ended_on__isnull=True, worker__is_active=True)
+    return {allocation.kind: allocation.worker for allocation in allocations.select_related("worker")}
+
+
+def current_worker(child: Child, kind: WorkerKind) -> User | None:
+    """Return the child's current social worker or personal adviser, if any."""
+    return current_workers(child).get(kind)
 
 
 def current_iro_allocation(child: Child) -> IROAllocation | None:
@@ -375,6 +398,12 @@ def children_awaiting_allocation() -> QuerySet[Child]:
 def allocation_history(child: Child) -> list[IROAllocation]:
     """Return a child's IRO allocations, oldest first; changes of IRO are len - 1."""
     return list(IROAllocation.objects.filter(child=child).select_related("iro").order_by("allocated_on", "pk"))
+
+
+def worker_allocation_history(child: Child) -> list[WorkerAllocation]:
+    """Return a child's social worker and personal adviser allocations, oldest first."""
+    allocations = WorkerAllocation.objects.filter(child=child).select_related("worker")
+    return list(allocations.order_by("kind", "allocated_on", "pk"))
 
 
 def practice_alerts_visible_to(user: User) -> QuerySet[PracticeAlert]:

@@ -31,6 +31,8 @@ from reviews.models import (
     PracticeAlertStep,
     Review,
     ReviewParent,
+    WorkerAllocation,
+    WorkerKind,
 )
 from reviews.selectors import advocacy_request_open_for_child, children_visible_to, responsible_iro
 
@@ -373,3 +375,31 @@ def practice_alert_advance(
     alert.save(update_fields=["stage", "outcome", "resolved_on"])
     PracticeAlertStep.objects.create(alert=alert, stage=stage, on=on, by=user, note=note.strip())
     return alert
+
+
+@transaction.atomic
+def worker_allocate(*, child: Child, worker: User, kind: str, on: date) -> WorkerAllocation:
+    """Make this worker the child's current social worker or personal adviser, ending the one before that day.
+
+    As with IROs, history is kept: the one before keeps their allocation, ended on the new one's first day.
+    """
+    if kind not in WorkerKind.values:
+        raise ValidationError({"kind": "Choose social worker or personal adviser."})
+    label = WorkerKind(kind).label.lower()
+    if worker.role != kind or not worker.is_active:
+        raise ValidationError({"worker": f"Only an active {label} can be allocated as a child's {label}."})
+    if kind == WorkerKind.PERSONAL_ADVISER and child.age_on(on) < statutory.PERSONAL_ADVISER_FROM_AGE:
+        raise ValidationError(
+            {"allocated_on": f"A personal adviser is for young people from {statutory.PERSONAL_ADVISER_FROM_AGE}."}
+        )
+    # Lock the child so two allocations at once cannot both succeed.
+    Child.objects.select_for_update().get(pk=child.pk)
+    current = WorkerAllocation.objects.filter(child=child, kind=kind, ended_on__isnull=True).first()
+    if current is not None:
+        if current.worker_id == worker.pk:
+            return current
+        if on < current.allocated_on:
+            raise ValidationError({"allocated_on": "A new allocation cannot start before the current one."})
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    return WorkerAllocation.objects.create(child=child, worker=worker, kind=kind, allocated_on=on)

@@ -32,6 +32,9 @@ FIRST_REVIEW_WORKING_DAYS = 20
 SECOND_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
 IRO_ALLOCATION_WORKING_DAYS = 5
+# A personal adviser is for a young person from 16: an eligible child (Children Act 1989 Sch 2 para 19C)
+# and, after care, a relevant or former relevant child (s.23B, s.23C) up to 25 (s.23CZB).
+PERSONAL_ADVISER_FROM_AGE = 16
 
 
 @lru_cache(maxsize=64)

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_role
-from accounts.models import AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from consultations.selectors import parents_of
 from feedback.selectors import feedback_requests_open_for_child, statement_get_for_user
+from reporting.casefile import review_summary_get_for_user, review_summary_pdf
 from reporting.selectors import response_times_by_iro
 from reviews.forms import (
     AbsenceForm,
@@ -27,8 +29,9 @@ from reviews.forms import (
     PracticeAlertForm,
     RecordReviewForm,
     ReviewSummaryForm,
+    WorkerAllocateForm,
 )
-from reviews.models import AdvocacyRequestOutcome
+from reviews.models import AdvocacyRequestOutcome, Child, Review
 from reviews.selectors import (
     advocacy_request_get_open_for_user,
     advocacy_request_open_for_child,
@@ -49,6 +52,7 @@ from reviews.selectors import (
     responsible_iro,
     review_get_for_user,
     reviews_for_child_user,
+    worker_allocation_history,
 )
 from reviews.services import (
     advocacy_request_close,
@@ -61,6 +65,7 @@ from reviews.services import (
     review_proposed_code,
     review_publish_summary,
     review_record_held,
+    worker_allocate,
 )
 
 
@@ -96,19 +101,54 @@ def child_allocate(request: AuthenticatedHttpRequest, child_id: int) -> HttpResp
                     request, f"{child.case_reference} allocated to {form.cleaned_data['iro'].display_name}."
                 )
                 return redirect("reviews:allocation")
+    return _child_allocate_page(request, child, form=form)
+
+
+def _child_allocate_page(
+    request: AuthenticatedHttpRequest,
+    child: Child,
+    *,
+    form: AllocateForm | None = None,
+    worker_form: WorkerAllocateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     history = allocation_history(child)
     return render(
         request,
         "reviews/child_allocate.html",
         {
             "child": child,
-            "form": form,
+            "form": form or AllocateForm(),
+            "worker_form": worker_form or WorkerAllocateForm(),
             "suggestions": iro_suggestions(child),
             "history": history,
+            "worker_history": worker_allocation_history(child),
             "changes": max(len(history) - 1, 0),
             "on_time": iro_allocated_on_time(child),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def child_allocate_worker(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    """Allocate (or change) a child's social worker or personal adviser; the one before keeps their history."""
+    require_role(request, Role.MANAGER)
+    child = child_get_for_user(request.user, child_id)
+    form = WorkerAllocateForm(request.POST)
+    if form.is_valid():
+        worker = form.cleaned_data["worker"]
+        try:
+            worker_allocate(child=child, worker=worker, kind=worker.role, on=form.cleaned_data["allocated_on"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, f"{worker.display_name} is now {child.case_reference}'s {worker.get_role_display().lower()}."
+            )
+            return redirect("reviews:child_allocate", child_id=child.pk)
+    return _child_allocate_page(request, child, worker_form=form, status=400)
 
 
 @login_required
@@ -177,6 +217,39 @@ def review_summary(request: AuthenticatedHttpRequest, review_id: int) -> HttpRes
                 messages.success(request, "Published. The child can now read it.")
                 return redirect("feedback:inbox")
     return render(request, "reviews/review_summary.html", {"review": review, "form": form})
+
+
+def _summary_download(request: AuthenticatedHttpRequest, review: Review) -> HttpResponse:
+    """A published review summary as a PDF for the case file; a staff download is logged as an export."""
+    try:
+        pdf = review_summary_pdf(review, reader=request.user)
+    except PdfUnavailable as problem:
+        return pdf_unavailable(problem)
+    access_log_record(
+        user=request.user,
+        what="review summary pdf",
+        purpose=AccessPurpose.CHILD_RECORD,
+        object_id=review.pk,
+        child=review.child,
+        action=AccessLogEntry.Action.EXPORT,
+    )
+    return pdf_attachment(pdf, f"heard-review-summary-{review.pk}.pdf")
+
+
+@login_required
+@require_GET
+def review_summary_pdf_view(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """The child's IRO downloads a published review summary (the summary page's gate); none yet is a 404."""
+    require_role(request, Role.IRO)
+    return _summary_download(request, review_summary_get_for_user(request.user, review_id))
+
+
+@login_required
+@require_GET
+def my_review_summary_pdf(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
+    """A child downloads the summary of one of their own reviews, once published."""
+    require_role(request, Role.CHILD)
+    return _summary_download(request, review_summary_get_for_user(request.user, review_id))
 
 
 @login_required

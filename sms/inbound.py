@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User, normalise_uk_phone
 from feedback.crisis import crisis_help_lead, crisis_help_sms_text
-from feedback.models import URGENT_CATEGORIES, Category, Channel, Statement
+from feedback.models import EVERYONE, URGENT_CATEGORIES, Category, Channel, Recipient, Statement
 from feedback.services import statement_max_length, statement_submit
 from reviews.selectors import child_of_user, language_for
 from sms import consultation, limits
@@ -55,6 +56,26 @@ FOLLOW_UP_THANKS = gettext_noop("Heard: thank you, we've added that to your mess
 NOT_LINKED = gettext_noop(
     "This number isn't linked to Heard. If you are in care, ask your IRO or social worker to add it."
 )
+# Translators: SW, PA, ADV and ALL are what the child types at the start of a text: keep them as they are.
+CHOOSE_READERS = gettext_noop(
+    "To choose who reads a text, start it with SW: for your social worker, PA: your personal adviser, "
+    "ADV: your advocate or ALL: everyone."
+)
+SENT_TO_CHOSEN = gettext_noop("Heard: thanks, the people you chose will read this. Text again any time.")
+# Translators: the child chose someone (e.g. with SW:) who does not work with them in Heard yet.
+SENT_TO_IRO_INSTEAD = gettext_noop("You don't have everyone you chose in Heard yet, so your IRO will read it.")
+# What a child may start a text with to choose who reads it (feedback.models.Recipient, and "everyone").
+READER_CODES = {
+    "IRO": Recipient.IRO,
+    "SW": Recipient.SOCIAL_WORKER,
+    "PA": Recipient.PERSONAL_ADVISER,
+    "ADV": Recipient.ADVOCATE,
+    "ADVOCATE": Recipient.ADVOCATE,
+    "ALL": EVERYONE,
+    "EVERYONE": EVERYONE,
+}
+# A code, then a colon (or a dash): "SW: ..." or "sw - ...". Without the colon "All my stuff..." is just words.
+READERS_PREFIX = re.compile(r"\s*([A-Za-z]{2,8})\s*[:\-]\s*", re.DOTALL)
 # Translators: START, HELP and STOP are the words the child texts: keep them in English capitals.
 TEXTS_AGAIN = gettext_noop("Heard: you'll get our texts again. Text HELP for help, STOP to stop.")
 
@@ -77,10 +98,23 @@ def _help_text() -> str:
     if settings.HEARD_IRO_SERVICE_PHONE and get_language_bidi():
         who = f"\u2066{who}\u2069"  # the council's number, kept in order in a right-to-left text
     # Translators: STOP is the word the child texts: keep it in English capitals.
-    return _(
-        "Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
-        "or ask %(who)s. Text STOP to stop."
-    ) % {"who": who}
+    return (
+        _(
+            "Heard helps children in care tell their IRO what they think. To reach your IRO, text here "
+            "or ask %(who)s. Text STOP to stop."
+        )
+        % {"who": who}
+        + " "
+        + _(CHOOSE_READERS)
+    )
+
+
+def _readers_chosen(words: str) -> tuple[list[str] | None, str]:
+    """Return who the child chose by starting their text with a code ("SW: ..."), and the words without it."""
+    match = READERS_PREFIX.match(words)
+    if match is None or match.group(1).upper() not in READER_CODES:
+        return None, words
+    return [READER_CODES[match.group(1).upper()]], words[match.end() :]
 
 
 def _child_account(phone: str | None) -> User | None:
@@ -219,28 +253,39 @@ def _submit(
         _end(conversation)
         return _unknown_number_reply(), None
     # A child's words are never dropped: what passes the length limit is cut there, and they are told.
+    recipients, words = (None, words) if follows is not None else _readers_chosen(words)
     limit = statement_max_length()
     cut = len(words.strip()) > limit
+    instead = ""
+    submit = partial(
+        statement_submit,
+        author=user,
+        child=child,
+        category=category,
+        body=words.strip()[:limit],
+        channel=Channel.SMS,
+        idempotency_key=f"sms:{key}",
+        follows=follows,
+        words_optional=follows is None,  # choosing "not safe" is enough to raise the alert
+        # Each MessageSid is taken once (sms_inbound_receive answers a retried one from its record).
+        retry_answered_by_caller=True,
+    )
     try:
-        statement, _created = statement_submit(
-            author=user,
-            child=child,
-            category=category,
-            body=words.strip()[:limit],
-            channel=Channel.SMS,
-            idempotency_key=f"sms:{key}",
-            follows=follows,
-            words_optional=follows is None,  # choosing "not safe" is enough to raise the alert
-            # Each MessageSid is taken once (sms_inbound_receive answers a retried one from its record).
-            retry_answered_by_caller=True,
-        )
+        try:
+            statement, _created = submit(recipients=recipients)
+        except ValidationError as exc:
+            if recipients is None or "recipients" not in exc.message_dict:
+                raise
+            # Someone chosen does not work with the child yet: the words go to their IRO, not nowhere.
+            statement, _created = submit(recipients=None)
+            instead = " " + _(SENT_TO_IRO_INSTEAD)
     except ValidationError as exc:
         _end(conversation)  # start again rather than loop on words that cannot be sent
         return f"Heard: {' '.join(exc.messages)}", None
     except PermissionDenied:
         _end(conversation)
         return _unknown_number_reply(), None
-    return _submitted_reply(conversation, statement, follows, limit, cut), statement
+    return _submitted_reply(conversation, statement, follows, limit, cut) + instead, statement
 
 
 def _submitted_reply(
@@ -261,6 +306,8 @@ def _submitted_reply(
             return f"{_(FOLLOW_UP_THANKS)}{too_long} {crisis_help_lead()}"
         return f"{_(ASK_WHAT_IS_HAPPENING)}{too_long} {crisis_help_sms_text()}"
     _end(conversation)
+    if not statement.for_iro:
+        return _(SENT_TO_CHOSEN) + too_long
     return _("Heard: thanks, your IRO will read this before your review. Text again any time.") + too_long
 
 

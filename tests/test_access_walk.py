@@ -20,7 +20,7 @@ from consultations.services import forms_sync_from_files, invitations_create_for
 from feedback.alerts import alerts_follow_cover
 from feedback.models import Category
 from feedback.services import statement_submit
-from reviews.models import Review
+from reviews.models import Review, WorkerAllocation, WorkerKind
 from reviews.services import (
     advocacy_request_make,
     advocate_assign,
@@ -28,6 +28,7 @@ from reviews.services import (
     iro_allocate,
     practice_alert_raise,
     review_record_held,
+    worker_allocate,
 )
 from tests.accounts.photo_files import small_png
 from tests.conftest import client_for, make_user
@@ -50,6 +51,8 @@ ROLES = [
     "edt",  # the emergency duty team: Alice's alert was raised out of hours and is open
     "former_advocate",  # wrote for Alice while assigned; the assignment has ended
     "admin",  # configures Heard; never a reader of children's words
+    "social_worker",  # Alice's social worker: her alert reaches them, her messages to her IRO do not
+    "personal_adviser",  # allocated to Alice, chosen for nothing here: sees none of her words
 ]
 OUR_APPS = {
     "accounts",
@@ -74,7 +77,9 @@ ALERT_STEPS = [
 ]
 # Besides those, who may see Alice's words on one page: the duty team, on her out-of-hours alert (and
 # from its steps, which show the page again when what was posted is refused).
-MAY_SEE_ALICE_ON = {page: {"edt"} for page in ["feedback:alert_detail", *ALERT_STEPS]}
+MAY_SEE_ALICE_ON = {page: {"edt", "social_worker"} for page in ["feedback:alert_detail", *ALERT_STEPS]}
+# Her social worker reads the urgent message the alert is about (and its page, shown again on a refused post).
+MAY_SEE_ALICE_ON |= {page: {"social_worker"} for page in ["feedback:statement_detail", "feedback:statement_reply"]}
 
 
 def only(*roles: str, ok: int = 200, other: int = 404, anonymous: int = 302) -> dict[str, int]:
@@ -87,6 +92,7 @@ def everyone(status: int) -> dict[str, int]:
 
 
 CHILDREN = ("child_user", "other_child_user")
+WORKERS = ("social_worker", "personal_adviser")
 IROS = ("iro", "other_iro", "former_iro", "former_cover_iro")
 
 # Each step on a complaint, walked as an empty post.
@@ -113,10 +119,10 @@ EXPECTED = {
     "accounts:my_data": only(*CHILDREN),
     "accounts:my_data_download": only(*CHILDREN),
     "accounts:privacy": everyone(200),
-    "accounts:my_profile": only(*IROS, "manager", "edt", "advocate", "other_advocate", "former_advocate"),
+    "accounts:my_profile": only(*IROS, "manager", "edt", "advocate", "other_advocate", "former_advocate", *WORKERS),
     # Amara's photo: staff, and the child she is IRO to; never another child or the CiCC.
     "accounts:person_photo": only(
-        "child_user", *IROS, "manager", "edt", "advocate", "other_advocate", "former_advocate", "admin"
+        "child_user", *IROS, "manager", "edt", "advocate", "other_advocate", "former_advocate", "admin", *WORKERS
     ),
     "feedback:my_statements": only(*CHILDREN),
     "feedback:statement_new": only(*CHILDREN),
@@ -124,23 +130,30 @@ EXPECTED = {
     "feedback:statement_withdraw": only("child_user", ok=302),
     "feedback:advocacy": only("advocate", "other_advocate", "former_advocate"),
     "feedback:statement_new_on_behalf": only("advocate"),
-    "feedback:inbox": only(*IROS, "manager"),
-    "feedback:statement_detail": only("iro", "manager"),
+    "feedback:inbox": only(*IROS, "manager", *WORKERS),
+    # A session with Alice is recorded by her IRO, social worker or advocate (an empty post shows the form again).
+    "feedback:assisted_session": only("iro", "social_worker", "advocate"),
+    "feedback:statement_detail": only("iro", "manager", "social_worker"),
+    # A PDF for the case file: the statement's readers (its words are the child's, not the advocate's).
+    "feedback:statement_pdf": only("iro", "manager", "social_worker"),
+    "feedback:my_statement_pdf": only("child_user"),
     # Each step on a statement or an alert is walked as an empty post: refused input shows the page again.
-    "feedback:statement_reply": only("iro", "manager", ok=400),
-    "feedback:statement_acknowledge": only("iro", ok=302) | {"manager": 403},  # only the child's IRO
+    "feedback:statement_reply": only("iro", "manager", "social_worker", ok=400),
+    # Only someone Alice wrote to (her urgent message reaches her social worker too).
+    "feedback:statement_acknowledge": only("iro", "social_worker", ok=302) | {"manager": 403},
     "feedback:statement_tag": only("iro", ok=302) | {"manager": 403},
-    "feedback:alert_list": only(*IROS, "manager", "edt"),
-    "feedback:alert_detail": only("iro", "manager", "edt"),
-    "feedback:alert_acknowledge": only("iro", "manager", "edt", ok=302),
-    "feedback:alert_record_action": only("iro", "manager", "edt", ok=400),
-    "feedback:alert_hand_over": only("iro", "manager", "edt", ok=400),
-    "feedback:alert_close": only("iro", "manager", "edt", ok=400),
+    "feedback:alert_list": only(*IROS, "manager", "edt", "social_worker"),
+    "feedback:alert_detail": only("iro", "manager", "edt", "social_worker"),
+    "feedback:alert_acknowledge": only("iro", "manager", "edt", "social_worker", ok=302),
+    "feedback:alert_record_action": only("iro", "manager", "edt", "social_worker", ok=400),
+    "feedback:alert_hand_over": only("iro", "manager", "edt", "social_worker", ok=400),
+    "feedback:alert_close": only("iro", "manager", "edt", "social_worker", ok=400),
     "feedback:my_preferences": only(*CHILDREN),
     "feedback:my_review_feedback": only("child_user"),
     "feedback:service_feedback_by_link": everyone(404),
     "reviews:allocation": only("manager"),
     "reviews:child_allocate": only("manager"),
+    "reviews:child_allocate_worker": only("manager", ok=400),  # an empty post: the page again, with why
     "reviews:absences": only("manager"),
     "reviews:response_times": only("manager"),
     "reviews:my_advocate": only(*CHILDREN),
@@ -150,6 +163,8 @@ EXPECTED = {
     "reviews:advocacy_request_not_wanted": only("iro", "manager", ok=302),
     "reviews:my_reviews": only(*CHILDREN),
     "reviews:review_summary": only("iro"),
+    "reviews:review_summary_pdf": only("iro"),
+    "reviews:my_review_summary_pdf": only("child_user"),
     "reviews:review_record": only("iro"),
     "reviews:practice_alerts": only(*IROS, "manager"),
     "reviews:practice_alert_new": only("iro", "manager"),
@@ -166,6 +181,8 @@ EXPECTED = {
     "consultations:on_behalf_save": only("advocate", "iro", ok=400),
     "consultations:on_behalf_send": only("advocate", "iro", ok=400),
     "consultations:pack": only("iro", "manager"),
+    # No answer is sent in this world, so there is nothing to download (tests/casefile walk a sent one).
+    "consultations:pack_answer_pdf": only(ok=404),
     "consultations:form_choice": only("iro", "manager"),
     "consultations:preview": only("manager", "admin"),  # forms are configuration
     # Figures, never words: an administrator sees the council's, like a manager.
@@ -213,6 +230,7 @@ POSTED = {
     *ALERT_STEPS,
     "reviews:advocacy_request_assign",
     "reviews:advocacy_request_not_wanted",
+    "reviews:child_allocate_worker",
     "consultations:by_link_save",
     "consultations:by_link_send",
     "consultations:mine_detail_save",
@@ -262,6 +280,14 @@ def world(
     edt = make_user("sam", Role.EDT, email="sam@council.example")
     former_advocate = make_user("fay", Role.ADVOCATE, email="fay@heard.example")
     admin = make_user("ada", Role.ADMIN, email="ada@heard.example", is_staff=True, is_superuser=True)
+    social_worker = make_user("sian", Role.SOCIAL_WORKER, email="sian@council.example")
+    worker_allocate(child=child, worker=social_worker, kind=WorkerKind.SOCIAL_WORKER, on=date(2025, 9, 8))
+    # A personal adviser is for young people from 16; Alice is 14, so Heard's service would refuse this:
+    # the allocation is made directly, as an imported record might hold one, to walk the gate itself.
+    personal_adviser = make_user("pax", Role.PERSONAL_ADVISER, email="pax@council.example")
+    WorkerAllocation.objects.create(
+        child=child, worker=personal_adviser, kind=WorkerKind.PERSONAL_ADVISER, allocated_on=date(2025, 9, 8)
+    )
     assignment = advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
     statement_submit(
         author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="web", consent_given=True
@@ -290,6 +316,7 @@ def world(
         review_record_held(review=held, held_on=date(2026, 11, 20), late_reason="late", attended=True, views="spoke")
     held.refresh_from_db()
     held.child_summary = "We agreed more time with your brother."
+    held.summary_published_at = timezone.now()  # published: the child and their IRO may download it
     held.save()
     forms_sync_from_files()
     upcoming = Review.objects.get(child=child, held_on__isnull=True)
@@ -311,6 +338,8 @@ def world(
         "edt": edt,
         "former_advocate": former_advocate,
         "admin": admin,
+        "social_worker": social_worker,
+        "personal_adviser": personal_adviser,
     }
     users = {role: request.getfixturevalue(role) for role in ROLES if role not in ours}
     return {
@@ -341,7 +370,8 @@ def _url(name: str, world: dict) -> str:
         args["statement_id"] = world["withdrawable"]
     if name.startswith("reviews:practice_alert_detail"):
         args["alert_id"] = world["practice_alert"]
-    args["review_id"] = world["upcoming"] if name in ("reviews:review_record", "consultations:pack") else world["held"]
+    upcoming = ("reviews:review_record", "consultations:pack", "consultations:pack_answer_pdf")
+    args["review_id"] = world["upcoming"] if name in upcoming else world["held"]
     url = "/" + route
     for converter in ("id", "str", "slug", "int"):
         for param in params:

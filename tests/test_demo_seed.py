@@ -125,7 +125,7 @@ class TestTheDemoIsWhatTheReadmeSays:
     """Each claim, at each pinned moment."""
 
     def test_every_staff_login_signs_in_with_its_password_and_second_step(self, today):
-        assert len(STAFF_ROWS) == 8
+        assert len(STAFF_ROWS) == 10
         for role, logins, password, second_step in STAFF_ROWS:
             for login in ticks(logins):
                 user = signs_in(login, ticks(password)[0], second_step)
@@ -147,6 +147,18 @@ class TestTheDemoIsWhatTheReadmeSays:
                 user.role == Role.IRO and user.iro_contract == IROContract.SESSIONAL and float(user.fte) == 0.5
             ),
             "Advocate": lambda user: user.role == Role.ADVOCATE,
+            "Social worker (every child's; their inbox holds what children chose to send them, and every "
+            "safeguarding alert)": lambda user: (
+                user.role == Role.SOCIAL_WORKER
+                and not Child.objects.filter(iro_allocations__isnull=False)
+                .exclude(worker_allocations__worker=user, worker_allocations__ended_on__isnull=True)
+                .exists()
+            ),
+            "Personal adviser (the young people aged 16 and over)": lambda user: (
+                user.role == Role.PERSONAL_ADVISER
+                and {a.child.age_on(today) >= 16 for a in user.worker_allocations.filter(ended_on__isnull=True)}
+                == {True}
+            ),
             "Emergency duty team (urgent alerts raised out of hours, while open, at `/inbox/alerts/`)": lambda user: (
                 user.role == Role.EDT
             ),

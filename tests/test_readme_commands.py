@@ -37,11 +37,14 @@ ELSEWHERE = {
 
 
 def test_every_readme_command_is_exercised(db, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the README's relative folders (exports/, history/) land here
+    monkeypatch.chdir(tmp_path)  # the README's relative folders (exports/, history/, feed/) land here
     history = tmp_path / "history"
     history.mkdir()
+    feed = tmp_path / "feed"  # the daily feed's folder: the same files
+    feed.mkdir()
     for name, content in (("header", HEADER), ("episodes", EPISODES), ("reviews", REVIEWS)):
         (history / f"{name}.csv").write_text(content)
+        (feed / f"{name}.csv").write_text(content)
     commands = readme_commands()
     assert len(commands) >= 8
     for command in commands:

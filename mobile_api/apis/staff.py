@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import AccessPurpose, Role
+from accounts.models import INBOX_ROLES, AccessPurpose, Role
 from consultations.selectors import review_get_for_pack, review_pack
 from feedback.selectors import inbox_position, iro_inbox, open_alerts_for
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, datetime_data, log_read
@@ -115,7 +115,7 @@ class InboxApi(HeardApi):
     )
     def get(self, request: Request) -> Response:
         user = caller(request)
-        if user.role not in (Role.IRO, Role.MANAGER, Role.EDT):
+        if user.role not in (*INBOX_ROLES, Role.EDT):
             raise NotFound("No inbox for this account.")
         after, size = _inbox_after(request), _inbox_page_size(request)
         # One more than the page, to know whether another follows; the API answers without page_extras.

@@ -7,12 +7,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import AccessPurpose, Role
+from consultations.pictures import PICTURES
 from feedback.crisis import CHILDLINE_NUMBER, EMERGENCY_NUMBER, CrisisNumber, crisis_help_data
-from feedback.models import Category, Channel, Feeling, Statement
+from feedback.models import EVERYONE, AssistedHow, Category, Channel, Feeling, Recipient, Statement
 from feedback.receipts import statement_mark_read
 from feedback.selectors import statement_get_for_user, statement_sent_with_key, statements_visible_to
 from feedback.services import (
+    ASSISTED_NOTE_MAX_LENGTH,
     FEELING_REFUSED,
+    AssistedSession,
     statement_max_length,
     statement_reply,
     statement_submit,
@@ -55,6 +58,19 @@ class StatementOutput(serializers.ModelSerializer):
         allow_null=True,
         help_text="The face's word in the caller's language (null when none was chosen).",
     )
+    recipients = serializers.ListField(
+        child=serializers.ChoiceField(choices=Recipient.choices),
+        help_text="Who the child chose to read it. Whatever they chose, urgent words reach the IRO and social worker.",
+    )
+    assisted_how = serializers.CharField(
+        help_text=(
+            "For views a worker recorded in a session with the child, how the child gave them (one of "
+            f"{', '.join(AssistedHow.values)}); empty otherwise."
+        ),
+    )
+    pictures = serializers.ListField(
+        child=serializers.CharField(), help_text="Pictures or symbols the child chose in an assisted session."
+    )
 
     class Meta:
         model = Statement
@@ -77,6 +93,10 @@ class StatementOutput(serializers.ModelSerializer):
             "review_due_by",
             "feeling",
             "feeling_label",
+            "recipients",
+            "assisted",
+            "assisted_how",
+            "pictures",
         ]
         read_only_fields = fields
 
@@ -104,6 +124,10 @@ def statement_data(statement: Statement) -> dict:
         "review_due_by": review.due_by.isoformat() if review is not None else None,
         "feeling": statement.feeling,
         "feeling_label": statement.get_feeling_display() if statement.feeling is not None else None,
+        "recipients": statement.recipients,
+        "assisted": statement.assisted,
+        "assisted_how": statement.assisted_how,
+        "pictures": statement.pictures,
     }
 
 
@@ -141,12 +165,57 @@ class StatementCreatedOutput(StatementOutput):
         return CrisisHelpOutput(crisis_help_data()).data if statement.is_urgent else None
 
 
+# What a child may choose to read a message: each reader, or everyone who works with them.
+RECIPIENT_CHOICES = [*Recipient.choices, (EVERYONE, "Everyone who works with me")]
+
+
+class AssistedInput(StrictSerializer):
+    """A session in which a worker sat with the child and recorded the child's own views."""
+
+    how = serializers.ChoiceField(choices=AssistedHow.choices, help_text="How the child gave their views.")
+    note = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=ASSISTED_NOTE_MAX_LENGTH,
+        help_text="The worker's note on the session (required when `how` is \"other\"). Not the child's words.",
+    )
+    pictures = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(PICTURES)),
+        required=False,
+        default=list,
+        max_length=len(PICTURES),
+        help_text="Pictures or symbols the child chose, in order (slugs of Heard's own set).",
+    )
+
+
 class StatementInput(StrictSerializer):
     child = serializers.IntegerField(
-        required=False, help_text="The child's id. Required for an advocate; a child leaves it out."
+        required=False, help_text="The child's id. Required for an advocate or a worker; a child leaves it out."
     )
     category = serializers.ChoiceField(choices=Category.choices)
-    body = serializers.CharField(trim_whitespace=True)
+    body = serializers.CharField(
+        trim_whitespace=True,
+        allow_blank=True,
+        help_text="The child's words. Empty only in an assisted session where the child chose pictures or a face.",
+    )
+    recipients = serializers.ListField(
+        child=serializers.ChoiceField(choices=RECIPIENT_CHOICES),
+        required=False,
+        allow_empty=False,
+        max_length=len(Recipient.values) + 1,
+        help_text=(
+            'Who should read it: any of "iro", "social_worker", "personal_adviser", "advocate" the child has, or '
+            '["everyone"]. Left out: their IRO. Whatever is chosen, urgent words reach the IRO and social worker.'
+        ),
+    )
+    assisted = AssistedInput(
+        required=False,
+        help_text=(
+            "Only for the child's IRO, social worker or advocate recording a session with the child "
+            "(with consent_given true): the child's own views, marked as assisted."
+        ),
+    )
     consent_given = serializers.BooleanField(
         required=False, default=False, help_text="Advocates: the child agreed to this being sent for them."
     )
@@ -167,6 +236,12 @@ class StatementInput(StrictSerializer):
         if len(value) > statement_max_length():
             raise ValidationError(statement_too_long_message())
         return value
+
+    def validate(self, attrs: dict) -> dict:
+        # Blank words are for an assisted session only (the service checks a picture or face was chosen).
+        if not attrs.get("body") and "assisted" not in attrs:
+            raise ValidationError({"body": "This field may not be blank."})
+        return attrs
 
 
 class StatementListCreateApi(HeardListApi):
@@ -223,6 +298,8 @@ class StatementListCreateApi(HeardListApi):
             feeling=data.validated_data["feeling"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             retry_answered_by_caller=True,  # @idempotent_by_unique_key
+            recipients=data.validated_data.get("recipients"),
+            assisted=AssistedSession(**assisted) if (assisted := data.validated_data.get("assisted")) else None,
         )
         # Just made by the caller for a child they may write for: answered as made, not read again.
         return Response(StatementCreatedOutput(statement).data, status=status.HTTP_201_CREATED)
@@ -277,8 +354,8 @@ class StatementMarkReadApi(HeardApi):
     )
     def post(self, request: Request, statement_id: int) -> Response:
         statement = statement_get_for_user(caller(request), statement_id)
-        if caller(request).role != Role.IRO:
-            raise PermissionDenied("Only the child's IRO can mark a statement read.")
+        if caller(request).role not in (Role.IRO, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER):
+            raise PermissionDenied("Only someone the child wrote to can mark a statement read.")
         statement = statement_mark_read(statement=statement, reader=caller(request))
         # The answer carries the child's words, so it is a read too, logged for what it was for.
         log_read(request, what="statement", purpose=AccessPurpose.MARK_READ, records=[(statement.pk, statement.child)])

@@ -18,12 +18,13 @@ from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.alerts import alerts_follow_cover
 from feedback.services import statement_submit
-from reviews.models import Review
+from reviews.models import Review, WorkerAllocation, WorkerKind
 from reviews.services import (
     advocate_assign,
     iro_absence_record,
     iro_allocate,
     review_record_held,
+    worker_allocate,
 )
 from tests.accounts.photo_files import small_png
 from tests.conftest import app_token, make_user
@@ -39,6 +40,9 @@ ROLES += ["former_cover_iro"]  # covered Alice's IRO for a week, now over
 ROLES += ["edt"]  # the emergency duty team: Alice's alert was raised out of hours and is open
 ROLES += ["former_advocate"]  # wrote for Alice while assigned; the assignment has ended
 ROLES += ["admin"]  # configures Heard; never a reader of children's words
+ROLES += ["social_worker"]  # Alice's social worker: her alert reaches them; her message to her IRO does not
+ROLES += ["personal_adviser"]  # allocated to Alice, chosen for nothing here: sees none of her words
+ROLES += ["case_system"]  # the council's case system: reads what webhooks name, as a manager would; writes nothing
 ALICE_WORDS = "Only Alice, her IRO and managers may read this."
 BOB_WORDS = "Only Bob, his IRO and managers may read this."
 
@@ -70,10 +74,13 @@ EXPECTED = {
     "PUT /api/v1/consultations/{invitation_id}/draft/": ONLY_ALICE_FILLS,
     "POST /api/v1/consultations/{invitation_id}/submit/": ONLY_ALICE_FILLS
     | {"child_user": 201, "advocate": 201, "iro": 201},
-    "GET /api/v1/inbox/": STAFF_404 | {"iro": 200, "other_iro": 200, "manager": 200, "edt": 200},
-    "GET /api/v1/alerts/{alert_id}/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
-    "POST /api/v1/alerts/{alert_id}/acknowledge/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
-    "POST /api/v1/alerts/{alert_id}/close/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200},
+    "GET /api/v1/inbox/": STAFF_404
+    | {"iro": 200, "other_iro": 200, "manager": 200, "edt": 200, "social_worker": 200, "personal_adviser": 200},
+    # Safeguarding alerts always reach the child's social worker, whoever the child wrote to.
+    "GET /api/v1/alerts/{alert_id}/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200, "social_worker": 200},
+    "POST /api/v1/alerts/{alert_id}/acknowledge/": STAFF_404
+    | {"iro": 200, "manager": 200, "edt": 200, "social_worker": 200},
+    "POST /api/v1/alerts/{alert_id}/close/": STAFF_404 | {"iro": 200, "manager": 200, "edt": 200, "social_worker": 200},
     "GET /api/v1/me/": ALL,
     "GET /api/v1/me/data/": STAFF_404 | {"child_user": 200, "other_child_user": 200},
     # Amara's photo: staff, and the child she is IRO to; never another child or the CiCC.
@@ -85,6 +92,9 @@ EXPECTED = {
     "GET /api/v1/reviews/": ALL,
     "POST /api/v1/reviews/{review_id}/feedback/": STAFF_404 | {"child_user": 201},
     "GET /api/v1/reviews/{review_id}/pack/": STAFF_404 | {"iro": 200, "manager": 200},
+    # No answer is sent in this world: nothing to download (tests/casefile/ download a sent one).
+    "GET /api/v1/reviews/{review_id}/pack/answers/{invitation_id}/pdf/": STAFF_404,
+    "GET /api/v1/reviews/{review_id}/summary/pdf/": STAFF_404 | {"child_user": 200, "iro": 200},
     "GET /api/v1/statements/": ALL,
     "POST /api/v1/statements/": {
         "anonymous": 401,
@@ -97,8 +107,12 @@ EXPECTED = {
         "manager": 403,
         "admin": 403,
         "cicc": 404,
+        # Workers record a child's views only in an assisted session (tests/feedback/test_assisted_sessions.py).
+        "social_worker": 403,
+        "personal_adviser": 403,
     },
     "GET /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
+    "GET /api/v1/statements/{statement_id}/pdf/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
     "DELETE /api/v1/statements/{statement_id}/": STAFF_404 | {"child_user": 204, "iro": 403, "manager": 403},
     "POST /api/v1/statements/{statement_id}/read/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
     "POST /api/v1/statements/{statement_id}/reply/": STAFF_404 | {"child_user": 403, "iro": 200, "manager": 403},
@@ -117,12 +131,29 @@ for expected in EXPECTED.values():
     expected.setdefault("former_advocate", expected["other_advocate"])
     expected.setdefault("admin", expected["cicc"])
 
+# The case system reads every child's records a manager may read, and nothing else; every write is refused.
+for operation, expected in list(EXPECTED.items()):
+    reads = expected["manager"] if expected["manager"] in (200, 304) else 404
+    # A copy: several operations share one expectation (ALL), and the case system's differ by method.
+    EXPECTED[operation] = expected | {"case_system": reads if operation.startswith("GET ") else 403}
+# Not records a webhook names: a child's own data and forms, an inbox, staff photos, the council's figures.
+for operation in [
+    "GET /api/v1/me/data/",
+    "GET /api/v1/consultations/{invitation_id}/",
+    "GET /api/v1/inbox/",
+    "GET /api/v1/people/{person_id}/photo/",
+    "GET /api/v1/reports/{name}/",
+]:
+    EXPECTED[operation]["case_system"] = 404
+
 # Besides those, who may see Alice's words in one operation: the duty team, on her out-of-hours alert.
-MAY_SEE_ALICE_IN = {operation: {"edt"} for operation in EXPECTED if "/alerts/" in operation}
+MAY_SEE_ALICE_IN = {operation: {"edt", "social_worker"} for operation in EXPECTED if "/alerts/" in operation}
+# Her social worker reads the urgent message that raised it, in their inbox and list (not her other messages).
+MAY_SEE_ALICE_IN |= {operation: {"social_worker"} for operation in ["GET /api/v1/inbox/", "GET /api/v1/statements/"]}
 
 # Who may see Alice's words, and Bob's, anywhere at all.
-MAY_SEE_ALICE = {"child_user", "iro", "manager"}
-MAY_SEE_BOB = {"other_child_user", "other_iro", "manager"}
+MAY_SEE_ALICE = {"child_user", "iro", "manager", "case_system"}
+MAY_SEE_BOB = {"other_child_user", "other_iro", "manager", "case_system"}
 
 
 @pytest.fixture
@@ -132,6 +163,15 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
     edt = make_user("sam", Role.EDT)
     former_advocate = make_user("fay", Role.ADVOCATE)
     admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
+    case_system = make_user("mosaic", Role.CASE_SYSTEM)
+    social_worker = make_user("sian", Role.SOCIAL_WORKER)
+    worker_allocate(child=child, worker=social_worker, kind=WorkerKind.SOCIAL_WORKER, on=date(2025, 9, 8))
+    # A personal adviser is for young people from 16; Alice is 14, so Heard's service would refuse this:
+    # the allocation is made directly, as an imported record might hold one, to walk the gate itself.
+    personal_adviser = make_user("pax", Role.PERSONAL_ADVISER)
+    WorkerAllocation.objects.create(
+        child=child, worker=personal_adviser, kind=WorkerKind.PERSONAL_ADVISER, allocated_on=date(2025, 9, 8)
+    )
     assignment = advocate_assign(child=child, advocate=former_advocate, started_on=date(2025, 9, 10))
     statement_submit(
         author=former_advocate, child=child, category="school", body=ALICE_WORDS, channel="app", consent_given=True
@@ -159,6 +199,10 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
         django_capture_on_commit_callbacks(execute=True),
     ):
         review_record_held(review=held, held_on=date(2026, 11, 20), late_reason="late", attended=True, views="spoke")
+    held.refresh_from_db()
+    held.child_summary = "We agreed more time with your brother."
+    held.summary_published_at = timezone.now()  # published: the child and their IRO may download it
+    held.save()
     forms_sync_from_files()
     review = Review.objects.get(child=child, held_on__isnull=True)
     review.scheduled_for = timezone.localdate() + timedelta(days=14)
@@ -179,6 +223,9 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
                 "edt": edt,
                 "former_advocate": former_advocate,
                 "admin": admin,
+                "social_worker": social_worker,
+                "personal_adviser": personal_adviser,
+                "case_system": case_system,
             }.get(role)
             or request.getfixturevalue(role)
             for role in ROLES
@@ -204,7 +251,7 @@ def _request(operation: str, world: dict, role: str):
         .replace("{complaint_id}", str(world["complaint"].pk))
         .replace("{name}", "participation")
         .replace("{person_id}", str(world["users"]["iro"].pk))
-        .replace("{review_id}", str(world["held" if "feedback" in path else "review"].pk))
+        .replace("{review_id}", str(world["held" if "feedback" in path or "summary" in path else "review"].pk))
     )
     staff_fill = {"entry_mode": "helped", "consent_given": True} if role != "child_user" else {}
     bodies = {
@@ -248,6 +295,8 @@ def test_each_operation_answers_each_role_as_expected_and_leaks_nothing(world, o
     assert response.status_code == EXPECTED[operation][role], response
     if response.streaming:  # a photo: nobody's words
         assert response["Content-Type"] == "image/jpeg"
+        return
+    if response.get("Content-Type") == "application/pdf":  # compressed: the gate is the status (tests/casefile/)
         return
     content = response.content.decode()
     if role not in MAY_SEE_ALICE | MAY_SEE_ALICE_IN.get(operation, set()):

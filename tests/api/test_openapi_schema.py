@@ -32,8 +32,11 @@ def test_every_api_route_is_in_the_schema_with_its_errors_and_auth(db):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
-            assert operation["security"] == [{"sessionToken": []}, {"cookieAuth": []}], (method, path)
+            # The app's token, the web app's cookie, and the case system's key (reads only).
+            security = [{"sessionToken": []}, {"cookieAuth": []}, {"integrationKey": []}]
+            assert operation["security"] == security, (method, path)
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
                     assert list(response["content"]) == ["application/problem+json"], (method, path, status)
     assert schema["components"]["securitySchemes"]["sessionToken"]["name"] == "X-Session-Token"
+    assert schema["components"]["securitySchemes"]["integrationKey"]["scheme"] == "bearer"

@@ -35,7 +35,8 @@ def test_a_child_reads_their_form_in_polish(child, child_user):
 
 def test_the_message_page_is_in_polish_when_the_browser_asks(child, child_user):
     page = client_for(child_user).get(reverse("feedback:statement_new"), headers={"Accept-Language": "pl"})
-    assert "Powiedz swojemu IRO" in page.content.decode()
+    # "Write a message": Alice's advocate works with her too, so she chooses who reads it.
+    assert "Napisz wiadomość" in page.content.decode() and "Kto ma to przeczytać?" in page.content.decode()
     assert "Nie czuję się bezpiecznie" in page.content.decode()
 
 

@@ -37,7 +37,7 @@ def test_record_as_held_offers_the_booked_date_in_iso_form(child, iro):
 @time_machine.travel(datetime(2026, 12, 9, 10, tzinfo=LONDON), tick=False)
 def test_allocate_and_practice_alert_stages_offer_today_in_iso_form(child, iro, manager):
     allocate = client_for(manager).get(reverse("reviews:child_allocate", args=[child.pk])).content.decode()
-    assert date_values(allocate) == ["2026-12-09"]
+    assert date_values(allocate) == ["2026-12-09", "2026-12-09"]  # the IRO's, and the social worker's or adviser's
     alert = practice_alert_raise(child=child, user=iro, category="drift", description="x", raised_on=date(2026, 12, 1))
     stages = client_for(iro).get(reverse("reviews:practice_alert_detail", args=[alert.pk])).content.decode()
     assert date_values(stages) == ["2026-12-09"]

@@ -28,8 +28,8 @@ from feedback.models import Category, Channel
 from feedback.services import statement_submit
 from reviews import demo_history, statutory
 from reviews.demo_outbox import demo_outbox
-from reviews.models import Child, PlacementType, Sex
-from reviews.services import advocate_assign, child_admit, iro_allocate, review_schedule_next
+from reviews.models import Child, PlacementType, Sex, WorkerKind
+from reviews.services import advocate_assign, child_admit, iro_allocate, review_schedule_next, worker_allocate
 
 FIRST_NAMES = [
     "Aisha", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harvey", "Isla", "Jayden",
@@ -153,6 +153,17 @@ class Command(BaseCommand):
             first_name="Riley",
             about_me="I'm Riley. I'm on your side: I help you say what you want, and I can say it for you.",
         )
+        # Each child's social worker, and a personal adviser for those 16 and over: they read what a
+        # child chooses to send them.
+        social_worker = staff(
+            "social",
+            Role.SOCIAL_WORKER,
+            first_name="Sian",
+            about_me="I'm Sian, your social worker. Tell me what you need: I'll tell you what I can do about it.",
+        )
+        adviser = staff(
+            "adviser", Role.PERSONAL_ADVISER, first_name="Pat", about_me="I'm Pat. I help you plan for 18+."
+        )
         # The emergency duty team: urgent alerts raised out of hours, while open.
         staff("edt", Role.EDT, first_name="Rowan")
         council = demo_history.Council(
@@ -199,6 +210,12 @@ class Command(BaseCommand):
             iro = iros[number % 3]
             allocated_on = statutory.add_working_days(looked_after, rng.choice([1, 2, 3, 4, 5, 7]))
             iro_allocate(child=child, iro=iro, allocated_on=min(allocated_on, today))
+            worker_allocate(child=child, worker=social_worker, kind=WorkerKind.SOCIAL_WORKER, on=looked_after)
+            if age >= statutory.PERSONAL_ADVISER_FROM_AGE:
+                sixteen = born + relativedelta(years=statutory.PERSONAL_ADVISER_FROM_AGE)
+                worker_allocate(
+                    child=child, worker=adviser, kind=WorkerKind.PERSONAL_ADVISER, on=max(looked_after, sixteen)
+                )
             helper = None
             if number in ADVOCATE_FOR:
                 helper = advocate
