@@ -136,8 +136,10 @@ for operation, expected in list(EXPECTED.items()):
     reads = expected["manager"] if expected["manager"] in (200, 304) else 404
     # A copy: several operations share one expectation (ALL), and the case system's differ by method.
     EXPECTED[operation] = expected | {"case_system": reads if operation.startswith("GET ") else 403}
-# Not records a webhook names: a child's own data and forms, an inbox, staff photos, the council's figures.
+# Not records a webhook names: a child's own data and forms, an inbox, staff photos, the council's figures,
+# a complaint (the complaints register is the IRO managers').
 for operation in [
+    "GET /api/v1/complaints/{complaint_id}/",
     "GET /api/v1/me/data/",
     "GET /api/v1/consultations/{invitation_id}/",
     "GET /api/v1/inbox/",
