@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AccessLogEntry
+from complaints.models import Complaint
 from consultations.models import Response
 from feedback.models import Reply, ServiceFeedback, Statement
 from mobile_api.models import IdempotentRequest
@@ -61,6 +62,9 @@ def _childrens_words(now: datetime, run: RetentionRun) -> None:
     run.add("review feedback comments", feedback.update(better=""))
     notes = AdvocacyRequest.objects.filter(past("created_at", "child__")).exclude(note="")
     run.add("advocacy request notes", notes.update(note=""))
+    # A complaint's words go with the rest once it is closed; an open one keeps them until it is answered.
+    complaints = Complaint.objects.filter(past("created_at", "child__"), closed_at__isnull=False).exclude(words="")
+    run.add("complaint words", complaints.update(words=""))
     summaries = Review.objects.filter(past("summary_published_at", "child__")).exclude(child_summary="")
     run.add("review summaries for children", summaries.update(child_summary=""))
 

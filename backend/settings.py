@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "reporting",
     "mobile_api",
     "integrations",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -387,6 +388,9 @@ SPECTACULAR_SETTINGS = {
         "RecipientEnum": "feedback.models.Recipient",
         "RecipientChoiceEnum": "mobile_api.apis.statements.RECIPIENT_CHOICES",
         "AssistedHowEnum": "feedback.models.AssistedHow",
+        "ChannelEnum": "feedback.models.Channel",
+        "ComplaintChannelEnum": "complaints.models.ComplaintChannel",
+        "ComplaintOutcomeEnum": "complaints.models.Outcome",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("consultations.urls")),
     path("", include("reporting.urls")),
+    path("", include("complaints.urls")),
 ]
 handler500 = "backend.views.server_error"

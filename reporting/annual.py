@@ -18,6 +18,9 @@ SECTIONS = [
     ("Children's voice between reviews", "Messages children sent, and how quickly they were read.",
      ["statements", "response-times"]),
     ("Dispute resolution", "Practice alerts raised and where they got to.", ["practice-alerts"]),
+    ("Complaints and representations",
+     "Complaints about children's care (Children Act 1989 s.26) and how quickly each stage was answered.",
+     ["complaints"]),
     ("Service-user feedback", "What children, parents, carers and professionals said about reviews.",
      ["service-feedback"]),
 ]  # fmt: skip

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role, User
+from complaints.selectors import complaints_visible_to
 from consultations.models import Response
 from consultations.selectors import answer_rows
 from feedback.models import ServiceFeedback
@@ -89,6 +90,19 @@ def subject_access_for_child(user: User) -> dict[str, Any]:
         "asked_for_an_advocate": [
             {"asked_at": _when(a.created_at), "note": a.note, "answered": a.get_outcome_display() or "not yet"}
             for a in advocacy_requests_visible_to(user).order_by("created_at")
+        ],
+        # Complaints the child made, or that were made for them (a parent's too: it is about the child).
+        "complaints": [
+            {
+                "received_on": c.received_on.isoformat(),
+                "kind": c.kind,
+                "made_by": c.made_by_relationship,
+                "words": c.words,
+                "stage": c.stage,
+                "answered_on": c.last_answered_on.isoformat() if c.last_answered_on else None,
+                "outcome": c.final_outcome_label,
+            }
+            for c in complaints_visible_to(user).order_by("received_on", "pk")
         ],
         "what_your_iro_wrote_after_reviews": [
             {"review_on": r.held_on.isoformat() if r.held_on else None, "summary": r.child_summary} for r in reviews

@@ -18,6 +18,15 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import Role, User
+from complaints.models import Kind, MadeBy, Outcome
+from complaints.services import (
+    complaint_acknowledge,
+    complaint_make,
+    stage1_extend,
+    stage1_respond,
+    stage2_request,
+    stage2_respond,
+)
 from consultations.models import (
     Audience,
     ChildContact,
@@ -573,6 +582,52 @@ def practice_alerts(council: Council, children: list[tuple[Child, User]]) -> Non
                 note="" if resolved else "Not resolved at the earlier stage.",
                 outcome=rng.choice(PRACTICE_OUTCOMES) if resolved else "",
             )
+
+
+# What parents, carers and others complained about (recorded by the manager: they have no accounts),
+# each with how far it got: (made by, kind, words, extended, went to stage 2).
+COMPLAINTS = [
+    (MadeBy.PARENT, Kind.COMPLAINT, "Contact with my son was cancelled twice without notice.", False, True),
+    (MadeBy.CARER, Kind.REPRESENTATION, "The school transport keeps arriving late.", False, False),
+    (MadeBy.PARENT, Kind.COMPLAINT, "Nobody told me the review date.", True, False),
+    (MadeBy.OTHER, Kind.COMPLAINT, "Her grandmother was not invited to the review.", False, False),
+    (MadeBy.CARER, Kind.COMPLAINT, "The pocket money rate has not been paid for two months.", True, True),
+    (MadeBy.PARENT, Kind.REPRESENTATION, "I would like photos of my daughter each term.", False, False),
+    (MadeBy.OTHER, Kind.COMPLAINT, "His youth worker was not asked for her views.", False, False),
+    (MadeBy.PARENT, Kind.COMPLAINT, "The placement move happened without a meeting.", False, False),
+]
+
+
+def complaints_history(council: Council, children: list[tuple[Child, User]]) -> None:
+    """Complaints and representations over the period (Children Act 1989 s.26), each as far as it has got."""
+    rng = council.rng
+    spacing = (council.today - council.since).days // len(COMPLAINTS)
+    for number, (made_by, kind, words, extended, escalated) in enumerate(COMPLAINTS):
+        received = council.since + timedelta(days=number * spacing + rng.randint(0, spacing // 2))
+        if number == len(COMPLAINTS) - 1:
+            received = statutory.subtract_working_days(council.today, 3)  # still open, its answer to come
+        child, _iro = rng.choice([(c, i) for c, i in children if c.became_looked_after <= received] or children)
+        complaint, _ = complaint_make(
+            child=child, by=council.manager, words=words, kind=kind, channel="recorded",
+            made_by_relationship=made_by, received_on=max(received, child.became_looked_after),
+        )  # fmt: skip
+        received = complaint.received_on
+        complaint_acknowledge(
+            complaint=complaint, by=council.manager, on=statutory.add_working_days(received, rng.choice([1, 2, 2, 3]))
+        )
+        if extended:
+            stage1_extend(complaint=complaint, by=council.manager)
+        answered = statutory.add_working_days(received, rng.randint(6, 18 if extended else 11))
+        if answered >= council.today:
+            continue
+        outcome = rng.choice([Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD, Outcome.RESOLVED])
+        stage1_respond(complaint=complaint, by=council.manager, outcome=outcome, on=answered)
+        if escalated and kind == Kind.COMPLAINT:
+            asked = statutory.add_working_days(answered, rng.randint(3, 15))
+            stage2_request(complaint=complaint, by=council.manager, on=min(asked, council.today))
+            responded = statutory.add_working_days(asked, rng.randint(15, 30))
+            if responded < council.today:
+                stage2_respond(complaint=complaint, by=council.manager, outcome=Outcome.PARTLY_UPHELD, on=responded)
 
 
 def cicc_history(council: Council) -> None:

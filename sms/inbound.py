@@ -17,6 +17,7 @@ from feedback.models import EVERYONE, URGENT_CATEGORIES, Category, Channel, Reci
 from feedback.services import statement_max_length, statement_submit
 from reviews.selectors import child_of_user, language_for
 from sms import consultation, limits
+from sms.complaint import complaint_by_text
 from sms.models import Conversation, ConversationStep, InboundMessage
 from sms.outbound import sms_opt_in, sms_opt_out
 from sms.selectors import texts_stopped_for
@@ -192,6 +193,8 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
     if conversation is not None and conversation.expires_at <= now:
         conversation.delete()
         conversation = None
+    if complained := complaint_by_text(user=user, conversation=conversation, word=word, text=text, key=message_sid):
+        return complained, None
     if word == consultation.FORM_WORD:
         return consultation.consultation_start(user=user), None
     if conversation is not None and conversation.step == ConversationStep.CONSULTATION:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import IROContract, Role
 from accounts.services import user_set_profile
+from complaints.services import complaint_make
 from consultations.models import FormTemplateVersion, Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.alerts import alerts_follow_cover
@@ -53,7 +54,17 @@ ROLES = [
     "social_worker",  # Alice's social worker: her alert reaches them, her messages to her IRO do not
     "personal_adviser",  # allocated to Alice, chosen for nothing here: sees none of her words
 ]
-OUR_APPS = {"accounts", "backend", "consultations", "feedback", "reporting", "reviews", "sms", "mobile_api"}
+OUR_APPS = {
+    "accounts",
+    "backend",
+    "complaints",
+    "consultations",
+    "feedback",
+    "reporting",
+    "reviews",
+    "sms",
+    "mobile_api",
+}
 ALICE_WORDS = "Alice worried: only she, her IRO and managers may read this."
 BOB_WORDS = "Bob's words: only he, his IRO and managers may read this."
 MAY_SEE_ALICE = {"child_user", "iro", "manager"}
@@ -84,6 +95,17 @@ CHILDREN = ("child_user", "other_child_user")
 WORKERS = ("social_worker", "personal_adviser")
 IROS = ("iro", "other_iro", "former_iro", "former_cover_iro")
 
+# Each step on a complaint, walked as an empty post.
+COMPLAINT_STEPS = [
+    "acknowledge",
+    "stage1_respond",
+    "stage2_request",
+    "stage2_extend",
+    "stage2_respond",
+    "stage3_request",
+    "stage3_panel_held",
+    "stage3_respond",
+]
 EXPECTED = {
     "home": everyone(302),
     "healthz": everyone(200),
@@ -174,16 +196,33 @@ EXPECTED = {
     "reporting:quotes": only("manager"),
     "reporting:quote_withdraw": only(ok=404),  # no quote waits in this world: 404 for the manager too
     "reporting:access_log": only("manager"),
+    # Complaints (Children Act 1989 s.26): the child's own page; the register for managers and IROs (their
+    # caseload's, read-only); only a manager records one or moves one on (an empty post: refused, 400).
+    "complaints:mine": only(*CHILDREN),
+    # Alice asks for the next stage of her own complaint (not yet answered: told so, and back to her page).
+    "complaints:my_escalate": only("child_user", ok=302),
+    "complaints:register": only(*IROS, "manager"),
+    "complaints:record": only("manager"),
+    "complaints:manage_detail": only("iro", "manager"),
+    **{f"complaints:{step}": only("manager", ok=400) for step in COMPLAINT_STEPS},
+    "complaints:stage1_extend": only("manager", ok=302),
+    "complaints:withdraw": only("manager", ok=302),
 }
 # Walked elsewhere, with the reason.
 ELSEWHERE = {
     "": "the /api/ catch-all answers a 404 problem for any unknown path (tests/api/test_api_contract.py)",
     **dict.fromkeys(
-        ["admin:reviews_child_change", "admin:feedback_statement_change", "admin:consultations_childcontact_change"],
+        [
+            "admin:reviews_child_change",
+            "admin:feedback_statement_change",
+            "admin:consultations_childcontact_change",
+            "admin:complaints_complaint_change",
+        ],
         "Django's admin, for staff accounts only; each read is logged (tests/accounts/test_access_log.py)",
     ),
 }
 POSTED = {
+    *(f"complaints:{step}" for step in [*COMPLAINT_STEPS, "stage1_extend", "withdraw", "my_escalate"]),
     "feedback:statement_withdraw",
     "feedback:statement_reply",
     "feedback:statement_acknowledge",
@@ -290,6 +329,8 @@ def world(
         child=child, user=iro, category="drift", description="Plan overdue", raised_on=date(2026, 11, 1)
     )
     advocacy, _ = advocacy_request_make(child=child, requested_by=child_user, note="Someone to come to my review")
+    complaint, _ = complaint_make(child=child, by=child_user, words=ALICE_WORDS, channel="web")
+    complaint_make(child=other_child, by=other_child_user, words=BOB_WORDS, channel="web")
     ours = {
         "anonymous": None,
         "former_iro": former,
@@ -313,6 +354,7 @@ def world(
             "name": "participation",
             "request_id": advocacy.pk,
             "person_id": iro.pk,
+            "complaint_id": complaint.pk,
         },
         "withdrawable": plain.pk,
         "held": held.pk,

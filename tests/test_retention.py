@@ -11,6 +11,7 @@ from django.core.management import call_command
 from accounts.models import AccessLogEntry, AccessPurpose
 from accounts.services import access_log_record
 from backend.retention import retention_apply
+from complaints.services import complaint_make, stage1_respond
 from consultations.models import Response
 from consultations.services import forms_sync_from_files, invitations_create_for_review, response_submit
 from feedback.models import Statement
@@ -104,6 +105,19 @@ def test_consultation_answers_and_review_summaries_go_too(child, child_user, iro
         retention_apply()
     assert Response.objects.get().answers == {}
     assert Review.objects.get(pk=review.pk).child_summary == ""
+
+
+def test_a_closed_complaints_words_go_and_an_open_ones_stay(child, child_user, manager):
+    with time_machine.travel(LONG_AGO, tick=False):
+        closed, _ = complaint_make(child=child, by=child_user, words="old and answered", channel="web")
+        stage1_respond(complaint=closed, by=manager, outcome="resolved")
+        still_open, _ = complaint_make(child=child, by=child_user, words="old and still open", channel="web")
+    with time_machine.travel(NOW, tick=False):
+        retention_apply()
+    closed.refresh_from_db()
+    still_open.refresh_from_db()
+    assert (closed.words, closed.stage1_outcome) == ("", "resolved")  # the counts stay for the reports
+    assert still_open.words == "old and still open"
 
 
 def test_idempotency_records_and_old_access_log_entries_expire(child, child_user, iro, settings):

@@ -30,7 +30,18 @@ TEMPLATES = ROOT / "templates"
 LOCALE = ROOT / "locale"
 # Every language a child can choose besides English, which is the source text.
 SHIPPED = [code for code, _ in settings.LANGUAGES if code.split("-")[0] != "en"]
-APPS = ["accounts", "backend", "consultations", "feedback", "integrations", "mobile_api", "reporting", "reviews", "sms"]
+APPS = [
+    "accounts",
+    "backend",
+    "complaints",
+    "consultations",
+    "feedback",
+    "integrations",
+    "mobile_api",
+    "reporting",
+    "reviews",
+    "sms",
+]
 
 # Strings marked for translation that only staff read: the DfE's participation codes, for the IRO.
 STAFF_ONLY_SOURCES = {"reviews/participation.py"}
@@ -42,6 +53,7 @@ CHILD_FACING_TEMPLATES = [
     "mfa/",
     "accounts/my_data.html",
     "accounts/privacy.html",
+    "complaints/mine.html",
     "consultations/form.html",
     "consultations/link_problem.html",
     "consultations/little_form.html",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import IROContract, Role
 from accounts.services import user_set_profile
+from complaints.services import complaint_make
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.alerts import alerts_follow_cover
@@ -59,6 +60,15 @@ EXPECTED = {
         "other_child_user": 201,
     },
     "GET /api/v1/children/": ALL,
+    # Complaints (Children Act 1989 s.26): a child makes their own; Alice, her IRO and managers read hers.
+    "GET /api/v1/complaints/": ALL,
+    "POST /api/v1/complaints/": {
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": 401,
+        "child_user": 201,
+        "other_child_user": 201,
+    },
+    "GET /api/v1/complaints/{complaint_id}/": STAFF_404 | {"child_user": 200, "iro": 200, "manager": 200},
     "GET /api/v1/consultations/": ALL,
     "GET /api/v1/consultations/{invitation_id}/": ONLY_ALICE_FILLS,
     "PUT /api/v1/consultations/{invitation_id}/draft/": ONLY_ALICE_FILLS,
@@ -126,8 +136,10 @@ for operation, expected in list(EXPECTED.items()):
     reads = expected["manager"] if expected["manager"] in (200, 304) else 404
     # A copy: several operations share one expectation (ALL), and the case system's differ by method.
     EXPECTED[operation] = expected | {"case_system": reads if operation.startswith("GET ") else 403}
-# Not records a webhook names: a child's own data and forms, an inbox, staff photos, the council's figures.
+# Not records a webhook names: a child's own data and forms, an inbox, staff photos, the council's figures,
+# a complaint (the complaints register is the IRO managers').
 for operation in [
+    "GET /api/v1/complaints/{complaint_id}/",
     "GET /api/v1/me/data/",
     "GET /api/v1/consultations/{invitation_id}/",
     "GET /api/v1/inbox/",
@@ -202,6 +214,8 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
         author=child_user, child=child, category="school", body=ALICE_WORDS, channel="app"
     )
     statement_submit(author=other_child_user, child=other_child, category="school", body=BOB_WORDS, channel="app")
+    complaint, _ = complaint_make(child=child, by=child_user, words=ALICE_WORDS, channel="app")
+    complaint_make(child=other_child, by=other_child_user, words=BOB_WORDS, channel="app")
     return {
         "users": {
             role: {
@@ -226,6 +240,7 @@ def world(request, child, other_child, child_user, other_child_user, iro, django
         "invitation": Invitation.objects.get(review=review, contact__isnull=True),
         "review": review,
         "held": held,
+        "complaint": complaint,
     }
 
 
@@ -235,6 +250,7 @@ def _request(operation: str, world: dict, role: str):
         path.replace("{invitation_id}", str(world["invitation"].pk))
         .replace("{statement_id}", str(world["statement"].pk))
         .replace("{alert_id}", str(world["alert"].pk))
+        .replace("{complaint_id}", str(world["complaint"].pk))
         .replace("{name}", "participation")
         .replace("{person_id}", str(world["users"]["iro"].pk))
         .replace("{review_id}", str(world["held" if "feedback" in path or "summary" in path else "review"].pk))
@@ -242,6 +258,7 @@ def _request(operation: str, world: dict, role: str):
     staff_fill = {"entry_mode": "helped", "consent_given": True} if role != "child_user" else {}
     bodies = {
         "POST /api/v1/advocacy-requests/": {"note": "please"},
+        "POST /api/v1/complaints/": {"words": "Nobody asked me."},
         "PUT /api/v1/consultations/{invitation_id}/draft/": {"answers": {"home_comment": "x"}, **staff_fill},
         "POST /api/v1/consultations/{invitation_id}/submit/": {"answers": {"home_feeling": "ok"}, **staff_fill},
         "PATCH /api/v1/me/": {"notify_by": "app"},

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.services import complaint_make
 from consultations.models import Invitation
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.models import Category
@@ -102,6 +103,7 @@ def test_the_other_child_pages_have_no_violations(axe, child, child_user, iro, f
     review = Review.objects.get(child=child, held_on__isnull=True)
     review_record_held(review=review, held_on=timezone.localdate() - timedelta(days=1), late_reason="Moved")
     how_it_went = reverse("feedback:my_review_feedback", args=[review.pk])
+    complaint_make(child=child, by=child_user, words="The heating is broken.", channel="web")
     assert client.get(how_it_went).status_code == 200  # the child is asked how it went
     pages = [
         client.get(conversation),
@@ -120,6 +122,8 @@ def test_the_other_child_pages_have_no_violations(axe, child, child_user, iro, f
         client.get(reverse("reviews:my_advocate")),
         client.post(reverse("reviews:my_advocate"), {"note": "x" * 1001}),
         client.get(reverse("reporting:you_said_we_did")),
+        client.get(reverse("complaints:mine")),
+        client.post(reverse("complaints:mine"), {"kind": "complaint", "words": ""}),
         anonymous.get(reverse("account_login")),
         anonymous.get(reverse("consultations:by_link", args=["not-a-real-link"])),
     ]

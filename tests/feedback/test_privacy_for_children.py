@@ -4,6 +4,7 @@ import json
 
 from django.urls import reverse
 
+from complaints.services import complaint_make
 from feedback.forms import StatementForm
 from feedback.models import Statement
 from feedback.receipts import statement_mark_read
@@ -65,6 +66,8 @@ def test_a_child_sees_and_downloads_everything_they_said_and_nothing_of_anyone_e
 
     statement_reply(statement=mine, iro=iro, text="I'll ask your carer.")
     AdvocacyRequest.objects.create(child=child, requested_by=child_user, note="help at my review")
+    complaint_make(child=child, by=child_user, words="Mine: my room is cold", channel="web")
+    complaint_make(child=other_child, by=other_child_user, words="Bob's: the bus is late", channel="web")
 
     page = client_for(child_user).get(reverse("accounts:my_data")).content.decode()
     assert "Mine: football on Saturdays" in page and "I&#x27;ll ask your carer." in page
@@ -74,6 +77,7 @@ def test_a_child_sees_and_downloads_everything_they_said_and_nothing_of_anyone_e
     assert [m["words"] for m in data["messages"]] == ["Mine: football on Saturdays"]
     assert data["messages"][0]["reply"] == "I'll ask your carer."
     assert data["asked_for_an_advocate"][0]["note"] == "help at my review"
+    assert [c["words"] for c in data["complaints"]] == ["Mine: my room is cold"]
     assert "Bob" not in download.content.decode()
     assert client_for(child_user).get("/api/v1/me/data/").json()["messages"] == data["messages"]
 

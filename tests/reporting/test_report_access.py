@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from complaints.services import complaint_make
 from consultations.models import ChildContact
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.service_feedback import feedback_give, feedback_requests_create
@@ -104,6 +105,7 @@ def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_chil
     practice_alert_raise(
         child=other_child, user=other_iro, category="drift", description="x", raised_on=date(2025, 9, 1)
     )
+    complaint_make(child=other_child, by=other_child_user, words="x", channel="web")
     everything = Period(date(2020, 1, 1), date(2027, 12, 31))
     for name in report_names_for(iro):
         table = report_for_user(iro, name, everything)

@@ -224,6 +224,7 @@ class Command(BaseCommand):
             allocated.append((child, iro))
 
         demo_history.practice_alerts(council, allocated)
+        demo_history.complaints_history(council, allocated)
         demo_history.cicc_history(council)
         self._today(children, today)
 
