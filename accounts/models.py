@@ -268,6 +268,7 @@ class AccessPurpose(models.TextChoices):
     QUOTE_CHECK = "quote_check", "Checking a quote for the Children in Care Council"
     EXPORT = "export", "Statutory return to the DfE (SSDA903)"
     SUBJECT_ACCESS = "subject_access", "Answering a subject access request"
+    COMPLAINT = "complaint", "Handling a complaint (Children Act 1989 s.26)"
     # Only for entries written before the log kept a purpose; nothing new is logged with it.
     UNRECORDED = "unrecorded", "Not recorded (logged before Heard kept the reason)"
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from complaints.models import Complaint, Kind, MadeBy
 from reviews.selectors import language_for
+from sms.models import Purpose
 from sms.outbound import sms_queue
 
-# The texts' purpose in sms.OutboundMessage. Not yet one of sms.models.Purpose's choices (adding it
-# needs a migration of the sms app, which is the lead's); the column takes it as it is.
-SMS_PURPOSE = "complaint"
+# The texts' purpose in sms.OutboundMessage.
+SMS_PURPOSE = Purpose.COMPLAINT
 
 
 def complaint_arrived(*, complaint_id: int) -> None:

@@ -36,10 +36,8 @@ from complaints.services import (
 )
 from reviews.selectors import child_of_user
 
-# The access log has no purpose of its own for complaints yet (a new one needs a migration of the
-# accounts app): a read of a complaint's words is logged as a read of the child's record, saying so.
-LOG_PURPOSE = AccessPurpose.CHILD_RECORD
-LOG_REASON = "Handling a complaint (Children Act 1989 s.26)"
+# A read of a complaint's words is logged for what it was for.
+LOG_PURPOSE = AccessPurpose.COMPLAINT
 
 
 def _errors_to_form(form: Form, exc: ValidationError) -> None:
@@ -163,7 +161,6 @@ def _detail_page(
         purpose=LOG_PURPOSE,
         object_id=complaint.pk,
         child=complaint.child,
-        reason=LOG_REASON,
     )
     context = {
         "complaint": complaint,

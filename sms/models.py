@@ -13,6 +13,7 @@ class Purpose(models.TextChoices):
     STAFF_ALERT = "staff_alert", "Safeguarding alert to staff"
     INVITATION = "invitation", "Consultation invitation"
     REMINDER = "reminder", "Consultation reminder"
+    COMPLAINT = "complaint", "Your complaint was received or answered"
 
 
 class Status(models.TextChoices):

@@ -24,8 +24,8 @@ from mobile_api.apis.idempotency import idempotent
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import child_of_user
 
-# The access log has no purpose of its own for complaints yet (it needs an accounts migration).
-LOG_PURPOSE = AccessPurpose.CHILD_RECORD
+# A read of a complaint's words is logged for what it was for.
+LOG_PURPOSE = AccessPurpose.COMPLAINT
 
 
 class ComplaintOutput(serializers.ModelSerializer):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AccessLogEntry, Role
+from accounts.models import AccessLogEntry, AccessPurpose, Role
 from complaints.models import Complaint
 from complaints.services import complaint_acknowledge, complaint_make
 from reviews.models import AdvocacyRequest
@@ -67,10 +67,11 @@ def test_an_iro_sees_their_caseloads_complaints_read_only(complaints, iro, other
 def test_a_staff_read_of_the_words_is_written_to_the_access_log(complaints, manager):
     client_for(manager).get(reverse("complaints:manage_detail", args=[complaints["alice"].pk]))
     entry = AccessLogEntry.objects.get(what="complaint")
-    assert (entry.user, entry.child, entry.object_id) == (
+    assert (entry.user, entry.child, entry.object_id, entry.purpose) == (
         manager,
         complaints["alice"].child,
         str(complaints["alice"].pk),
+        AccessPurpose.COMPLAINT,
     )
 
 
