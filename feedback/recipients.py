@@ -1,6 +1,5 @@
 """Who reads a child's message: the readers the child chose, checked against the people who work with them now."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -74,12 +73,6 @@ def recipients_clean(recipients: object, *, child: Child) -> dict[str, bool]:
                 {"recipients": _("Not everyone you chose works with you in Heard yet. Choose from the people offered.")}
             )
     return {field: value in chosen for value, field in RECIPIENT_FIELDS.items()}
-
-
-def recipients_from_form(values: Iterable[str]) -> list[str] | None:
-    """Return the choice a web form posted (None when the form offered none, as for a child with only an IRO)."""
-    chosen = [value for value in values if value]
-    return chosen or None
 
 
 def readers_to_tell(statement: Statement) -> list[User]:
