@@ -111,9 +111,12 @@ def _columns(cur, table: str) -> dict[str, object]:
 class Copier:
     """One COPY stream into one table, filling the columns a row leaves out."""
 
-    def __init__(self, conn, table: str, columns: list[str], expected: int, label: str | None = None) -> None:
+    def __init__(
+        self, conn, table: str, columns: list[str], expected: int, label: str | None = None, fill: dict | None = None
+    ) -> None:
         with conn.cursor() as cur:
-            defaults = _columns(cur, table)
+            # `fill` gives a left-out column its model's default where "empty" would break a rule.
+            defaults = _columns(cur, table) | (fill or {})
         self.extra = [name for name in defaults if name not in columns]
         self.extra_values = tuple(defaults[name] for name in self.extra)
         names = ", ".join([*columns, *self.extra])
@@ -285,7 +288,7 @@ def grow(database_url: str, children: int, seed: int = 903) -> Loaded:
                 "child_id", "category", "body", "channel", "author_id", "on_behalf", "consent_given", "routed_to_id",
                 "review_id", "created_at", "read_at", "read_by_id", "acknowledged_at", "reply", "replied_at",
                 "replied_by_id", "quote_consent", "is_urgent", "notified_at", "urgent_reasons"],
-                children * STATEMENTS_PER_CHILD)  # fmt: skip
+                children * STATEMENTS_PER_CHILD, fill={"for_iro": True, "pictures": "[]"})  # fmt: skip
             consulted = []
             review_id = first["reviews_review"]
             for kid in kids:
