@@ -10,6 +10,9 @@ from reviews.models import WorkerAllocation
 from reviews.services import worker_allocate
 from tests.conftest import make_child, make_user
 
+# Allocations are dated; the children's ages and "no date in the future" are measured from a fixed day.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 @pytest.fixture
 def sam(db):
