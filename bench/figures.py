@@ -80,14 +80,14 @@ HAND_WRITTEN: dict[str, list[str]] = {
         )
     ],
     "statements": [
-        *_day_range_periods("SELECT channel, count(*) FROM feedback_statement WHERE {range} GROUP BY 1"),
-        *_day_range_periods("SELECT category, count(*) FROM feedback_statement WHERE {range} GROUP BY 1"),
+        *_day_range_periods("SELECT channel, count(*) FROM feedback_statement WHERE found_in = '' AND {range} GROUP BY 1"),
+        *_day_range_periods("SELECT category, count(*) FROM feedback_statement WHERE found_in = '' AND {range} GROUP BY 1"),
     ],
     "response-times": [
         *_day_range_periods(
             "SELECT count(*), count(*) FILTER (WHERE read_at <= created_at + interval '1 day'), count(*) FILTER"
             " (WHERE read_at <= created_at + interval '7 days'), count(*) FILTER (WHERE acknowledged_at <= created_at"
-            " + interval '7 days') FROM feedback_statement WHERE {range}"),
+            " + interval '7 days') FROM feedback_statement WHERE found_in = '' AND {range}"),
         *[q.replace("created_at", "raised_at") for q in _day_range_periods(
             "SELECT count(*), count(*) FILTER (WHERE acknowledged_at <= created_at + interval '2 hours')"
             " FROM feedback_safeguardingalert WHERE {range}")],

@@ -15,8 +15,18 @@ from accounts.models import Role, User
 from complaints import clock
 from complaints.models import WORDS_MAX_LENGTH, Complaint, ComplaintChannel, Kind, MadeBy, Outcome
 from complaints.notifications import complaint_acknowledged, complaint_arrived
+from feedback.models import Channel, FoundIn
+from feedback.services import statement_for_words_elsewhere
 from reviews.models import Child
 from reviews.services import advocacy_request_make
+
+# The channel an alert's statement records: one a manager recorded came to Heard through its pages.
+STATEMENT_CHANNEL = {
+    ComplaintChannel.WEB: Channel.WEB,
+    ComplaintChannel.APP: Channel.APP,
+    ComplaintChannel.SMS: Channel.SMS,
+    ComplaintChannel.RECORDED: Channel.WEB,
+}
 
 # What each answer may conclude; "withdrawn" comes only through complaint_withdraw.
 ANSWER_OUTCOMES = [Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD, Outcome.RESOLVED]
@@ -107,6 +117,15 @@ def complaint_make(
     try:
         with transaction.atomic():  # a savepoint, so a retry undoes only this
             complaint.save()
+            # Harm disclosed in a complaint is a safeguarding matter first: it raises an alert at once.
+            statement_for_words_elsewhere(
+                child=child,
+                words=words,
+                found_in=FoundIn.COMPLAINT,
+                found_in_pk=complaint.pk,
+                author=by,
+                channel=STATEMENT_CHANNEL[ComplaintChannel(channel)],
+            )
             if advocate_wanted:
                 # s.26A: the council must offer an advocate; the child said yes as they complained.
                 advocacy_request_make(

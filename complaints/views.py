@@ -34,6 +34,7 @@ from complaints.services import (
     stage3_request,
     stage3_respond,
 )
+from feedback.crisis import crisis_help_due
 from reviews.selectors import child_of_user
 
 # A read of a complaint's words is logged for what it was for.
@@ -87,7 +88,13 @@ def my_complaints(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("complaints:mine")
     complaints = [(complaint, escalation_deadline(complaint)) for complaint in complaints_visible_to(request.user)]
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "complaints": complaints, "today": timezone.localdate()}
+    context = {
+        "form": form,
+        "complaints": complaints,
+        "today": timezone.localdate(),
+        # Harm told in a complaint raises an alert: the crisis help stays here as on their home page.
+        "show_crisis_help": crisis_help_due(child),
+    }
     return render(request, "complaints/mine.html", context, status=status)
 
 

@@ -29,8 +29,11 @@ from consultations.models import (
     InvitationChannel,
     Response,
 )
-from consultations.schema import check_schema, clean_answers
+from consultations.schema import TEXT_TYPES, check_schema, clean_answers
 from feedback.live import push_inbox_event
+from feedback.models import Channel, FoundIn
+from feedback.safeguarding import assess_urgency
+from feedback.services import statement_for_words_elsewhere
 from integrations import services as webhooks
 from reporting.services import response_themes_assign
 from reviews import statutory
@@ -343,7 +346,6 @@ def response_save_draft(
     return response
 
 
-@transaction.atomic
 def wants_an_advocate(schema: dict, answers: dict) -> bool:
     """Whether the answers say "yes" to a question asking if the child would like an advocate."""
     return any(
@@ -352,6 +354,36 @@ def wants_an_advocate(schema: dict, answers: dict) -> bool:
     )
 
 
+def _disclosed_answers(schema: dict, answers: dict) -> str:
+    """Return the written answers that hold a safeguarding phrase, each under its question; empty if none."""
+    found = []
+    for question in schema.get("questions", []):
+        answer = answers.get(question.get("id"))
+        if question.get("type") in TEXT_TYPES and isinstance(answer, str) and assess_urgency(category="", body=answer):
+            found.append(f"{question['text']}\n{answer.strip()}")
+    return "\n\n".join(found)
+
+
+def _alert_on_disclosure(response: Response, *, entered_by: User | None, channel: str) -> None:
+    # Every written answer is read for harm, "not shared" ones too: a disclosure is never kept back.
+    words = _disclosed_answers(response.version.schema, response.answers)
+    if not words:
+        return
+    invitation = response.invitation
+    child = invitation.review.child
+    # The child's own form is the child's words, whoever typed them; a parent's or carer's, theirs.
+    author = child.user if invitation.contact is None and child.user is not None else entered_by
+    statement_for_words_elsewhere(
+        child=child,
+        words=words,
+        found_in=FoundIn.CONSULTATION,
+        found_in_pk=response.pk,
+        author=author,
+        channel=channel,
+    )
+
+
+@transaction.atomic
 def response_submit(
     *,
     invitation: Invitation,
@@ -359,10 +391,12 @@ def response_submit(
     entered_by: User | None = None,
     entry_mode: str = EntryMode.OWN_WORDS,
     consent_given: bool = False,
+    channel: str = Channel.WEB,
 ) -> tuple[Response, bool]:
     """Send the answers to the IRO; return the response and whether it was sent now.
 
-    Sending twice stores once: a second submission returns the first, unchanged.
+    Sending twice stores once: a second submission returns the first, unchanged. Written answers
+    that disclose harm raise a safeguarding alert as a message would (`channel` is how they came).
     """
     _check_on_behalf(invitation=invitation, entered_by=entered_by, entry_mode=entry_mode, consent_given=consent_given)
     response = _response_for(invitation)
@@ -380,6 +414,7 @@ def response_submit(
     response.save()
 
     response_themes_assign(response=response)
+    _alert_on_disclosure(response, entered_by=entered_by, channel=channel)
     webhooks.consultation_submitted(response)
     if invitation.contact is None and wants_an_advocate(response.version.schema, clean):
         # Saying so in the form is asking, exactly as on /my/advocate/ (Children Act 1989 s.26A).

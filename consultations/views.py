@@ -46,6 +46,7 @@ from consultations.services import (
     response_save_draft,
     response_submit,
 )
+from feedback.crisis import crisis_help_due
 from feedback.models import Feeling
 from reporting.casefile import consultation_answer_pdf
 from reviews.selectors import child_get_for_user, language_for
@@ -199,7 +200,9 @@ def _send(
         )
     except ValidationError as exc:
         return _form_page(request, invitation, page, key, on_behalf=on_behalf, posted=posted, errors=_errors(exc))
-    return render(request, "consultations/thanks.html", {"done_url": done_url})
+    # A disclosure in the child's own answers raised an alert: the crisis help, at once (feedback.crisis).
+    crisis = invitation.contact is None and crisis_help_due(invitation.review.child)
+    return render(request, "consultations/thanks.html", {"done_url": done_url, "show_crisis_help": crisis})
 
 
 def _link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:

@@ -43,6 +43,26 @@ class Channel(models.TextChoices):
     SMS = "sms", "SMS"
 
 
+class FoundIn(models.TextChoices):
+    """Where words that raised a safeguarding alert were written, when it was not a message."""
+
+    # Staff words (English): the message page and the alert say where the words came from.
+    MESSAGE = "", "A message"
+    COMPLAINT = "complaint", "A complaint"
+    CONSULTATION = "consultation", "A consultation form"
+    SERVICE_FEEDBACK = "service_feedback", "Feedback after a review"
+    ADVOCACY_REQUEST = "advocacy_request", "A request for an advocate"
+
+
+# What the child reads above their own words found elsewhere, on their messages page.
+FOUND_IN_FOR_CHILD = {
+    FoundIn.COMPLAINT: _("From your complaint"),
+    FoundIn.CONSULTATION: _("From your answers before your review"),
+    FoundIn.SERVICE_FEEDBACK: _("From what you told us about your review"),
+    FoundIn.ADVOCACY_REQUEST: _("From your request for an advocate"),
+}
+
+
 class Recipient(models.TextChoices):
     """Who a child may choose to read their message; "everyone who works with me" chooses them all."""
 
@@ -80,8 +100,15 @@ class Statement(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     body = models.TextField()
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    # Who typed it: the child, or an advocate writing on the child's behalf.
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who typed it: the child, or an advocate writing on the child's behalf. None only for words found
+    # elsewhere (found_in) that came by a link, from a child or an adult with no Heard account.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Words written somewhere other than a message (a complaint, a form, feedback) that hold a disclosure
+    # are kept as a statement too, so the alert they raise follows the one safeguarding path (issue #14).
+    found_in = models.CharField(max_length=20, choices=FoundIn.choices, blank=True, default="")
+    found_in_pk = models.PositiveBigIntegerField(null=True, blank=True)
     on_behalf = models.BooleanField(default=False)
     consent_given = models.BooleanField(
         default=False, help_text="For a statement made on the child's behalf: the child agreed to it being sent."
@@ -204,6 +231,11 @@ class Statement(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def found_in_for_child(self) -> str:
+        """Where the child wrote these words, in their language; empty for a message."""
+        return str(FOUND_IN_FOR_CHILD.get(FoundIn(self.found_in), "")) if self.found_in else ""
 
 
 class ReplyFrom(models.TextChoices):

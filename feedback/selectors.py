@@ -57,12 +57,12 @@ def chosen_by_child(user: User) -> Q:
 def statements_visible_to(user: User) -> QuerySet[Statement]:
     """Return the statements this user may read.
 
-    A child sees their own. An IRO, social worker, personal adviser or advocate sees the messages
-    of the children allocated (or assigned) to them now that the child chose them to read (past
-    ones too, none once the allocation ends; see chosen_by_child); managers see all, as does the
-    council's case system (reading through the API with its key, integrations); an administrator
-    or a CiCC member sees none (administrators configure Heard, they are not readers
-    of children's words).
+    A child sees their own (and their own words found in a complaint or a form). An IRO, social
+    worker, personal adviser or advocate sees the messages of the children allocated (or assigned)
+    to them now that the child chose them to read (past ones too, none once the allocation ends;
+    see chosen_by_child); managers see all, as does the council's case system (reading through the
+    API with its key, integrations); an administrator or a CiCC member sees none (administrators
+    configure Heard, they are not readers of children's words).
     """
     statements = Statement.objects.select_related("child", "author", "read_by", "review")
     if not user.is_authenticated or not user.is_active:
@@ -72,8 +72,14 @@ def statements_visible_to(user: User) -> QuerySet[Statement]:
     if user.role in CHOSEN_FIELD:
         return statements.filter(chosen_by_child(user), child__in=children_visible_to(user))
     if user.role == Role.CHILD:
-        return statements.filter(child__user=user)
+        # Words of theirs found in a complaint or a form are theirs to see; a parent's or carer's are not.
+        return statements.filter(Q(found_in="") | Q(author=user), child__user=user)
     return statements.none()
+
+
+def words_found_raised_alert(found_in: str, pk: int) -> bool:
+    """Whether the words of this complaint, form or feedback (FoundIn) raised a safeguarding alert."""
+    return Statement.objects.filter(found_in=found_in, found_in_pk=pk).exists()
 
 
 def statement_get_for_user(user: User, statement_id: int | str) -> Statement:

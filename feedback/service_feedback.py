@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from backend.signed_links import LinkProblem, link_issue, link_open, unused_token_hash
 from consultations.contacts import link_channel, link_send
 from consultations.models import ChildContact
-from feedback.models import Channel, Rating, Respondent, ServiceFeedback, ServiceFeedbackRequest
+from feedback.models import Channel, FoundIn, Rating, Respondent, ServiceFeedback, ServiceFeedbackRequest
+from feedback.services import statement_for_words_elsewhere
 from reviews.models import Review
 from reviews.selectors import language_for
 from sms.models import Purpose
@@ -111,4 +112,14 @@ def feedback_give(
     answer = ServiceFeedback.objects.create(
         request=request, listened=listened, made_difference=made_difference, better=better, channel=channel
     )
+    if better:
+        child = request.review.child
+        statement_for_words_elsewhere(
+            child=child,
+            words=better,
+            found_in=FoundIn.SERVICE_FEEDBACK,
+            found_in_pk=answer.pk,
+            author=child.user if request.respondent == Respondent.CHILD else None,
+            channel=channel,
+        )
     return answer, True

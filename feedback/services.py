@@ -21,6 +21,7 @@ from feedback.models import (
     Category,
     Channel,
     Feeling,
+    FoundIn,
     Reply,
     ReplyFrom,
     Statement,
@@ -251,13 +252,53 @@ def statement_submit(
     return statement, True
 
 
+def statement_for_words_elsewhere(
+    *, child: Child, words: str, found_in: str, found_in_pk: int, author: User | None, channel: str
+) -> Statement | None:
+    """Raise a safeguarding alert for words written outside a message that hold a disclosure; None when none do.
+
+    A child (or a parent, carer or advocate) may disclose harm in a complaint, a consultation form,
+    feedback after a review or a request for an advocate rather than in a message. Those words are
+    kept as a statement to the child's IRO too, marked with where they were found, so the alert
+    follows the one safeguarding path: the IRO, the social worker, the duty manager and, out of hours,
+    the emergency duty team are told, and it escalates until someone takes charge (issue #14).
+    The caller's transaction holds both: the words are not kept without their alert.
+    """
+    if found_in not in FoundIn.values or found_in == FoundIn.MESSAGE:
+        raise ValueError(f"Unknown place words were found: {found_in!r}")
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel: {channel!r}")
+    body = CONTROL_CHARACTERS.sub("", words.replace("\r\n", "\n")).strip()
+    urgent_reasons = assess_urgency(category="", body=body)
+    if not urgent_reasons:
+        return None
+    routed_to_id, review = routing_for(child)
+    statement = Statement(
+        child=child,
+        category=Category.SOMETHING_ELSE,
+        body=body,
+        channel=channel,
+        author=author,
+        routed_to_id=routed_to_id,
+        **recipients_clean(None, child=child),
+        review=review,
+        is_urgent=True,
+        urgent_reasons=urgent_reasons,
+        found_in=found_in,
+        found_in_pk=found_in_pk,
+    )
+    _statement_store(statement)
+    return statement
+
+
 # No savepoint of its own (two round trips fewer): the checks are done before it, and statement_submit
 # says who answers a duplicate key.
 @transaction.atomic(savepoint=False)
 def _statement_store(statement: Statement) -> None:
     """Write a checked statement with its themes and any alert; tell the IRO once it is committed."""
     statement.save(force_insert=True)
-    themes_assign(statement=statement)
+    if not statement.found_in:  # words found in a complaint or a form are themed there, not counted twice
+        themes_assign(statement=statement)
 
     def notify_iro() -> None:
         notify_iro_of_statement.delay(statement.pk)

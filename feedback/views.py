@@ -696,7 +696,9 @@ def _service_feedback_form(request: HttpRequest, feedback_request, channel: str,
         form = ServiceFeedbackForm(request.POST)
         if form.is_valid():
             feedback_give(request=feedback_request, channel=channel, **form.cleaned_data)
-            return render(request, "feedback/service_feedback_thanks.html", {"done": done})
+            crisis = feedback_request.respondent == Respondent.CHILD and crisis_help_due(feedback_request.review.child)
+            context = {"done": done, "show_crisis_help": crisis}
+            return render(request, "feedback/service_feedback_thanks.html", context)
     return render(request, "feedback/service_feedback.html", {"form": form}, status=400 if form.errors else 200)
 
 

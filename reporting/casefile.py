@@ -76,10 +76,17 @@ def statement_written_by(statement: Statement, name: Callable[[User | None], str
     """Who wrote a statement: the child, or their advocate for them with the child's consent."""
     if statement.on_behalf:
         return f"{name(statement.author)}, the child's advocate, on the child's behalf (the child's consent recorded)"
-    if statement.assisted:
+    if statement.assisted and statement.author is not None:
         role = statement.author.get_role_display().lower()
         written = f"written down with {name(statement.author)} ({role}) in a session"
         return f"the child, {written} (the child's consent recorded)"
+    if statement.found_in:
+        where = f"written in {statement.get_found_in_display().lower()}, not as a message"
+        if statement.author is None:
+            return f"{where}, sent by a link without signing in"
+        if statement.author.role != Role.CHILD:
+            return f"{where}, recorded by {name(statement.author)}"
+        return f"the child, {where}"
     return "the child"
 
 

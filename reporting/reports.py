@@ -274,7 +274,8 @@ def statements(period: Period, previous: Period, scope: QuerySet[Child] | None =
 
     def counted(p: Period, field: str) -> dict[tuple, int]:
         first, after = p.moments()
-        statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after)
+        # Messages only: words found in a complaint or a form (Statement.found_in) are counted there.
+        statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after, found_in="")
         return _counts(statements if scope is None else statements.filter(child__in=scope), field)
 
     for field, choices, group in (("channel", Channel, "channel"), ("category", Category, "category")):
@@ -338,7 +339,7 @@ def response_waits(first: datetime, after: datetime, scope: QuerySet[Child] | No
     """Messages and safeguarding alerts from first up to after, with how long each waited (null: waiting still)."""
     # The one definition of a response time: the report's thresholds below and the medians per IRO
     # (reporting.selectors) both read `to_read` and `to_acknowledge` from here.
-    statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after).annotate(
+    statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after, found_in="").annotate(
         to_read=_waited("read_at", "created_at"), to_acknowledge=_waited("acknowledged_at", "created_at")
     )
     alerts = SafeguardingAlert.objects.filter(raised_at__gte=first, raised_at__lt=after).annotate(

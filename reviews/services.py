@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from consultations.models import Response
 from feedback.alerts import alerts_follow_cover, alerts_reassign_for_child
-from feedback.models import Statement
+from feedback.models import Channel, FoundIn, Statement
 from feedback.notifications import advocacy_requested
 from feedback.service_feedback import feedback_requests_create
+from feedback.services import statement_for_words_elsewhere
 from integrations import services as webhooks
 from reviews import participation, statutory
 from reviews.models import (
@@ -152,7 +153,18 @@ def advocacy_request_make(
     note = note.strip()
     if len(note) > ADVOCACY_NOTE_MAX_LENGTH:
         raise ValidationError({"note": f"Keep it under {ADVOCACY_NOTE_MAX_LENGTH} characters."})
-    return _advocacy_request_open(child=child, requested_by=requested_by, note=note, channel=channel)
+    with transaction.atomic():
+        request, created = _advocacy_request_open(child=child, requested_by=requested_by, note=note, channel=channel)
+        # Read for harm even when a request was already open and this note is not kept on it.
+        statement_for_words_elsewhere(
+            child=child,
+            words=note,
+            found_in=FoundIn.ADVOCACY_REQUEST,
+            found_in_pk=request.pk,
+            author=requested_by,
+            channel=channel if channel in Channel.values else Channel.WEB,
+        )
+    return request, created
 
 
 def advocacy_request_from_form(*, child: Child, review_sequence: int) -> tuple[AdvocacyRequest, bool]:

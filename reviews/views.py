@@ -17,6 +17,7 @@ from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequ
 from accounts.services import access_log_record, access_log_record_many
 from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from consultations.selectors import parents_of
+from feedback.crisis import crisis_help_due
 from feedback.selectors import feedback_requests_open_for_child, statement_get_for_user
 from reporting.casefile import review_summary_get_for_user, review_summary_pdf
 from reporting.selectors import response_times_by_iro
@@ -390,6 +391,7 @@ def my_advocate(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "waiting": advocacy_request_open_for_child(child),
         "advocates": advocates_assigned_to(child),
+        "show_crisis_help": crisis_help_due(child),
     }
     return render(request, "reviews/my_advocate.html", context)
 

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from complaints.models import WORDS_MAX_LENGTH, ComplaintChannel
 from complaints.services import complaint_make
+from feedback.crisis import crisis_help_sms_text
+from feedback.models import FoundIn
+from feedback.selectors import words_found_raised_alert
 from reviews.selectors import child_of_user
 from sms.models import Conversation, ConversationStep
 
@@ -25,6 +28,8 @@ ASK_COMPLAINT = gettext_noop(
     "Heard: sorry something is wrong. Text back what happened and what you would like to happen. "
     "Only the people who look after complaints will read it."
 )
+# Said before they write, as the page says it: harm told in a complaint is passed on (complaints.services).
+NOT_SAFE_PASSED_ON = gettext_noop("If you tell us you might not be safe, we will pass it on so someone can help you.")
 COMPLAINT_RECEIVED = gettext_noop(
     "Heard: we got your complaint. We will tell you we have it within 2 working days. "
     "Sign in to Heard to see when we will answer."
@@ -45,7 +50,7 @@ def complaint_by_text(*, user: User, conversation: Conversation | None, word: st
                 "expires_at": timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES),
             },
         )
-        return _(ASK_COMPLAINT)
+        return f"{_(ASK_COMPLAINT)} {_(NOT_SAFE_PASSED_ON)}"
     if conversation is None or conversation.category != COMPLAINT_CATEGORY:
         return None
     child = child_of_user(user)
@@ -53,7 +58,7 @@ def complaint_by_text(*, user: User, conversation: Conversation | None, word: st
         return None  # the menu's own path answers a number with no care record
     conversation.delete()
     try:
-        complaint_make(
+        complaint, _made = complaint_make(
             child=child,
             by=user,
             # A child's words are never dropped: a very long text is kept up to the limit.
@@ -63,4 +68,6 @@ def complaint_by_text(*, user: User, conversation: Conversation | None, word: st
         )
     except (ValidationError, PermissionDenied) as exc:
         return f"Heard: {' '.join(getattr(exc, 'messages', [str(exc)]))}"
+    if words_found_raised_alert(FoundIn.COMPLAINT, complaint.pk):
+        return f"{_(COMPLAINT_RECEIVED)} {crisis_help_sms_text()}"
     return _(COMPLAINT_RECEIVED)

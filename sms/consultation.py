@@ -21,6 +21,9 @@ from consultations.models import Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise
 from consultations.selectors import consultation_by_text_for, consultation_is_open_for_child
 from consultations.services import response_save_draft, response_submit
+from feedback.crisis import crisis_help_sms_text
+from feedback.models import Channel, FoundIn
+from feedback.selectors import words_found_raised_alert
 from sms.models import Conversation, ConversationStep
 
 # The words a young person texts stay English in every language (the prompts say them in capitals).
@@ -136,7 +139,7 @@ def consultation_answer(*, user: User, conversation: Conversation, text: str) ->
 
 def _finish(*, user: User, invitation: Invitation) -> str:
     try:
-        response_submit(invitation=invitation, answers={}, entered_by=user)
+        response, _sent = response_submit(invitation=invitation, answers={}, entered_by=user, channel=Channel.SMS)
     except ValidationError as exc:
         # A required question was skipped on an earlier visit: ask it again.
         missing = next(iter(exc.message_dict))
@@ -149,4 +152,7 @@ def _finish(*, user: User, invitation: Invitation) -> str:
             expires_at=timezone.now() + timedelta(minutes=settings.SMS_CONVERSATION_IDLE_MINUTES),
         )
         return _prompt(invitation, index)
-    return _("Heard: thank you, your answers have gone to your IRO. They'll read them before your review.")
+    thanks = _("Heard: thank you, your answers have gone to your IRO. They'll read them before your review.")
+    if invitation.contact is None and words_found_raised_alert(FoundIn.CONSULTATION, response.pk):
+        return f"{thanks} {crisis_help_sms_text()}"
+    return thanks

@@ -1,6 +1,6 @@
 """Complaints and representations (Children Act 1989 s.26): a child makes one and follows its dates."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -10,6 +10,9 @@ from accounts.models import AccessPurpose, Role
 from complaints.models import WORDS_MAX_LENGTH, Complaint, ComplaintChannel, Kind, MadeBy, Outcome
 from complaints.selectors import complaint_get_for_user, complaints_visible_to
 from complaints.services import complaint_make
+from feedback.crisis import crisis_help_data
+from feedback.models import FoundIn
+from feedback.selectors import words_found_raised_alert
 from mobile_api.apis.base import (
     IDEMPOTENCY_KEY,
     IF_NONE_MATCH,
@@ -21,6 +24,7 @@ from mobile_api.apis.base import (
     log_read,
 )
 from mobile_api.apis.idempotency import idempotent
+from mobile_api.apis.statements import CrisisHelpOutput
 from mobile_api.serializers import StrictSerializer
 from reviews.selectors import child_of_user
 
@@ -79,6 +83,22 @@ class ComplaintOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ComplaintCreatedOutput(ComplaintOutput):
+    crisis_help = serializers.SerializerMethodField(
+        help_text="When the words told of harm and raised a safeguarding alert: the crisis help to show at once; "
+        "otherwise null."
+    )
+
+    class Meta(ComplaintOutput.Meta):
+        fields = [*ComplaintOutput.Meta.fields, "crisis_help"]
+        read_only_fields = fields
+
+    @extend_schema_field(CrisisHelpOutput(allow_null=True))
+    def get_crisis_help(self, complaint: Complaint) -> dict | None:
+        alerted = words_found_raised_alert(FoundIn.COMPLAINT, complaint.pk)
+        return CrisisHelpOutput(crisis_help_data()).data if alerted else None
+
+
 class ComplaintInput(StrictSerializer):
     kind = serializers.ChoiceField(
         choices=Kind.choices,
@@ -120,7 +140,7 @@ class ComplaintListCreateApi(HeardListApi):
         request=ComplaintInput,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: ComplaintOutput,
+            201: ComplaintCreatedOutput,
             403: OpenApiResponse(description="Only a child makes a complaint here; staff record one on the web."),
             409: OpenApiResponse(description="The Idempotency-Key was used for a different complaint."),
         },
@@ -144,12 +164,12 @@ class ComplaintListCreateApi(HeardListApi):
             advocate_wanted=data.validated_data["advocate_wanted"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        return Response(ComplaintOutput(complaint).data, status=status.HTTP_201_CREATED)
+        return Response(ComplaintCreatedOutput(complaint).data, status=status.HTTP_201_CREATED)
 
     def replay(self, request: Request, made: str, status_code: int) -> Response:
         """A retry: the complaint as the caller may see it now."""
         complaint = complaint_get_for_user(caller(request), made)
-        return Response(ComplaintOutput(complaint).data, status=status_code)
+        return Response(ComplaintCreatedOutput(complaint).data, status=status_code)
 
 
 class ComplaintDetailApi(HeardApi):

@@ -11,6 +11,7 @@ from consultations.models import EntryMode, Invitation
 from consultations.schema import localise
 from consultations.selectors import consultations_open_for_child, invitation_get_for_user
 from consultations.services import response_save_draft, response_submit
+from feedback.models import Channel
 from mobile_api.apis.base import (
     IDEMPOTENCY_KEY,
     IF_NONE_MATCH,
@@ -128,7 +129,9 @@ class ConsultationSubmitApi(HeardApi):
         invitation = invitation_get_for_user(caller(request), invitation_id)
         data = AnswersInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _, created = response_submit(invitation=invitation, entered_by=caller(request), **data.validated_data)
+        _, created = response_submit(
+            invitation=invitation, entered_by=caller(request), channel=Channel.APP, **data.validated_data
+        )
         return _answer_with_form(request, invitation_id, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def replay(self, request: Request, made: str, status_code: int, invitation_id: int) -> Response:

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts.models import AccessPurpose, Role
 from consultations.pictures import PICTURES
 from feedback.crisis import CHILDLINE_NUMBER, EMERGENCY_NUMBER, CrisisNumber, crisis_help_data
-from feedback.models import EVERYONE, AssistedHow, Category, Channel, Feeling, Recipient, Statement
+from feedback.models import EVERYONE, AssistedHow, Category, Channel, Feeling, FoundIn, Recipient, Statement
 from feedback.receipts import statement_mark_read
 from feedback.selectors import statement_get_for_user, statement_sent_with_key, statements_visible_to
 from feedback.services import (
@@ -71,6 +71,13 @@ class StatementOutput(serializers.ModelSerializer):
     pictures = serializers.ListField(
         child=serializers.CharField(), help_text="Pictures or symbols the child chose in an assisted session."
     )
+    found_in = serializers.ChoiceField(
+        choices=FoundIn.choices,
+        allow_blank=True,
+        help_text="Empty for a message. Otherwise where the words were written (a complaint, a consultation form, "
+        "feedback after a review, a request for an advocate): they told of harm, so they are kept here with their "
+        "safeguarding alert.",
+    )
 
     class Meta:
         model = Statement
@@ -97,6 +104,7 @@ class StatementOutput(serializers.ModelSerializer):
             "assisted",
             "assisted_how",
             "pictures",
+            "found_in",
         ]
         read_only_fields = fields
 
@@ -128,6 +136,7 @@ def statement_data(statement: Statement) -> dict:
         "assisted": statement.assisted,
         "assisted_how": statement.assisted_how,
         "pictures": statement.pictures,
+        "found_in": statement.found_in,
     }
 
 
