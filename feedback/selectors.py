@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from consultations.models import ChildContact, ContactRole
+from feedback.inbox_filters import InboxFilter
 from feedback.models import (
     AlertEvent,
     Category,
@@ -146,8 +147,34 @@ def inbox_position(group: InboxGroup) -> tuple[date, str]:
     return (group.review.date if group.review else date.max, group.child.case_reference)
 
 
+def _messages_matching(filters: InboxFilter, groups: list[InboxGroup]) -> Q:
+    """The inbox filter's conditions on a statement (with the new_reply annotation)."""
+    wanted = Q()
+    if filters.category:
+        wanted &= Q(category=filters.category)
+    if filters.unread:
+        wanted &= Q(read_at__isnull=True) | Q(new_reply=True)
+    if filters.urgent:
+        wanted &= Q(is_urgent=True)
+    if filters.search:
+        # The child's name or case reference (their record is already read), or the words themselves.
+        needle = filters.search.casefold()
+        named = [
+            group.child.pk
+            for group in groups
+            if needle in group.child.case_reference.casefold() or needle in group.child.known_as.casefold()
+        ]
+        wanted &= Q(body__icontains=filters.search) | Q(child_id__in=named)
+    return wanted
+
+
 def iro_inbox(
-    user: User, *, page_extras: bool = True, after: tuple[date, str] | None = None, limit: int | None = None
+    user: User,
+    *,
+    page_extras: bool = True,
+    after: tuple[date, str] | None = None,
+    limit: int | None = None,
+    filters: InboxFilter | None = None,
 ) -> list[InboxGroup]:
     """Return the user's inbox: a group per child, soonest upcoming review first.
 
@@ -156,9 +183,13 @@ def iro_inbox(
     (see inbox_position), at most `limit` of them, with only their children's statements read.
     Three queries however large the caseload, five with `page_extras`, which adds what only the
     page shows: who wrote and read each message, each child's last held review and texts that
-    could not be delivered.
+    could not be delivered. `filters` (feedback.inbox_filters) narrows it in the same queries: a
+    child's group is left out when none of their messages match, or their review is not soon enough.
     """
+    filters = filters or InboxFilter()
     children = children_visible_to(user).filter(left_care__isnull=True)
+    if filters.child is not None:
+        children = children.filter(pk=filters.child)
     if page_extras:
         failed_texts = OutboundMessage.objects.filter(status__in=FAILED_STATES).order_by("-created_at")
         # Only each child's latest held review: a child in care for years has dozens.
@@ -182,13 +213,19 @@ def iro_inbox(
         group.review = upcoming.get(group.child.pk)
         held = getattr(group.child, "held", None)  # only with page_extras
         group.last_held = held[0] if held else None
+    review_by = filters.review_by()
+    if review_by is not None:
+        groups = [group for group in groups if group.review is not None and group.review.date <= review_by]
     groups.sort(key=inbox_position)
     if after is not None:
         groups = [group for group in groups if inbox_position(group) > after]
     # A manager's inbox lists only the children with messages waiting, so their page is cut after
     # the messages are read; an IRO's before, so only the page's children's messages are read.
     manager = user.role == Role.MANAGER
-    if limit is not None and not manager:
+    # Listing only the children with messages left (a manager's, or a filter on messages), the page
+    # is cut once the messages are read.
+    only_with_messages = manager or filters.on_messages
+    if limit is not None and not only_with_messages:
         groups = groups[:limit]
     by_id = {group.child.pk: group for group in groups}
     # Filtered on the statement's own columns (the upcoming reviews' ids are known by now), so
@@ -206,12 +243,14 @@ def iro_inbox(
             | Q(new_reply=True)
         )
     )
+    if filters.on_messages:
+        pending = pending.filter(_messages_matching(filters, groups))
     pending = pending.select_related("review", "author", "read_by") if page_extras else pending.select_related("review")
     for statement in pending:  # newest first
         group = by_id[statement.child_id]
         Statement.child.field.set_cached_value(statement, group.child)
         group.statements.append(statement)
-    if manager:
+    if only_with_messages:
         groups = [group for group in groups if group.statements][:limit]
     return groups
 

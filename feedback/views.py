@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -38,13 +39,15 @@ from feedback.forms import (
     StatementForm,
     StatementWithdrawForm,
 )
-from feedback.models import Channel, Respondent, SafeguardingAlert, Statement
+from feedback.inbox_filters import InboxFilter, inbox_after, inbox_cursor, inbox_filter_from
+from feedback.models import Category, Channel, Respondent, SafeguardingAlert, Statement
 from feedback.receipts import replies_mark_read, statement_acknowledge, statement_mark_read
 from feedback.recipients import readers_offered
 from feedback.selectors import (
     alert_get_for_user,
     alert_page,
     feedback_request_open_for_child,
+    inbox_position,
     iro_inbox,
     open_alerts_for,
     replies_on,
@@ -111,6 +114,9 @@ def _submit_from_form(request: AuthenticatedHttpRequest, form: StatementForm, ch
 
 # The tag on the message that confirms an urgent message: the page it lands on shows the crisis help.
 CRISIS_TAG = "crisis"
+# Children on one page of the inbox: a caseload of 60 in two pages, each quick to read and scan.
+INBOX_PAGE_CHILDREN = 30
+INBOX_REVIEW_CHOICES = [(7, "Within a week"), (14, "Within 2 weeks"), (28, "Within 4 weeks"), (56, "Within 8 weeks")]
 
 
 def _tell_child_what_happens_next(request: AuthenticatedHttpRequest, statement: Statement) -> None:
@@ -374,17 +380,42 @@ def _assisted_submit(request: AuthenticatedHttpRequest, form: AssistedSessionFor
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The IRO's inbox: open alerts first, then each child's upcoming review and its messages."""
-    require_role(request, *INBOX_ROLES)
+    """The IRO's inbox: open alerts first, then each child's upcoming review and its messages.
 
+    Filters and search narrow it (feedback.inbox_filters, the same as the API's); a page holds
+    INBOX_PAGE_CHILDREN children, and each message shows the start of its words, so the page's
+    reads are logged, once each, as the API's are.
+    """
+    require_role(request, *INBOX_ROLES)
+    errors: dict[str, list[str]] = {}
+    try:
+        filters, after = inbox_filter_from(request.GET), inbox_after(request.GET)
+    except ValidationError as exc:
+        # A filter Heard cannot use is said beside the form; the whole inbox is shown under it.
+        errors, filters, after = exc.message_dict, InboxFilter(), None
+    groups = iro_inbox(request.user, after=after, limit=INBOX_PAGE_CHILDREN + 1, filters=filters)
+    groups, more = groups[:INBOX_PAGE_CHILDREN], len(groups) > INBOX_PAGE_CHILDREN
+    shown = [(statement.pk, group.child) for group in groups for statement in group.statements]
+    access_log_record_many(user=request.user, what="statement", purpose=AccessPurpose.INBOX, records=shown)
+    following = None
+    if more:
+        following = "?" + urlencode({**filters.query(), "cursor": inbox_cursor(inbox_position(groups[-1]))})
+    first_page = after is None
     return render(
         request,
         "feedback/inbox.html",
         {
-            "alerts": open_alerts_for(request.user),
-            "packs": packs_needing_attention(request.user),
-            "groups": iro_inbox(request.user),
+            "alerts": open_alerts_for(request.user) if first_page else [],
+            "packs": packs_needing_attention(request.user) if first_page else [],
+            "groups": groups,
+            "filters": filters,
+            "filter_errors": errors,
+            "categories": Category.choices,
+            "review_choices": INBOX_REVIEW_CHOICES,
+            "without_child": urlencode({k: v for k, v in filters.query().items() if k != "child"}),
+            "following": following,
         },
+        status=400 if errors else 200,
     )
 
 

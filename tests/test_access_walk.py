@@ -79,7 +79,9 @@ ALERT_STEPS = [
 # from its steps, which show the page again when what was posted is refused).
 MAY_SEE_ALICE_ON = {page: {"edt", "social_worker"} for page in ["feedback:alert_detail", *ALERT_STEPS]}
 # Her social worker reads the urgent message the alert is about (and its page, shown again on a refused post).
-MAY_SEE_ALICE_ON |= {page: {"social_worker"} for page in ["feedback:statement_detail", "feedback:statement_reply"]}
+MAY_SEE_ALICE_ON |= {
+    page: {"social_worker"} for page in ["feedback:statement_detail", "feedback:statement_reply", "feedback:inbox"]
+}
 
 
 def only(*roles: str, ok: int = 200, other: int = 404, anonymous: int = 302) -> dict[str, int]:

@@ -1,9 +1,5 @@
 """Staff: the IRO's inbox and the pre-review pack, under the same rules as their pages (and logged)."""
 
-import json
-from base64 import urlsafe_b64decode, urlsafe_b64encode
-from datetime import date
-
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
@@ -12,6 +8,14 @@ from rest_framework.response import Response
 
 from accounts.models import INBOX_ROLES, AccessPurpose, Role
 from consultations.selectors import review_get_for_pack, review_pack
+from feedback.inbox_filters import (
+    REVIEW_WITHIN_MAX_DAYS,
+    SEARCH_MAX_LENGTH,
+    inbox_after,
+    inbox_cursor,
+    inbox_filter_from,
+)
+from feedback.models import Category
 from feedback.selectors import inbox_position, iro_inbox, open_alerts_for
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, datetime_data, log_read
 from mobile_api.apis.statements import StatementOutput, statement_data
@@ -54,32 +58,33 @@ INBOX_PAGE_SIZE, INBOX_MAX_PAGE_SIZE = 20, 100
 INBOX_CURSOR = OpenApiParameter(
     name="cursor", type=str, required=False, description="From `next`: where the next page starts."
 )
+INBOX_FILTERS = [
+    OpenApiParameter(
+        name="q",
+        type=str,
+        required=False,
+        description=f"Search the messages' words and the children's names and case references "
+        f"(at most {SEARCH_MAX_LENGTH} characters).",
+    ),
+    OpenApiParameter(name="category", type=str, enum=Category.values, required=False, description="Only this topic."),
+    OpenApiParameter(
+        name="unread", type=bool, required=False, description="Only messages unread, or with a new reply."
+    ),
+    OpenApiParameter(name="urgent", type=bool, required=False, description="Only urgent messages."),
+    OpenApiParameter(
+        name="review_within",
+        type=int,
+        required=False,
+        description=f"Only children whose next review is within this many days (0 to {REVIEW_WITHIN_MAX_DAYS}).",
+    ),
+    OpenApiParameter(name="child", type=int, required=False, description="Only this child (their id)."),
+]
 INBOX_PAGE = OpenApiParameter(
     name="page_size",
     type=int,
     required=False,
     description=f"Children a page, 1 to {INBOX_MAX_PAGE_SIZE} (default {INBOX_PAGE_SIZE}).",
 )
-
-
-def _inbox_cursor(position: tuple[date, str]) -> str:
-    return urlsafe_b64encode(json.dumps([position[0].isoformat(), position[1]]).encode()).decode()
-
-
-def _inbox_after(request: Request) -> tuple[date, str] | None:
-    """The position a cursor names; anything Heard did not give is a 400, not a 500."""
-    values = request.query_params.getlist("cursor")
-    if not values:
-        return None
-    try:
-        if len(values) > 1:
-            raise ValueError("more than one cursor")
-        day, reference = json.loads(urlsafe_b64decode(values[0].encode("ascii")))
-        if not isinstance(reference, str):
-            raise ValueError("not a case reference")
-        return date.fromisoformat(day), reference
-    except (ValueError, TypeError, UnicodeError) as exc:  # binascii.Error and JSONDecodeError are ValueErrors
-        raise ValidationError({"cursor": "This is not a cursor from Heard: start again without it."}) from exc
 
 
 def _inbox_page_size(request: Request) -> int:
@@ -109,7 +114,7 @@ class InboxApi(HeardApi):
     """
 
     @extend_schema(
-        parameters=[IF_NONE_MATCH, INBOX_CURSOR, INBOX_PAGE],
+        parameters=[IF_NONE_MATCH, INBOX_CURSOR, INBOX_PAGE, *INBOX_FILTERS],
         responses={200: InboxOutput, 304: NOT_MODIFIED, 404: OpenApiResponse(description="Not staff: no inbox.")},
         operation_id="inbox",
     )
@@ -117,14 +122,15 @@ class InboxApi(HeardApi):
         user = caller(request)
         if user.role not in (*INBOX_ROLES, Role.EDT):
             raise NotFound("No inbox for this account.")
-        after, size = _inbox_after(request), _inbox_page_size(request)
+        after, size = inbox_after(request.query_params), _inbox_page_size(request)
+        filters = inbox_filter_from(request.query_params)
         # One more than the page, to know whether another follows; the API answers without page_extras.
-        groups = iro_inbox(user, page_extras=False, after=after, limit=size + 1)
+        groups = iro_inbox(user, page_extras=False, after=after, limit=size + 1, filters=filters)
         groups, more = groups[:size], len(groups) > size
         following = None
         if more:
             query = request.query_params.copy()
-            query["cursor"] = _inbox_cursor(inbox_position(groups[-1]))
+            query["cursor"] = inbox_cursor(inbox_position(groups[-1]))
             following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         statements = [statement for group in groups for statement in group.statements]
         log_read(request, what="statement", purpose=AccessPurpose.INBOX, records=[(s.pk, s.child) for s in statements])

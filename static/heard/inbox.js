@@ -37,3 +37,35 @@
   }
   connect();
 })();
+
+// Keys for a long inbox: n and p move to the next and previous unread message, / to the search box.
+// Never while typing, and never with a modifier held (the browser's own shortcuts stay).
+(function () {
+  "use strict";
+  function unread() { return Array.prototype.slice.call(document.querySelectorAll("a.inbox-message[data-unread]")); }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (event.key === "/") {
+      var search = document.getElementById("inbox-q");
+      if (search) { event.preventDefault(); search.focus(); }
+      return;
+    }
+    if (event.key !== "n" && event.key !== "p") return;
+    var links = unread();
+    if (!links.length) return;
+    var here = links.indexOf(document.activeElement);
+    var next;
+    if (event.key === "n") {
+      next = here === -1 ? links.find(function (link) {
+        return document.activeElement.compareDocumentPosition(link) & Node.DOCUMENT_POSITION_FOLLOWING;
+      }) || links[0] : links[(here + 1) % links.length];
+    } else {
+      next = here <= 0 ? links[links.length - 1] : links[here - 1];
+    }
+    event.preventDefault();
+    next.focus();
+    next.scrollIntoView({ block: "center" });
+  });
+})();

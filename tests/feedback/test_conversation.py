@@ -301,12 +301,12 @@ def test_the_inbox_shows_a_new_reply_on_an_old_message_until_the_iro_opens_it(st
     client.get(reverse("feedback:statement_detail", args=[statement.pk]))  # read
     review = statement.review
     review_record_held(review=review, held_on=review.due_by, late_reason="")  # over: the message leaves the inbox
-    assert "new reply" not in client.get(reverse("feedback:inbox")).content.decode()
+    assert 'class="new-reply"' not in client.get(reverse("feedback:inbox")).content.decode()
     reply_post(statement=statement, author=child_user, body="One more thing")
     inbox = client.get(reverse("feedback:inbox")).content.decode()
-    assert "new reply" in inbox and reverse("feedback:statement_detail", args=[statement.pk]) in inbox
+    assert 'class="new-reply"' in inbox and reverse("feedback:statement_detail", args=[statement.pk]) in inbox
     client.get(reverse("feedback:statement_detail", args=[statement.pk]))
-    assert "new reply" not in client.get(reverse("feedback:inbox")).content.decode()
+    assert 'class="new-reply"' not in client.get(reverse("feedback:inbox")).content.decode()
 
 
 def test_a_former_iro_after_reallocation_cannot_reply(statement, child, iro, other_iro):
