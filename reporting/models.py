@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+WITHDRAWN_REASON_MAX = 500
+
 
 class Theme(models.Model):
     """A topic children raise, counted for the Children in Care Council (never a child)."""
@@ -86,9 +88,42 @@ class YouSaidWeDid(models.Model):
     we_did = models.TextField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn, never deleted: children stop seeing it, the CiCC keeps the record and the reason.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.CharField(max_length=WITHDRAWN_REASON_MAX, blank=True)
 
     class Meta:
         ordering = ["-published_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | (Q(withdrawn_by__isnull=False) & ~Q(withdrawn_reason="")),
+                name="reporting_you_said_we_did_withdrawn_by_and_why",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"You said, we did: {self.theme}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class YouSaidWeDidVersion(models.Model):
+    """The words (and theme) an item had before one edit: who changed it and when."""
+
+    item = models.ForeignKey(YouSaidWeDid, on_delete=models.CASCADE, related_name="versions")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    you_said = models.TextField()
+    we_did = models.TextField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Earlier words of {self.item}"

@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import AccessLogEntry, Role, User
-from reporting.models import Quote, Theme, YouSaidWeDid
+from reporting.models import Quote, Theme, YouSaidWeDid, YouSaidWeDidVersion
 from reporting.periods import Period
 from reporting.reports import MANAGER_ONLY, REPORTS, report, response_waits
 from reporting.tables import Table
@@ -16,6 +16,7 @@ from reviews.models import Child
 from reviews.selectors import children_visible_to
 
 ACCESS_LOG_SHOWN = 300
+YOU_SAID_WE_DID_KEPT_SHOWN = 50
 
 
 def report_scope(user: User) -> QuerySet[Child] | None:
@@ -131,7 +132,28 @@ def access_log_recent(case_reference: str = "") -> list[AccessLogEntry]:
 
 
 def you_said_we_did_visible_to(user: User) -> QuerySet[YouSaidWeDid]:
-    """Return what the Children in Care Council has published: for children, the CiCC and managers; none for others."""
+    """Return what the CiCC has published and not withdrawn: for children, the CiCC and managers; none for others."""
     if user.role not in (Role.CHILD, Role.CICC, Role.MANAGER):
         return YouSaidWeDid.objects.none()
-    return YouSaidWeDid.objects.select_related("theme")
+    return YouSaidWeDid.objects.filter(withdrawn_at__isnull=True).select_related("theme")
+
+
+def you_said_we_did_kept_by(user: User) -> list[YouSaidWeDid]:
+    """Return what the CiCC has published, withdrawn items and earlier words too, newest first: the CiCC only."""
+    if user.role != Role.CICC:
+        return []
+    return list(
+        YouSaidWeDid.objects.select_related("theme", "withdrawn_by").prefetch_related(
+            Prefetch("versions", queryset=YouSaidWeDidVersion.objects.select_related("theme", "edited_by"))
+        )[:YOU_SAID_WE_DID_KEPT_SHOWN]
+    )
+
+
+def you_said_we_did_get_for_member(user: User, item_id: int) -> YouSaidWeDid:
+    """Return an item for a CiCC member to change or withdraw; 404 for anyone else, or no such item."""
+    if user.role != Role.CICC:
+        raise Http404("No such item.")
+    try:
+        return YouSaidWeDid.objects.select_related("theme", "withdrawn_by").get(pk=item_id)
+    except YouSaidWeDid.DoesNotExist as exc:
+        raise Http404("No such item.") from exc

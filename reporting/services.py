@@ -4,14 +4,23 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Role, User
 from backend.edited_rules import EditedRules
 from feedback.models import Category, Statement
 from feedback.safeguarding import active_phrases
 from feedback.selectors import statements_visible_to
-from reporting.models import Quote, ResponseTheme, StatementTheme, Theme, ThemeSource, YouSaidWeDid
+from reporting.models import (
+    WITHDRAWN_REASON_MAX,
+    Quote,
+    ResponseTheme,
+    StatementTheme,
+    Theme,
+    ThemeSource,
+    YouSaidWeDid,
+    YouSaidWeDidVersion,
+)
 from reporting.redaction import redact
 
 CATEGORY_THEMES: dict[str, str] = {
@@ -138,18 +147,90 @@ def quote_reject(*, quote: Quote, officer: User) -> None:
     quote.delete()
 
 
+YOU_SAID_WE_DID_MAX = 2000
+
+
+def you_said_we_did_checked(*, you_said: str, we_did: str) -> tuple[str, str]:
+    """Return the words trimmed, or refuse them: both said, neither too long. Nothing is stored."""
+    you_said, we_did = you_said.strip(), we_did.strip()
+    if not you_said or not we_did:
+        raise ValidationError({"we_did": "Say what children said and what was done."})
+    for field, words in (("you_said", you_said), ("we_did", we_did)):
+        if len(words) > YOU_SAID_WE_DID_MAX:
+            raise ValidationError(
+                {field: f"Keep each part to {YOU_SAID_WE_DID_MAX} characters or fewer (this has {len(words)})."}
+            )
+    return you_said, we_did
+
+
+def _require_cicc(member: User, doing: str) -> None:
+    if member.role != Role.CICC:
+        raise PermissionDenied(f"Only a Children in Care Council member can {doing}.")
+
+
 @transaction.atomic
 def you_said_we_did_publish(
     *, member: User, theme: Theme, period_start: date, period_end: date, you_said: str, we_did: str
 ) -> YouSaidWeDid:
     """The CiCC publishes what the council did about a theme; children see it."""
-    if member.role != Role.CICC:
-        raise PermissionDenied("Only a Children in Care Council member can publish this.")
-    if not you_said.strip() or not we_did.strip():
-        raise ValidationError({"we_did": "Say what children said and what was done."})
+    _require_cicc(member, "publish this")
+    you_said, we_did = you_said_we_did_checked(you_said=you_said, we_did=we_did)
     if period_end < period_start:
         raise ValidationError({"period_end": "The period must end after it starts."})
     return YouSaidWeDid.objects.create(
-        theme=theme, period_start=period_start, period_end=period_end, you_said=you_said.strip(),
-        we_did=we_did.strip(), published_by=member,
+        theme=theme, period_start=period_start, period_end=period_end, you_said=you_said,
+        we_did=we_did, published_by=member,
     )  # fmt: skip
+
+
+def _refuse_if_withdrawn(item: YouSaidWeDid) -> None:
+    if item.withdrawn_at is not None:
+        when = dateformat.format(timezone.localtime(item.withdrawn_at), "j F Y")
+        raise ValidationError(f"This was already withdrawn on {when}.")
+
+
+def you_said_we_did_edit_checked(*, item: YouSaidWeDid, theme: Theme, you_said: str, we_did: str) -> tuple[str, str]:
+    """Return the new words trimmed, or refuse the change (withdrawn, bad words, nothing changed). Nothing is stored."""
+    _refuse_if_withdrawn(item)
+    you_said, we_did = you_said_we_did_checked(you_said=you_said, we_did=we_did)
+    if (item.theme_id, item.you_said, item.we_did) == (theme.pk, you_said, we_did):
+        raise ValidationError({"we_did": "Nothing has changed."})
+    return you_said, we_did
+
+
+def _locked(item: YouSaidWeDid) -> YouSaidWeDid:
+    """Lock the row so two members changing the same item take turns, each seeing the other's change."""
+    return YouSaidWeDid.objects.select_for_update().get(pk=item.pk)
+
+
+@transaction.atomic
+def you_said_we_did_edit(*, member: User, item: YouSaidWeDid, theme: Theme, you_said: str, we_did: str) -> YouSaidWeDid:
+    """The CiCC changes a published item; the words it had before are kept as a version."""
+    _require_cicc(member, "change this")
+    locked = _locked(item)
+    you_said, we_did = you_said_we_did_edit_checked(item=locked, theme=theme, you_said=you_said, we_did=we_did)
+    YouSaidWeDidVersion.objects.create(
+        item=locked, theme_id=locked.theme_id, you_said=locked.you_said, we_did=locked.we_did,
+        edited_by=member, edited_at=timezone.now(),
+    )  # fmt: skip
+    locked.theme, locked.you_said, locked.we_did = theme, you_said, we_did
+    locked.save(update_fields=["theme", "you_said", "we_did"])
+    return locked
+
+
+@transaction.atomic
+def you_said_we_did_withdraw(*, member: User, item: YouSaidWeDid, reason: str) -> YouSaidWeDid:
+    """The CiCC withdraws an item, saying why: children no longer see it, the CiCC still does."""
+    _require_cicc(member, "withdraw this")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it is being withdrawn."})
+    if len(reason) > WITHDRAWN_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {WITHDRAWN_REASON_MAX} characters or fewer (this has {len(reason)})."}
+        )
+    locked = _locked(item)
+    _refuse_if_withdrawn(locked)
+    locked.withdrawn_at, locked.withdrawn_by, locked.withdrawn_reason = timezone.now(), member, reason
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return locked

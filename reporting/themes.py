@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count
 
 from reporting.disclosure import Cell, protect
-from reporting.models import Quote, ResponseTheme, StatementTheme, YouSaidWeDid
+from reporting.models import Quote, ResponseTheme, StatementTheme
 from reporting.periods import Period
 
 
@@ -68,8 +68,3 @@ def cicc_quotes(today: date) -> list[Quote]:
         .only("text", "theme__name", "approved_at")
         .order_by("-approved_at")[:20]
     )
-
-
-def you_said_we_did_recent() -> list[YouSaidWeDid]:
-    """What the CiCC has published, newest first, for children and the CiCC to read."""
-    return list(YouSaidWeDid.objects.select_related("theme").order_by("-published_at")[:20])

@@ -13,6 +13,12 @@ urlpatterns = [
     path("reports/annual/", views.annual, name="annual"),
     path("reports/annual.pdf", views.annual_pdf, name="annual_pdf"),
     path("cicc/", views.cicc, name="cicc"),
+    path("cicc/you-said-we-did/<int:item_id>/edit/", views.you_said_we_did_edit_view, name="you_said_we_did_edit"),
+    path(
+        "cicc/you-said-we-did/<int:item_id>/withdraw/",
+        views.you_said_we_did_withdraw_view,
+        name="you_said_we_did_withdraw",
+    ),
     path("my/you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
     path("manage/quotes/", views.quotes, name="quotes"),
     path("manage/quotes/withdraw/", views.quote_withdraw, name="quote_withdraw"),

@@ -1,6 +1,7 @@
 """Report pages: every table for the manager (and an IRO's own caseload), CSV and SSDA903 downloads."""
 
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequ
 from accounts.services import access_log_record, access_log_record_many
 from backend.pdf import PdfUnavailable, pdf_attachment, pdf_from_html, pdf_unavailable
 from reporting.annual import annual_report, bar_chart
+from reporting.models import WITHDRAWN_REASON_MAX, Theme, YouSaidWeDid
 from reporting.output import as_csv
 from reporting.periods import Period, period_from, reporting_year
 from reporting.selectors import (
@@ -30,10 +32,23 @@ from reporting.selectors import (
     report_names_for,
     theme_get,
     themes,
+    you_said_we_did_get_for_member,
+    you_said_we_did_kept_by,
+    you_said_we_did_visible_to,
 )
-from reporting.services import quote_approve, quote_reject, you_said_we_did_publish
+from reporting.services import (
+    quote_approve,
+    quote_reject,
+    you_said_we_did_checked,
+    you_said_we_did_edit,
+    you_said_we_did_edit_checked,
+    you_said_we_did_publish,
+    you_said_we_did_withdraw,
+)
 from reporting.ssda903 import UnsafeExportError, write_reviews_csv
-from reporting.themes import cicc_quotes, cicc_themes, closed_quarters, you_said_we_did_recent
+from reporting.themes import cicc_quotes, cicc_themes, closed_quarters
+
+YOU_SAID_WE_DID_SHOWN = 20
 
 
 def _period(request: AuthenticatedHttpRequest) -> tuple[Period | None, str]:
@@ -99,27 +114,38 @@ def ssda903_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The Children in Care Council's page: themes by closed quarter, approved quotes, and publishing."""
-    require_role(request, Role.CICC)
-    error = ""
-    if request.method == "POST":
-        theme = theme_get(posted_id(request.POST.get("theme")))
-        try:
-            if theme is None:
-                raise ValidationError({"theme": "Choose a theme."})
-            quarter = closed_quarters(timezone.localdate(), 1)[0]
-            you_said_we_did_publish(
-                member=request.user, theme=theme, period_start=quarter.start, period_end=quarter.end,
-                you_said=request.POST.get("you_said", ""), we_did=request.POST.get("we_did", ""),
-            )  # fmt: skip
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, "Published. Children can read it now.")
-            return redirect("reporting:cicc")
+@dataclass
+class _Draft:
+    """What a CiCC member typed for an item, carried between the form and the check step."""
+
+    theme_id: int
+    you_said: str
+    we_did: str
+
+    @classmethod
+    def posted(cls, request: AuthenticatedHttpRequest) -> "_Draft":
+        post = request.POST
+        return cls(posted_id(post.get("theme")), post.get("you_said", ""), post.get("we_did", ""))
+
+    def theme(self) -> Theme:
+        theme = theme_get(self.theme_id)
+        if theme is None:
+            raise ValidationError({"theme": "Choose a theme."})
+        return theme
+
+
+def _check_step(
+    request: AuthenticatedHttpRequest, *, draft: _Draft, theme: Theme, period: Period, item: YouSaidWeDid | None = None
+) -> HttpResponse:
+    """Show the item as children will see it, with the words carried in hidden fields to publish or change."""
+    return render(
+        request,
+        "reporting/you_said_we_did_check.html",
+        {"draft": draft, "theme": theme, "period": period, "item": item},
+    )
+
+
+def _cicc_page(request: AuthenticatedHttpRequest, *, draft: _Draft | None = None, error: str = "") -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -127,8 +153,9 @@ def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "periods": cicc_themes(today),
             "quotes": cicc_quotes(today),
-            "published": you_said_we_did_recent(),
+            "published": you_said_we_did_kept_by(request.user),
             "themes": themes(),
+            "draft": draft,
             "error": error,
         },
         status=400 if error else 200,
@@ -136,10 +163,101 @@ def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The Children in Care Council's page: themes by closed quarter, approved quotes, and publishing.
+
+    Publishing takes two posts: the first shows the item as children will see it and stores nothing;
+    only the post from that check step (`confirmed=1`) publishes. "Change it" brings the form back, filled in.
+    """
+    require_role(request, Role.CICC)
+    if request.method == "GET":
+        return _cicc_page(request)
+    draft = _Draft.posted(request)
+    if request.POST.get("change"):
+        return _cicc_page(request, draft=draft)
+    quarter = closed_quarters(timezone.localdate(), 1)[0]
+    try:
+        theme = draft.theme()
+        if request.POST.get("confirmed") != "1":
+            draft.you_said, draft.we_did = you_said_we_did_checked(you_said=draft.you_said, we_did=draft.we_did)
+            return _check_step(request, draft=draft, theme=theme, period=quarter)
+        you_said_we_did_publish(
+            member=request.user, theme=theme, period_start=quarter.start, period_end=quarter.end,
+            you_said=draft.you_said, we_did=draft.we_did,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _cicc_page(request, draft=draft, error=" ".join(exc.messages))
+    messages.success(request, "Published. Children can read it now.")
+    return redirect("reporting:cicc")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def you_said_we_did_edit_view(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    """A CiCC member changes a published item's theme or words, checking it first; the old words are kept."""
+    item = you_said_we_did_get_for_member(request.user, item_id)
+    if request.method == "GET":
+        draft = _Draft(item.theme_id, item.you_said, item.we_did)
+        return _edit_page(request, item=item, draft=draft)
+    draft = _Draft.posted(request)
+    if request.POST.get("change"):
+        return _edit_page(request, item=item, draft=draft)
+    try:
+        theme = draft.theme()
+        if request.POST.get("confirmed") != "1":
+            draft.you_said, draft.we_did = you_said_we_did_edit_checked(
+                item=item, theme=theme, you_said=draft.you_said, we_did=draft.we_did
+            )
+            period = Period(item.period_start, item.period_end)
+            return _check_step(request, draft=draft, theme=theme, period=period, item=item)
+        you_said_we_did_edit(member=request.user, item=item, theme=theme, you_said=draft.you_said, we_did=draft.we_did)
+    except ValidationError as exc:
+        return _edit_page(request, item=item, draft=draft, error=" ".join(exc.messages))
+    messages.success(request, "Changed. Children read the new words now.")
+    return redirect("reporting:cicc")
+
+
+def _edit_page(
+    request: AuthenticatedHttpRequest, *, item: YouSaidWeDid, draft: _Draft, error: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "reporting/you_said_we_did_edit.html",
+        {"item": item, "draft": draft, "themes": themes(), "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def you_said_we_did_withdraw_view(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    """A CiCC member withdraws an item after saying why: the page asks first, and only its post withdraws."""
+    item = you_said_we_did_get_for_member(request.user, item_id)
+    reason, error = "", ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            you_said_we_did_withdraw(member=request.user, item=item, reason=reason)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "Withdrawn. Children no longer see it.")
+            return redirect("reporting:cicc")
+    return render(
+        request,
+        "reporting/you_said_we_did_withdraw.html",
+        {"item": item, "reason": reason, "error": error, "reason_max": WITHDRAWN_REASON_MAX},
+        status=400 if error else 200,
+    )
+
+
+@login_required
 def you_said_we_did(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """What children said and what the council did about it, for children to read."""
+    """What children said and what the council did about it, for children to read (never what was withdrawn)."""
     require_role(request, Role.CHILD)
-    return render(request, "reporting/you_said_we_did.html", {"published": you_said_we_did_recent()})
+    published = you_said_we_did_visible_to(request.user)[:YOU_SAID_WE_DID_SHOWN]
+    return render(request, "reporting/you_said_we_did.html", {"published": published})
 
 
 @login_required

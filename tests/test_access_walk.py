@@ -20,6 +20,8 @@ from consultations.services import forms_sync_from_files, invitations_create_for
 from feedback.alerts import alerts_follow_cover
 from feedback.models import Category
 from feedback.services import statement_submit
+from reporting.models import Theme
+from reporting.services import you_said_we_did_publish
 from reviews.models import Review, WorkerAllocation, WorkerKind
 from reviews.services import (
     advocacy_request_make,
@@ -195,6 +197,9 @@ EXPECTED = {
     "reporting:annual_pdf": only("manager"),
     "reporting:cicc": only("cicc"),
     "reporting:you_said_we_did": only(*CHILDREN),
+    # What the CiCC published: only a CiCC member changes or withdraws it (each page asks first).
+    "reporting:you_said_we_did_edit": only("cicc"),
+    "reporting:you_said_we_did_withdraw": only("cicc"),
     "reporting:quotes": only("manager"),
     "reporting:quote_withdraw": only(ok=404),  # no quote waits in this world: 404 for the manager too
     "reporting:access_log": only("manager"),
@@ -271,6 +276,7 @@ def world(
     other_child_user,
     iro,
     manager,
+    cicc,
     django_capture_on_commit_callbacks,
     settings,
     tmp_path,
@@ -333,6 +339,10 @@ def world(
     advocacy, _ = advocacy_request_make(child=child, requested_by=child_user, note="Someone to come to my review")
     complaint, _ = complaint_make(child=child, by=child_user, words=ALICE_WORDS, channel="web")
     complaint_make(child=other_child, by=other_child_user, words=BOB_WORDS, channel="web")
+    item = you_said_we_did_publish(
+        member=cicc, theme=Theme.objects.get(slug="education"), period_start=date(2026, 7, 1),
+        period_end=date(2026, 9, 30), you_said="More help with homework", we_did="Homework clubs",
+    )  # fmt: skip
     ours = {
         "anonymous": None,
         "former_iro": former,
@@ -357,6 +367,7 @@ def world(
             "request_id": advocacy.pk,
             "person_id": iro.pk,
             "complaint_id": complaint.pk,
+            "item_id": item.pk,
         },
         "withdrawable": plain.pk,
         "held": held.pk,

@@ -170,10 +170,9 @@ def test_the_iro_tags_themes_and_the_category_and_phrases_add_their_own(child, c
 
 def test_the_cicc_publishes_you_said_we_did_and_children_read_it(child_user, cicc):
     theme = Theme.objects.get(slug="education")
-    response = client_for(cicc).post(
-        reverse("reporting:cicc"),
-        {"theme": theme.pk, "you_said": "More help with homework", "we_did": "Homework clubs"},
-    )
+    words = {"theme": theme.pk, "you_said": "More help with homework", "we_did": "Homework clubs"}
+    assert client_for(cicc).post(reverse("reporting:cicc"), words).status_code == 200  # the check step
+    response = client_for(cicc).post(reverse("reporting:cicc"), {**words, "confirmed": "1"})
     assert response.status_code == 302
     assert "Homework clubs" in client_for(child_user).get(reverse("reporting:you_said_we_did")).content.decode()
     refused = client_for(cicc).post(reverse("reporting:cicc"), {"theme": theme.pk, "you_said": "", "we_did": ""})
