@@ -28,6 +28,11 @@ from reviews.models import ACTIVITY_NOTE_MAX_LENGTH, Child, IroActivityKind, Rev
 LISTED = 50
 
 
+def _review_label(review: Review) -> str:
+    when = "held" if review.held_on else "due"
+    return f"Review {review.sequence} ({when} {review.date.day} {review.date:%b %Y})"
+
+
 class ActivityForm(forms.Form):
     """What the IRO did, when, and for which review."""
 
@@ -57,10 +62,7 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         reviews = Review.objects.filter(child=child).order_by("-sequence")
         review_field = cast(forms.TypedChoiceField, self.fields["review"])
-        review_field.choices = [("", "The next review")] + [
-            (review.pk, f"Review {review.sequence} ({'held' if review.held_on else 'due'} {review.date:%-d %b %Y})")
-            for review in reviews
-        ]
+        review_field.choices = [("", "The next review"), *((review.pk, _review_label(review)) for review in reviews)]
 
 
 @login_required
@@ -72,6 +74,8 @@ def child_activity(request: AuthenticatedHttpRequest, child_id: int) -> HttpResp
     form = ActivityForm(child=child)
     status = 200
     if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("Only the child's IRO records their visits and activity.")
         form = ActivityForm(request.POST, child=child)
         status = 400
         if form.is_valid():
