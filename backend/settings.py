@@ -391,6 +391,8 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "feedback.models.Channel",
         "ComplaintChannelEnum": "complaints.models.ComplaintChannel",
         "ComplaintOutcomeEnum": "complaints.models.Outcome",
+        "KindEnum": "complaints.models.Kind",
+        "IroActivityKindEnum": "reviews.models.IroActivityKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mobile_api.apis import (
+    activities,
     advocacy,
     alerts,
     casefile,
@@ -73,6 +74,11 @@ urlpatterns = [
         name="v1-complaint",
     ),
     path("v1/children/", advocacy.ChildListApi.as_view(), name="v1-children"),
+    path(
+        "v1/children/<id:child_id>/activities/",
+        conditional(activities.ActivityListCreateApi.as_view()),
+        name="v1-child-activities",
+    ),
     path("v1/you-said-we-did/", conditional(news.YouSaidWeDidListApi.as_view()), name="v1-you-said-we-did"),
     path("v1/inbox/", conditional(staff.InboxApi.as_view()), name="v1-inbox"),
     path("v1/alerts/<id:alert_id>/", conditional(alerts.AlertDetailApi.as_view()), name="v1-alert"),

@@ -15,6 +15,10 @@ SECTIONS = [
     ("Participation of parents", "Parents consulted before, and taking part in, reviews.", ["parent-participation"]),
     ("Timeliness of reviews and IRO allocation", "Reviews on time and late, with reasons.", ["timeliness"]),
     ("Consultation before reviews", "Forms returned by children and the adults around them.", ["consultation-returns"]),
+    ("The IRO's activity between reviews",
+     "Children seen, and seen on their own, before their reviews; visits and midway reviews between them; care "
+     "plans updated within 10 working days of the review; consultations and reports shared in advance.",
+     ["iro-activity"]),
     ("Children's voice between reviews", "Messages children sent, and how quickly they were read.",
      ["statements", "response-times"]),
     ("Dispute resolution", "Practice alerts raised and where they got to.", ["practice-alerts"]),

@@ -5,7 +5,7 @@ also carries the same figure for the period before, for comparison.
 """
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -13,11 +13,13 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -34,10 +36,19 @@ from consultations.models import Audience, Invitation
 from feedback.models import Category, Channel, Rating, Respondent, SafeguardingAlert, ServiceFeedback, Statement
 from reporting.periods import Period
 from reporting.tables import Row, Table
-from reviews.models import Child, PracticeAlert, PracticeAlertCategory, PracticeAlertStage, Review, ReviewParent
+from reviews.models import (
+    Child,
+    IroActivity,
+    IroActivityKind,
+    PracticeAlert,
+    PracticeAlertCategory,
+    PracticeAlertStage,
+    Review,
+    ReviewParent,
+)
 from reviews.participation import ParticipationCode
 from reviews.selectors import iro_caseload_figures
-from reviews.statutory import caseload_capacity
+from reviews.statutory import add_working_days, caseload_capacity
 
 AGE_BANDS = [("4 to 7", 4, 7), ("8 to 11", 8, 11), ("12 to 15", 12, 15), ("16 and over", 16, 200)]
 ETHNIC_GROUPS = {"W": "White", "M": "Mixed", "A": "Asian or Asian British", "B": "Black or Black British", "O": "Other"}
@@ -514,6 +525,115 @@ def complaints(period: Period, previous: Period, scope: QuerySet[Child] | None =
     return table
 
 
+# The care plan is updated within this many working days of the review (the council's standard).
+CARE_PLAN_UPDATE_WORKING_DAYS = 10
+
+
+def _activity_for_review(kind: IroActivityKind, **more) -> Exists:
+    return Exists(IroActivity.objects.filter(review=OuterRef("pk"), kind=kind, **more))
+
+
+def _last_review_day_with_deadline_passed(today: date) -> date:
+    """The latest day a review could be held and have its 10 working days over before today."""
+    day = today
+    while add_working_days(day, CARE_PLAN_UPDATE_WORKING_DAYS) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def _care_plans_updated_in_time(reviews: QuerySet[Review]) -> tuple[int, int]:
+    """(Reviews whose care plan was updated within 10 working days, reviews whose 10 working days are over)."""
+    due = reviews.filter(held_on__lte=_last_review_day_with_deadline_passed(timezone.localdate()))
+    first_updates = (
+        IroActivity.objects.filter(review__in=due, kind=IroActivityKind.CARE_PLAN_UPDATED)
+        .values("review")
+        .annotate(held_on=Min("review__held_on"), first=Min("on"))
+        .values_list("held_on", "first")
+    )
+    # The deadline depends on the day each review was held, and on bank holidays: worked out here,
+    # once for each day a review was held, rather than in SQL.
+    deadlines: dict[date, date] = {}
+    in_time = 0
+    for held_on, first in first_updates:
+        if held_on not in deadlines:
+            deadlines[held_on] = add_working_days(held_on, CARE_PLAN_UPDATE_WORKING_DAYS)
+        in_time += first <= deadlines[held_on]
+    return in_time, due.count()
+
+
+def _in_care_during(p: Period, scope: QuerySet[Child] | None) -> QuerySet[Child]:
+    children = Child.objects.all() if scope is None else scope
+    return children.filter(became_looked_after__lte=p.end).exclude(left_care__lt=p.start)
+
+
+def iro_activity(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
+    """What IROs did between reviews: children seen (and alone) before their review, visits, midway reviews,
+    care plans updated within 10 working days of the review, reports shared in advance.
+
+    A child counts as seen before a review when their IRO recorded seeing them for it (IroActivity
+    seen_before_review), or recorded with the held review that they met the child on their own
+    beforehand (Review.met_child_alone_before, which implies seeing them). Seen alone is either that,
+    or a recorded seeing marked alone. A "no" on the review only says the child was not met alone: it
+    does not say they were not seen.
+    """
+    table = Table("iro-activity", "The IRO's activity between reviews", "As stated for each row")
+
+    def figures(p: Period) -> dict[str, tuple[int, int]]:
+        reviews = held_reviews(p, scope)
+        met_alone = Q(met_child_alone_before=True)
+        held = reviews.aggregate(
+            total=Count("pk"),
+            seen=Count("pk", filter=met_alone | Q(_activity_for_review(IroActivityKind.SEEN_BEFORE_REVIEW))),
+            alone=Count(
+                "pk", filter=met_alone | Q(_activity_for_review(IroActivityKind.SEEN_BEFORE_REVIEW, seen_alone=True))
+            ),
+            shared=Count("pk", filter=Q(_activity_for_review(IroActivityKind.REPORT_SHARED))),
+        )
+        updated, updated_base = _care_plans_updated_in_time(reviews)
+        activities = IroActivity.objects.filter(on__range=(p.start, p.end))
+        if scope is not None:
+            activities = activities.filter(child__in=scope)
+        between = activities.aggregate(
+            visits=Count("pk", filter=Q(kind=IroActivityKind.VISIT)),
+            visited=Count("child", filter=Q(kind=IroActivityKind.VISIT), distinct=True),
+            visited_alone=Count("child", filter=Q(kind=IroActivityKind.VISIT, seen_alone=True), distinct=True),
+            midway=Count("pk", filter=Q(kind=IroActivityKind.MIDWAY_REVIEW)),
+            midway_children=Count("child", filter=Q(kind=IroActivityKind.MIDWAY_REVIEW), distinct=True),
+        )
+        in_care = _in_care_during(p, scope).count()
+        total = held["total"]
+        return {
+            "Children seen by their IRO before their review": (held["seen"], total),
+            "Children seen on their own before their review": (held["alone"], total),
+            "Consultation or report shared with the child or family before the review": (held["shared"], total),
+            "Care plan updated within 10 working days of the review": (updated, updated_base),
+            "Children visited by their IRO between reviews": (between["visited"], in_care),
+            "Children visited and seen on their own between reviews": (between["visited_alone"], in_care),
+            "Children whose care plan had a midway review": (between["midway_children"], in_care),
+            "Visits made between reviews": (between["visits"], 0),
+            "Midway reviews held": (between["midway"], 0),
+        }
+
+    now, before = figures(period), figures(previous)
+    count_only = {"Visits made between reviews", "Midway reviews held"}
+    for label, (count, base) in now.items():
+        # Counts with no base stand apart in their group, so the annual report charts only the percentages.
+        table.rows.append(Row(label, count, base, *before[label], group="count" if label in count_only else ""))
+    table.notes.append(
+        "Seen before the review: the IRO recorded seeing the child for that review, or recorded with the held "
+        "review that they met the child on their own beforehand. Base: reviews held in the period."
+    )
+    table.notes.append(
+        "Care plan updated: within 10 working days of the review (England and Wales bank holidays excluded); "
+        "base: reviews held in the period whose 10 working days are over."
+    )
+    table.notes.append(
+        "Between reviews: base, the children in care at some time in the period; visits and midway reviews "
+        "made are counts, with no base."
+    )
+    return table
+
+
 REPORTS: dict[str, Callable[..., Table]] = {
     "participation": participation,
     "participation-by-age": participation_by_age,
@@ -531,6 +651,7 @@ REPORTS: dict[str, Callable[..., Table]] = {
     "service-feedback": service_feedback,
     "service-feedback-by-iro": service_feedback_by_iro,
     "complaints": complaints,
+    "iro-activity": iro_activity,
 }
 
 

@@ -434,3 +434,65 @@ class ReviewParent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} at {self.review}"
+
+
+class IroActivityKind(models.TextChoices):
+    """What an IRO did for a child between reviews, as an annual report counts it."""
+
+    VISIT = "visit", "Visited the child between reviews"
+    SEEN_BEFORE_REVIEW = "seen_before_review", "Saw the child before their review"
+    MIDWAY_REVIEW = "midway_review", "Midway review of the care plan"
+    CARE_PLAN_UPDATED = "care_plan_updated", "Care plan updated after the review"
+    REPORT_SHARED = "report_shared", "Consultation or report shared with the child or family in advance"
+
+
+# Where "seen alone" means something: the IRO was with the child.
+SEEING_KINDS = frozenset({IroActivityKind.VISIT, IroActivityKind.SEEN_BEFORE_REVIEW})
+# Each of these is about one review, so it names it.
+REVIEW_KINDS = frozenset(
+    {IroActivityKind.SEEN_BEFORE_REVIEW, IroActivityKind.CARE_PLAN_UPDATED, IroActivityKind.REPORT_SHARED}
+)
+ACTIVITY_NOTE_MAX_LENGTH = 1000
+
+
+class IroActivity(models.Model):
+    """Something the child's IRO did between reviews: a visit, seeing the child first, a midway review, and so on.
+
+    The Care Planning, Placement and Case Review (England) Regulations 2010 and the IRO Handbook
+    (DCSF, 2010) expect the IRO to speak with the child in private before each review and to monitor
+    the child's care plan between reviews; the annual report counts what was done.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="iro_activities")
+    # The review it is about; for a visit or a midway review, the next review after it.
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="iro_activities")
+    kind = models.CharField(max_length=20, choices=IroActivityKind.choices)
+    on = models.DateField()
+    seen_alone = models.BooleanField(default=False, help_text="Only for a visit or seeing the child before a review.")
+    # The IRO's own words, never the child's.
+    note = models.CharField(max_length=ACTIVITY_NOTE_MAX_LENGTH, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = "IRO activity"
+        verbose_name_plural = "IRO activities"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=IroActivityKind.values), name="reviews_iroactivity_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(seen_alone=False) | Q(kind__in=sorted(SEEING_KINDS)),
+                name="reviews_iroactivity_seen_alone_only_when_seeing",
+            ),
+            models.CheckConstraint(
+                condition=Q(review__isnull=False) | ~Q(kind__in=sorted(REVIEW_KINDS)),
+                name="reviews_iroactivity_review_when_about_one",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child", "on"], name="reviews_iroactivity_child_on"),
+            models.Index(fields=["kind", "on"], name="reviews_iroactivity_kind_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.child} on {self.on}"

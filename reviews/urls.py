@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews import views
+from reviews import activity_views, views
 
 app_name = "reviews"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("inbox/reviews/<id:review_id>/summary/", views.review_summary, name="review_summary"),
     path("inbox/reviews/<id:review_id>/summary/pdf/", views.review_summary_pdf_view, name="review_summary_pdf"),
     path("inbox/reviews/<id:review_id>/record/", views.review_record, name="review_record"),
+    path("inbox/children/<id:child_id>/activity/", activity_views.child_activity, name="child_activity"),
+    path(
+        "inbox/activity/<id:activity_id>/take-back/",
+        activity_views.child_activity_take_back,
+        name="child_activity_take_back",
+    ),
     path("practice-alerts/", views.practice_alerts, name="practice_alerts"),
     path("practice-alerts/children/<id:child_id>/new/", views.practice_alert_new, name="practice_alert_new"),
     path("practice-alerts/<id:alert_id>/", views.practice_alert_detail, name="practice_alert_detail"),

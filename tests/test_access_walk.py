@@ -22,6 +22,7 @@ from feedback.models import Category
 from feedback.services import statement_submit
 from reporting.models import Theme
 from reporting.services import you_said_we_did_publish
+from reviews.activities import activity_record
 from reviews.models import Review, WorkerAllocation, WorkerKind
 from reviews.services import (
     advocacy_request_make,
@@ -170,6 +171,10 @@ EXPECTED = {
     "reviews:review_summary_pdf": only("iro"),
     "reviews:my_review_summary_pdf": only("child_user"),
     "reviews:review_record": only("iro"),
+    # Visits and activity between reviews: Alice's IRO records them; managers read them; nobody else sees the page.
+    "reviews:child_activity": only("iro", "manager"),
+    # Only whoever recorded it takes it back (Amara, the same day): then back to the page.
+    "reviews:child_activity_take_back": only("iro", ok=302),
     "reviews:practice_alerts": only(*IROS, "manager"),
     "reviews:practice_alert_new": only("iro", "manager"),
     "reviews:practice_alert_detail": only("iro", "manager"),
@@ -238,6 +243,7 @@ POSTED = {
     "reviews:advocacy_request_assign",
     "reviews:advocacy_request_not_wanted",
     "reviews:child_allocate_worker",
+    "reviews:child_activity_take_back",
     "consultations:by_link_save",
     "consultations:by_link_send",
     "consultations:mine_detail_save",
@@ -337,6 +343,7 @@ def world(
         child=child, user=iro, category="drift", description="Plan overdue", raised_on=date(2026, 11, 1)
     )
     advocacy, _ = advocacy_request_make(child=child, requested_by=child_user, note="Someone to come to my review")
+    visit = activity_record(iro=iro, child=child, review=None, kind="visit", on=date(2026, 11, 21), note="At home.")
     complaint, _ = complaint_make(child=child, by=child_user, words=ALICE_WORDS, channel="web")
     complaint_make(child=other_child, by=other_child_user, words=BOB_WORDS, channel="web")
     item = you_said_we_did_publish(
@@ -368,6 +375,7 @@ def world(
             "person_id": iro.pk,
             "complaint_id": complaint.pk,
             "item_id": item.pk,
+            "activity_id": visit.pk,
         },
         "withdrawable": plain.pk,
         "held": held.pk,

@@ -60,6 +60,9 @@ EXPECTED = {
         "other_child_user": 201,
     },
     "GET /api/v1/children/": ALL,
+    # Visits and activity between reviews: Alice's IRO records them; managers (and the case system) read them.
+    "GET /api/v1/children/{child_id}/activities/": STAFF_404 | {"iro": 200, "manager": 200},
+    "POST /api/v1/children/{child_id}/activities/": STAFF_404 | {"iro": 201, "manager": 403},
     # Complaints (Children Act 1989 s.26): a child makes their own; Alice, her IRO and managers read hers.
     "GET /api/v1/complaints/": ALL,
     "POST /api/v1/complaints/": {
@@ -251,6 +254,7 @@ def _request(operation: str, world: dict, role: str):
         .replace("{statement_id}", str(world["statement"].pk))
         .replace("{alert_id}", str(world["alert"].pk))
         .replace("{complaint_id}", str(world["complaint"].pk))
+        .replace("{child_id}", str(world["child"].pk))
         .replace("{name}", "participation")
         .replace("{person_id}", str(world["users"]["iro"].pk))
         .replace("{review_id}", str(world["held" if "feedback" in path or "summary" in path else "review"].pk))
@@ -259,6 +263,7 @@ def _request(operation: str, world: dict, role: str):
     bodies = {
         "POST /api/v1/advocacy-requests/": {"note": "please"},
         "POST /api/v1/complaints/": {"words": "Nobody asked me."},
+        "POST /api/v1/children/{child_id}/activities/": {"kind": "visit", "on": "2026-11-21", "seen_alone": True},
         "PUT /api/v1/consultations/{invitation_id}/draft/": {"answers": {"home_comment": "x"}, **staff_fill},
         "POST /api/v1/consultations/{invitation_id}/submit/": {"answers": {"home_feeling": "ok"}, **staff_fill},
         "PATCH /api/v1/me/": {"notify_by": "app"},
