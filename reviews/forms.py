@@ -53,10 +53,10 @@ class WorkerAllocateForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    iro = IROChoiceField(queryset=_iros(), label="IRO who is away")
+    iro = IROChoiceField(queryset=_iros(), label="IRO who is away", empty_label="Choose an IRO")
     starts_on = forms.DateField(widget=IsoDateInput())
     ends_on = forms.DateField(widget=IsoDateInput())
-    cover_iro = IROChoiceField(queryset=_iros(), label="Covering IRO")
+    cover_iro = IROChoiceField(queryset=_iros(), label="Covering IRO", empty_label="Choose an IRO")
 
 
 class ReviewSummaryForm(forms.Form):
