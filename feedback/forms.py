@@ -202,6 +202,11 @@ class AlertCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Record the action taken before closing the alert."},
     )
+    # Closing is final (the alert leaves everyone's list), so the web page asks for it in so many words.
+    safe_to_close = forms.BooleanField(
+        label="I have recorded what was done and the child is safe to close this",
+        error_messages={"required": "Tick to confirm the child is safe before closing the alert: it stays open."},
+    )
 
 
 class NotifyPreferenceForm(forms.Form):

@@ -1,5 +1,7 @@
 """Forms for allocation, absences, advocacy requests, review summaries and practice alerts."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +30,7 @@ class IROChoiceField(forms.ModelChoiceField):
 
 
 class AllocateForm(forms.Form):
-    iro = IROChoiceField(queryset=_iros(), label="IRO")
+    iro = IROChoiceField(queryset=_iros(), label="IRO", empty_label="Choose an IRO")
     allocated_on = forms.DateField(label="Allocated on", initial=timezone.localdate, widget=IsoDateInput())
 
 
@@ -45,15 +47,16 @@ class WorkerAllocateForm(forms.Form):
             "role", "first_name", "username"
         ),
         label="Social worker or personal adviser",
+        empty_label="Choose who",
     )
     allocated_on = forms.DateField(label="From", initial=timezone.localdate, widget=IsoDateInput())
 
 
 class AbsenceForm(forms.Form):
-    iro = IROChoiceField(queryset=_iros(), label="IRO who is away")
+    iro = IROChoiceField(queryset=_iros(), label="IRO who is away", empty_label="Choose an IRO")
     starts_on = forms.DateField(widget=IsoDateInput())
     ends_on = forms.DateField(widget=IsoDateInput())
-    cover_iro = IROChoiceField(queryset=_iros(), label="Covering IRO")
+    cover_iro = IROChoiceField(queryset=_iros(), label="Covering IRO", empty_label="Choose an IRO")
 
 
 class ReviewSummaryForm(forms.Form):
@@ -99,8 +102,32 @@ class RecordReviewForm(forms.Form):
     code = forms.ChoiceField(
         label="Participation code",
         required=False,
-        choices=[("", "Use Heard's proposal"), *ParticipationCode.choices],
+        choices=[("", "Heard's proposal, worked out from your answers"), *ParticipationCode.choices],
+        widget=forms.RadioSelect,
         help_text="Heard proposes the code from what you record; PN0 follows the child's age and cannot be changed.",
+    )
+
+    def offer_proposal(self, proposal: str) -> None:
+        """Put Heard's proposed code first as a one-click choice, chosen unless the IRO chose another.
+
+        Under 4 it is the only choice: PN0 follows the child's age (DfE rules 440/441).
+        """
+        labels = dict(ParticipationCode.choices)
+        first = (proposal, f"Use {proposal}, Heard's proposal: {labels[proposal].split(': ', 1)[-1]}")
+        others = [(c, label) for c, label in labels.items() if c not in (proposal, ParticipationCode.PN0)]
+        field = cast(forms.ChoiceField, self.fields["code"])
+        field.choices = [first] if proposal == ParticipationCode.PN0 else [first, *others]
+        if self.is_bound and not self.data.get("code"):
+            # Every field here takes one value, so a plain copy of the answers keeps them all.
+            self.data = {**{name: self.data.get(name) for name in self.data}, "code": proposal}
+
+
+class RecordConfirmForm(forms.Form):
+    """Recording a review as held is final: the IRO says they have checked it."""
+
+    confirm = forms.BooleanField(
+        label="I have checked these answers and the code: record the review as held (this is final)",
+        error_messages={"required": "Tick to confirm before recording the review: it cannot be undone."},
     )
 
 

@@ -28,6 +28,7 @@ from reviews.forms import (
     AllocateForm,
     PracticeAlertAdvanceForm,
     PracticeAlertForm,
+    RecordConfirmForm,
     RecordReviewForm,
     ReviewSummaryForm,
     WorkerAllocateForm,
@@ -80,7 +81,11 @@ def allocation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's allocation page: caseloads against 50-70 per FTE, and children waiting."""
     require_role(request, Role.MANAGER)
     waiting = [(child, iro_suggestions(child)[:3]) for child in children_awaiting_allocation()]
-    return render(request, "reviews/allocation.html", {"caseloads": iro_caseloads(), "waiting": waiting})
+    return render(
+        request,
+        "reviews/allocation.html",
+        {"caseloads": iro_caseloads(), "waiting": waiting, "today": timezone.localdate()},
+    )
 
 
 @login_required
@@ -102,6 +107,7 @@ def child_allocate(request: AuthenticatedHttpRequest, child_id: int) -> HttpResp
                     request, f"{child.case_reference} allocated to {form.cleaned_data['iro'].display_name}."
                 )
                 return redirect("reviews:allocation")
+        return _child_allocate_page(request, child, form=form, status=400)
     return _child_allocate_page(request, child, form=form)
 
 
@@ -122,6 +128,7 @@ def _child_allocate_page(
             "form": form or AllocateForm(),
             "worker_form": worker_form or WorkerAllocateForm(),
             "suggestions": iro_suggestions(child),
+            "today": timezone.localdate(),
             "history": history,
             "worker_history": worker_allocation_history(child),
             "changes": max(len(history) - 1, 0),
@@ -256,49 +263,62 @@ def my_review_summary_pdf(request: AuthenticatedHttpRequest, review_id: int) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_record(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
-    """The IRO records a held review: how the child took part, each parent, and the code."""
+    """The IRO records a held review: how the child took part, each parent, and the code.
+
+    "Propose the code" posts the answers to see Heard's code as a chosen one-click choice; recording is
+    final, so it needs the confirmation ticked, and without it the page asks again with the proposal shown.
+    """
     require_role(request, Role.IRO)
     review = review_get_for_user(request.user, review_id)
     if review.held_on is not None:
         messages.info(request, "This review has already been recorded.")
         return redirect("feedback:inbox")
 
-    parents = parents_of(review.child)
+    # Each parent with whether they were consulted and took part, as posted, so a page shown again keeps them.
+    parent_rows = [
+        (p, request.POST.get(f"consulted_{p.pk}") == "on", request.POST.get(f"took_part_{p.pk}") == "on")
+        for p in parents_of(review.child)
+    ]
     form = RecordReviewForm(initial={"held_on": review.scheduled_for or timezone.localdate()})
-    proposal = ""
+    confirm_form = RecordConfirmForm()
+    proposal, status = "", 200
     if request.method == "POST":
         form = RecordReviewForm(request.POST)
+        proposing = request.POST.get("step") == "propose"
+        confirm_form = RecordConfirmForm(None if proposing else request.POST)
+        status = 400
         if form.is_valid():
+            status = 200 if proposing else 400
             data = form.cleaned_data
             proposal = review_proposed_code(
                 review=review, held_on=data["held_on"], attended=data["attended"], views=data["views"]
             )
-            parent_rows = [
-                (p.pk, request.POST.get(f"consulted_{p.pk}") == "on", request.POST.get(f"took_part_{p.pk}") == "on")
-                for p in parents
-            ]
-            try:
-                recorded = review_record_held(
-                    review=review,
-                    held_on=data["held_on"],
-                    late_reason=data["late_reason"],
-                    attended=data["attended"],
-                    views=data["views"],
-                    met_alone=data["met_alone"],
-                    code=data["code"],
-                    parents=parent_rows,
-                )
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request, f"Review recorded with code {recorded.participation_code}. Now write the child's summary."
-                )
-                return redirect("reviews:review_summary", review_id=recorded.pk)
+            form.offer_proposal(proposal)
+            if not proposing and confirm_form.is_valid():
+                try:
+                    recorded = review_record_held(
+                        review=review,
+                        held_on=data["held_on"],
+                        late_reason=data["late_reason"],
+                        attended=data["attended"],
+                        views=data["views"],
+                        met_alone=data["met_alone"],
+                        code=data["code"],
+                        parents=[(parent.pk, consulted, took_part) for parent, consulted, took_part in parent_rows],
+                    )
+                except ValidationError as exc:
+                    _errors_to_form(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        f"Review recorded with code {recorded.participation_code}. Now write the child's summary.",
+                    )
+                    return redirect("reviews:review_summary", review_id=recorded.pk)
     return render(
         request,
         "reviews/review_record.html",
-        {"review": review, "form": form, "parents": parents, "proposal": proposal},
+        {"review": review, "form": form, "confirm_form": confirm_form, "parents": parent_rows, "proposal": proposal},
+        status=status,
     )
 
 

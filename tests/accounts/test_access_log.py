@@ -195,7 +195,9 @@ def test_acknowledging_an_alert_then_landing_on_it_is_one_read_and_closing_it_no
     assert acknowledged.redirect_chain == [(url, 302)]
     assert _entries() == [("amara", "safeguarding alert", AccessPurpose.ALERT, VIEW)]
     closed = client.post(
-        reverse("feedback:alert_close", args=[alert.pk]), {"action_taken": "Spoke to her social worker."}, follow=True
+        reverse("feedback:alert_close", args=[alert.pk]),
+        {"action_taken": "Spoke to her social worker.", "safe_to_close": "on"},
+        follow=True,
     )
     assert closed.redirect_chain == [(reverse("feedback:inbox"), 302)]
     # Closing reads nothing; landing on the inbox is the inbox's own read of the words it shows.

@@ -191,7 +191,7 @@ def test_the_iro_acknowledges_and_closes_from_the_alert_page(child, child_user, 
     refused = client.post(close, {"action_taken": ""})
     assert refused.status_code == 400
     assert "Record the action taken" in refused.content.decode()
-    done = client.post(close, {"action_taken": "Phoned the child; safe with carer."})
+    done = client.post(close, {"action_taken": "Phoned the child; safe with carer.", "safe_to_close": "on"})
     assert done.status_code == 302 and done["Location"] == reverse("feedback:inbox")
     alert.refresh_from_db()
     assert alert.action_taken == "Phoned the child; safe with carer."

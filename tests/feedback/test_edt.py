@@ -207,7 +207,8 @@ def test_the_duty_team_can_close_an_alert_and_the_iro_learns_what_was_done(
     mail.outbox.clear()
     with time_machine.travel(at(2026, 11, 20, 21, 0), tick=False), django_capture_on_commit_callbacks(execute=True):
         done = client_for(edt).post(
-            reverse("feedback:alert_close", args=[alert.pk]), {"action_taken": "Visited with police; safe at gran's."}
+            reverse("feedback:alert_close", args=[alert.pk]),
+            {"action_taken": "Visited with police; safe at gran's.", "safe_to_close": "on"},
         )
     assert done.status_code == 302 and done["Location"] == reverse("feedback:alert_list")
     alert.refresh_from_db()

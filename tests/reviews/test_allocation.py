@@ -71,7 +71,7 @@ def test_a_bad_allocation_gets_a_clear_message(manager, iro):
     child = make_child("HRD0601")
     url = reverse("reviews:child_allocate", args=[child.pk])
     response = client_for(manager).post(url, {"iro": "999999", "allocated_on": "not a date"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not IROAllocation.objects.filter(child=child).exists()
 

@@ -96,10 +96,12 @@ def test_the_iro_records_the_review_on_the_page_with_each_parent(child, iro):
     review = Review.objects.get(child=child, held_on__isnull=True)
     url = reverse("reviews:review_record", args=[review.pk])
     form = {"held_on": "2026-11-23", "late_reason": "", "attended": "yes", "views": "symbols", "met_alone": "yes"}
-    refused = client_for(iro).post(url, form)
+    refused = client_for(iro).post(url, {**form, "confirm": "on"})
     assert "This review was late: say why." in refused.content.decode()
 
-    done = client_for(iro).post(url, {**form, "late_reason": "Child unwell", f"consulted_{mum.pk}": "on"})
+    done = client_for(iro).post(
+        url, {**form, "late_reason": "Child unwell", f"consulted_{mum.pk}": "on", "confirm": "on"}
+    )
     assert done.status_code == 302
     review.refresh_from_db()
     assert (review.participation_code, review.met_child_alone_before, review.child_attended) == ("PN3", True, True)
