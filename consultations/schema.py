@@ -47,7 +47,7 @@ CHAIRING = [
 
 # The ONS personal well-being questions' scale (ONS, Open Government Licence v3.0): 0 is "not at
 # all" and 10 is "completely"; only the ends carry words.
-SCALE_0_10 = [
+SCALE_0_10: list[dict] = [
     {"value": "0", "label": _("0 (not at all)")},
     *({"value": str(point), "label": str(point)} for point in range(1, 10)),
     {"value": "10", "label": _("10 (completely)")},
@@ -131,7 +131,7 @@ def check_schema(schema: Any) -> None:
             if len(values) != len(choices) or len(set(values)) != len(values) or not all(values):
                 raise SchemaError(f"Question {qid!r} has choices without a unique value.")
         _check_pictures(question, symbols=bool(schema.get("symbols")))
-        problem = check_marker(question, [choice.get("value") for choice in choices_for(question)])
+        problem = check_marker(question, [str(choice.get("value")) for choice in choices_for(question)])
         if problem:
             raise SchemaError(problem)
 
