@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from consultations.pictures import picture_set
+from consultations.wellbeing import SCALE_TYPE, check_marker
 
 FEELINGS = [
     {"value": "very_happy", "label": _("Very happy"), "picture": "face_very_happy"},
@@ -44,6 +45,14 @@ CHAIRING = [
     {"value": "not_sure", "label": _("Not sure"), "picture": "not_sure"},
 ]
 
+# The ONS personal well-being questions' scale (ONS, Open Government Licence v3.0): 0 is "not at
+# all" and 10 is "completely"; only the ends carry words.
+SCALE_0_10: list[dict] = [
+    {"value": "0", "label": _("0 (not at all)")},
+    *({"value": str(point), "label": str(point)} for point in range(1, 10)),
+    {"value": "10", "label": _("10 (completely)")},
+]
+
 # Question types whose choices are fixed, and what they are.
 FIXED_CHOICES: dict[str, list[dict]] = {
     "feelings": FEELINGS,
@@ -52,9 +61,10 @@ FIXED_CHOICES: dict[str, list[dict]] = {
     "chairing": CHAIRING,
     "advocate_wanted": YES_NO_UNSURE,
     "see_iro_alone": YES_NO_UNSURE,
+    SCALE_TYPE: SCALE_0_10,
 }
 SINGLE_CHOICE_TYPES = frozenset(
-    {"single_choice", "feelings", "yes_no_unsure", "chairing", "advocate_wanted", "see_iro_alone"}
+    {"single_choice", "feelings", "yes_no_unsure", "chairing", "advocate_wanted", "see_iro_alone", SCALE_TYPE}
 )
 MULTI_CHOICE_TYPES = frozenset({"multi_choice", "meeting_people"})
 TEXT_TYPES = {"short_text": 200, "long_text": 3000, "meeting_place_time": 300, "not_shared": 3000}
@@ -121,6 +131,9 @@ def check_schema(schema: Any) -> None:
             if len(values) != len(choices) or len(set(values)) != len(values) or not all(values):
                 raise SchemaError(f"Question {qid!r} has choices without a unique value.")
         _check_pictures(question, symbols=bool(schema.get("symbols")))
+        problem = check_marker(question, [str(choice.get("value")) for choice in choices_for(question)])
+        if problem:
+            raise SchemaError(problem)
 
 
 def _check_pictures(question: dict, *, symbols: bool) -> None:

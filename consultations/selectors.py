@@ -20,6 +20,7 @@ from consultations.models import (
     Response,
 )
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for
+from consultations.wellbeing import INDICATORS, Indicator, fell, wellbeing_scores
 from feedback.models import Feeling, Statement
 from reviews import statutory
 from reviews.models import Child, Review
@@ -162,6 +163,60 @@ class ReviewPack:
         """How the child said they felt on their messages since the last review, oldest first."""
         # Read from the statements the pack already holds: no query of its own.
         return [FeelingPoint(at=s.created_at, feeling=s.feeling) for s in self.statements if s.feeling is not None]
+
+
+@dataclass(frozen=True)
+class WellbeingPoint:
+    """One indicator's score in the child's answers before one review."""
+
+    review_sequence: int
+    review_date: date
+    score: int
+
+
+@dataclass
+class WellbeingLine:
+    """One indicator across the child's reviews, oldest first, and whether it fell at the latest."""
+
+    indicator: Indicator
+    points: list[WellbeingPoint]
+
+    @property
+    def latest(self) -> WellbeingPoint:
+        return self.points[-1]
+
+    @property
+    def fell(self) -> bool:
+        """Whether the latest answer is worse than the one before it (consultations.wellbeing.fell)."""
+        return len(self.points) > 1 and fell(self.indicator.slug, self.points[-2].score, self.points[-1].score)
+
+
+# How many reviews back the pack and the child's record look.
+WELLBEING_REVIEWS_SHOWN = 6
+
+
+def wellbeing_history(child: Child, *, up_to: Review | None = None) -> list[WellbeingLine]:
+    """The child's wellbeing check across their reviews (their own forms, sent), up to and including `up_to`.
+
+    One query, whatever the child's history: the answers and each one's form version come together.
+    """
+    responses = Response.objects.filter(
+        invitation__review__child=child, invitation__contact__isnull=True, submitted_at__isnull=False
+    )
+    if up_to is not None:
+        responses = responses.filter(invitation__review__sequence__lte=up_to.sequence)
+    rows = (
+        responses.select_related("version", "invitation__review")
+        .only("answers", "version__schema", "invitation__review__sequence", "invitation__review__due_by",
+              "invitation__review__scheduled_for", "invitation__review__held_on")
+        .order_by("-invitation__review__sequence")[:WELLBEING_REVIEWS_SHOWN]
+    )  # fmt: skip
+    lines: dict[str, list[WellbeingPoint]] = {}
+    for response in reversed(list(rows)):
+        review = response.invitation.review
+        for slug, score in wellbeing_scores(response.version.schema, response.answers).items():
+            lines.setdefault(slug, []).append(WellbeingPoint(review.sequence, review.date, score))
+    return [WellbeingLine(INDICATORS[slug], lines[slug]) for slug in INDICATORS if slug in lines]
 
 
 def review_get_for_pack(user: User, review_id: int) -> Review:

@@ -21,6 +21,7 @@ from consultations.models import Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise
 from consultations.selectors import consultation_by_text_for, consultation_is_open_for_child
 from consultations.services import response_save_draft, response_submit
+from consultations.wellbeing import SCALE_TYPE
 from feedback.crisis import crisis_help_sms_text
 from feedback.models import Channel, FoundIn
 from feedback.selectors import words_found_raised_alert
@@ -54,7 +55,10 @@ def _prompt(invitation: Invitation, index: int) -> str:
         "question": question["text"],
     }
     choices = choices_for(question)
-    if choices:
+    if question["type"] == SCALE_TYPE:
+        # The number is the answer (numbering its eleven choices from 1 would shift every one).
+        reply = _("Reply with a number from 0 (not at all) to 10 (completely)")
+    elif choices:
         options = " ".join(f"{n} {c['label']}" for n, c in enumerate(choices, start=1))
         if question["type"] in MULTI_CHOICE_TYPES:
             reply = _("Reply (one or more, e.g. 1 3): %(choices)s") % {"choices": options}
@@ -102,6 +106,9 @@ def _parse(question: dict, text: str):
     choices = choices_for(question)
     if not choices:
         return text.strip()
+    if question["type"] == SCALE_TYPE:
+        number = text.strip()
+        return str(int(number)) if number.isdigit() and 0 <= int(number) <= 10 else None
     numbers = [int(n) for n in re.findall(r"\d+", text)]
     picked = [choices[n - 1]["value"] for n in numbers if 1 <= n <= len(choices)]
     if not picked or len(picked) != len(numbers):

@@ -7,7 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import INBOX_ROLES, AccessPurpose, Role
-from consultations.selectors import review_get_for_pack, review_pack
+from consultations.selectors import review_get_for_pack, review_pack, wellbeing_history
+from consultations.wellbeing import DOMAINS
 from feedback.inbox_filters import (
     REVIEW_WITHIN_MAX_DAYS,
     SEARCH_MAX_LENGTH,
@@ -181,6 +182,23 @@ class FeelingOutput(serializers.Serializer):
     feeling = serializers.IntegerField(help_text='1 "Really bad" to 5 "Really good".')
 
 
+class WellbeingPointOutput(serializers.Serializer):
+    review = serializers.IntegerField(source="review_sequence", help_text="The review's number for the child.")
+    date = serializers.DateField(source="review_date")
+    score = serializers.IntegerField(help_text="1 doing well or 0 not, for a share; 0 to 10 for an ONS scale.")
+
+
+class WellbeingLineOutput(serializers.Serializer):
+    indicator = serializers.CharField(source="indicator.slug")
+    # The API's word for it; django-stubs types a serializer's own `label` attribute as text.
+    label = serializers.CharField(source="indicator.label")  # type: ignore[assignment]
+    domain = serializers.ChoiceField(source="indicator.domain", choices=DOMAINS)
+    scale = serializers.BooleanField(source="indicator.scale", help_text="An ONS 0-10 question.")
+    higher_is_better = serializers.BooleanField(source="indicator.higher_is_better")
+    fell = serializers.BooleanField(help_text="The latest answer is worse than the one before it.")
+    points = WellbeingPointOutput(many=True, help_text="Oldest first, up to the last six reviews.")
+
+
 class PackOutput(serializers.Serializer):
     review = ReviewRef()
     child = ChildRef()
@@ -191,6 +209,7 @@ class PackOutput(serializers.Serializer):
     feelings = FeelingOutput(
         many=True, help_text="How the child said they felt on those messages (those with a face), oldest first."
     )
+    wellbeing = WellbeingLineOutput(many=True, help_text="The child's wellbeing check across their reviews.")
 
 
 def _entry(entry) -> dict:
@@ -222,5 +241,6 @@ class ReviewPackApi(HeardApi):
             "waiting": [_entry(entry) for entry in pack.waiting],
             "statements": pack.statements,
             "feelings": [{"at": point.at, "feeling": point.feeling} for point in pack.feelings],
+            "wellbeing": wellbeing_history(review.child, up_to=review),
         }
         return Response(PackOutput(body).data)

@@ -13,6 +13,7 @@ from consultations.pictures import EARLIER_EMOJI, FACES, PICTURES, SYMBOLS, pict
 from consultations.schema import FIXED_CHOICES, SchemaError, check_schema, choices_for
 from consultations.selectors import answer_rows
 from consultations.services import forms_sync_from_files
+from consultations.wellbeing import SCALE_TYPE
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = sorted((ROOT / "consultations" / "forms").glob("*.json"))
@@ -55,7 +56,9 @@ def test_every_drawing_in_the_folders_is_one_a_form_can_name_or_the_welcome_or_f
 
 def test_the_feelings_faces_are_the_message_faces_and_every_fixed_choice_has_a_drawing():
     assert {c["picture"] for c in FIXED_CHOICES["feelings"]} == set(FACES)
-    for choices in FIXED_CHOICES.values():
+    for kind, choices in FIXED_CHOICES.items():
+        if kind == SCALE_TYPE:
+            continue  # the ONS 0-10 scale, for forms from 12: its numbers are its pictures (below)
         for choice in choices:
             assert choice["picture"] in PICTURES
             assert choice["picture"] in SYMBOLS, "a symbols form may ask any fixed question"
@@ -100,6 +103,12 @@ def test_an_unknown_picture_is_refused_saying_which_and_what_there_is(schema, me
     assert "Use one of:" in str(refused.value)
 
 
+def test_a_symbols_form_cannot_ask_a_0_to_10_scale_which_has_no_symbols():
+    schema = {"title": "T", "symbols": True, "questions": [{"id": "a", "type": SCALE_TYPE, "text": "Q"}]}
+    with pytest.raises(SchemaError, match="choice '0' needs a symbol"):
+        check_schema(schema)
+
+
 def test_a_symbols_form_refuses_a_choice_with_words_alone():
     schema = _form("music", symbols=True)
     del schema["questions"][0]["choices"][0]["picture"]
@@ -110,7 +119,8 @@ def test_a_symbols_form_refuses_a_choice_with_words_alone():
 
 def test_the_form_sync_refuses_a_file_naming_an_unknown_picture_and_publishes_nothing(tmp_path, forms):
     data = json.loads((ROOT / "consultations" / "forms" / "child_4_7.json").read_text())
-    data["schema"]["questions"][3]["choices"][0]["picture"] = "unicorn"
+    like_best = next(q for q in data["schema"]["questions"] if q["id"] == "like_best")
+    like_best["choices"][0]["picture"] = "unicorn"
     (tmp_path / "child_4_7.json").write_text(json.dumps(data))
     before = FormTemplate.objects.get(audience="child_4_7").versions.count()
     with pytest.raises(SchemaError, match="'unicorn', which Heard has not drawn"):

@@ -38,12 +38,14 @@ def test_a_young_person_answers_every_question_by_text(client, invitation, child
     questions = invitation.version.questions
     reply = _message(text(client, "form")[1])
     assert reply.startswith(
-        "Heard: Your review: have your say. Q1/12: How are things where you live? Reply: 1 Very happy"
+        "Heard: Your review: have your say. Q1/21: How are things where you live? Reply: 1 Very happy"
     )
     answers = {
         "home_feeling": "2", "home_comment": "More space for my stuff", "school_feeling": "SKIP", "family_time": "1",
         "worries": "skip", "plan_listened": "1", "people": "1 2 8", "where_when": "At home after school",
         "chairing": "2", "advocate": "3", "see_iro_alone": "1", "not_shared": "Don't tell dad about school",
+        "trusted_adult": "1", "know_why_in_care": "skip", "good_friend": "1", "enjoy_activities": "2",
+        "life_better": "1", "ons_life_satisfaction": "7", "ons_worthwhile": "10", "ons_happy": "0", "ons_anxious": "3",
     }  # fmt: skip
     for question in questions[:-1]:
         reply = _message(text(client, answers[question["id"]])[1])
@@ -58,12 +60,27 @@ def test_a_young_person_answers_every_question_by_text(client, invitation, child
     assert response.answers["people"] == ["me", "carer", "advocate"]
     assert response.answers["chairing"] == "co_chair"
     assert "school_feeling" not in response.answers
+    # The ONS 0-10 questions take the number itself, 0 and 10 included.
+    assert [response.answers[q] for q in ("ons_life_satisfaction", "ons_worthwhile", "ons_happy")] == ["7", "10", "0"]
+
+
+def test_a_scale_question_by_text_takes_the_number_and_asks_again_for_anything_else(client, invitation):
+    questions = invitation.version.questions
+    scale = next(index for index, question in enumerate(questions) if question["type"] == "scale_0_10")
+    text(client, "FORM")
+    for question in questions[:scale]:
+        text(client, "1" if question.get("required") else "SKIP")
+    for wrong in ("11", "seven", "-1", "5 6"):
+        reply = _message(text(client, wrong)[1])
+        assert reply.startswith("Heard: sorry") and "a number from 0 (not at all) to 10 (completely)" in reply, wrong
+    text(client, "\u0667")  # an Arabic-Indic seven is a seven
+    assert Response.objects.get().answers["ons_life_satisfaction"] == "7"
 
 
 def test_a_reply_that_is_not_an_answer_asks_the_same_question_again(client, invitation):
     text(client, "FORM")
     reply = _message(text(client, "banana")[1])
-    assert reply.startswith("Heard: sorry, I didn't get that. Q1/12")
+    assert reply.startswith("Heard: sorry, I didn't get that. Q1/21")
     assert _message(text(client, "9")[1]).startswith("Heard: sorry")  # no 9th feeling
     assert not Response.objects.exists()
 
@@ -73,14 +90,14 @@ def test_stopping_half_way_keeps_the_answers_and_form_picks_up_where_it_left_off
     text(client, "1")
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
         reply = _message(text(client, "FORM")[1])
-    assert "Q2/12" in reply
+    assert "Q2/21" in reply
     assert Response.objects.get().answers == {"home_feeling": "very_happy"}
 
 
 def test_a_required_question_cannot_be_skipped(client, invitation):
     text(client, "FORM")
     reply = _message(text(client, "SKIP")[1])
-    assert "sorry" in reply and "Q1/12" in reply
+    assert "sorry" in reply and "Q1/21" in reply
 
 
 def test_younger_children_are_not_asked_by_text(client, db):
