@@ -121,7 +121,13 @@ def two_reviews(child, iro, forms):
     first.save()
     _answer(first, {"trusted_adult": "yes", "good_friend": "no", "ons_life_satisfaction": "8", "ons_anxious": "2"})
     with time_machine.travel(datetime(2026, 11, 25, 10, tzinfo=LONDON)):
-        review_record_held(review=first, held_on=date(2026, 11, 24), late_reason="Rearranged for the child", attended=True, views="spoke")
+        review_record_held(
+            review=first,
+            held_on=date(2026, 11, 24),
+            late_reason="Rearranged for the child",
+            attended=True,
+            views="spoke",
+        )
         second = Review.objects.get(child=child, held_on__isnull=True)
         second.scheduled_for = date(2026, 12, 9)
         second.save()
