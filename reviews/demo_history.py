@@ -612,9 +612,9 @@ def complaints_history(council: Council, children: list[tuple[Child, User]]) -> 
             made_by_relationship=made_by, received_on=max(received, child.became_looked_after),
         )  # fmt: skip
         received = complaint.received_on
-        complaint_acknowledge(
-            complaint=complaint, by=council.manager, on=statutory.add_working_days(received, rng.choice([1, 2, 2, 3]))
-        )
+        # Never a day still to come: at the weekend three working days on from Wednesday is Monday.
+        acknowledged = statutory.add_working_days(received, rng.choice([1, 2, 2, 3]))
+        complaint_acknowledge(complaint=complaint, by=council.manager, on=min(acknowledged, council.today))
         if extended:
             stage1_extend(complaint=complaint, by=council.manager)
         answered = statutory.add_working_days(received, rng.randint(6, 18 if extended else 11))

@@ -52,6 +52,8 @@ MOMENTS = [
     datetime(2025, 12, 19, 18, 30, tzinfo=LONDON),
     # Early on the last Monday of a reporting year, the week before Easter Monday.
     datetime(2026, 3, 30, 7, 45, tzinfo=LONDON),
+    # A Sunday afternoon: working days counted on from the week before land on days still to come.
+    datetime(2026, 12, 6, 16, 55, tzinfo=LONDON),
 ]
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
