@@ -46,7 +46,8 @@ def test_a_young_child_taps_pictures_one_question_a_screen_and_sends_them(browse
     page.goto(f"{ORIGIN}/my/consultations/{invitation.pk}/")
 
     dots = page.locator(".little-dots li")
-    assert dots.count() == 8 and page.locator(".little-dots").is_visible()
+    # A dot for each of the ten questions (the wellbeing check's among them) and the finish.
+    assert dots.count() == 11 and page.locator(".little-dots").is_visible()
     assert _screen(page).count() == 1
     assert "How do you feel at home?" in _screen(page).inner_text()
     assert page.get_by_role("button", name="Back").is_hidden()  # nowhere to go back to yet
@@ -68,6 +69,15 @@ def test_a_young_child_taps_pictures_one_question_a_screen_and_sends_them(browse
     page.get_by_role("button", name="Back").tap()  # changes their mind about school
     _tap(page, "Sad")
     page.get_by_role("button", name="Next").tap()
+    page.get_by_role("button", name="Next").tap()
+
+    # The wellbeing check: how they feel most days, a grown-up to talk to, whether grown-ups listen.
+    assert "How do you feel most days?" in _screen(page).inner_text()
+    _tap(page, "Happy")
+    page.get_by_role("button", name="Next").tap()
+    _tap(page, "Yes")
+    page.get_by_role("button", name="Next").tap()
+    _tap(page, "Not sure")
     page.get_by_role("button", name="Next").tap()
 
     assert "What makes you happy?" in _screen(page).inner_text()
@@ -95,6 +105,9 @@ def test_a_young_child_taps_pictures_one_question_a_screen_and_sends_them(browse
         "home_feeling": "happy",
         "school_feeling": "sad",
         "family_feeling": "ok",
+        "feel_most_days": "happy",
+        "grown_up_to_talk_to": "yes",
+        "grown_ups_listen": "not_sure",
         "like_best": ["pets", "outside"],
         "people": ["me", "carer"],
         "see_iro_alone": "not_sure",
@@ -108,10 +121,10 @@ def test_without_javascript_every_question_is_on_one_page_and_sends_the_same(bro
     invitation = _invite(child, born=date(2021, 3, 1))
     context, page = phone(browser, child_user, javascript=False)
     page.goto(f"{ORIGIN}/my/consultations/{invitation.pk}/")
-    assert page.locator(".little-step:visible").count() == 8
+    assert page.locator(".little-step:visible").count() == 11
     assert page.locator(".little-nav").is_hidden()
     page.locator("#step-1 label.little-pick", has_text="Very happy").click()
-    page.locator("#step-4 label.little-pick", has_text="Friends").click()
+    page.locator("#step-7 label.little-pick", has_text="Friends").click()
     page.get_by_role("button", name="Send to my IRO").click()
     page.wait_for_selector("text=Thank you")
     response = Response.objects.get(invitation=invitation)

@@ -74,7 +74,7 @@ def test_a_question_and_its_choices_are_read_in_the_pages_language_with_a_stop(b
     speaker.tap()
     [said] = _spoken(page)
     assert said == {
-        "text": "Question 1 of 7. How do you feel at home? (needed). Very happy. Happy. OK. Sad. Very sad.",
+        "text": "Question 1 of 10. How do you feel at home? (needed). Very happy. Happy. OK. Sad. Very sad.",
         "lang": "en-gb",
         "voice": "Daniel",
     }
@@ -97,7 +97,7 @@ def test_a_question_and_its_choices_are_read_in_the_pages_language_with_a_stop(b
     assert _spoken(page)[-1]["text"] == "Very sad"
     page.get_by_role("button", name="Next").tap()
     page.locator(".little-step:visible").get_by_role("button", name="Read aloud").tap()
-    assert _spoken(page)[-1]["text"].startswith("Question 2 of 7. How do you feel at school?")
+    assert _spoken(page)[-1]["text"].startswith("Question 2 of 10. How do you feel at school?")
     context.close()
 
 
@@ -106,7 +106,7 @@ def test_in_polish_the_words_and_the_voice_are_polish(browser, little, child_use
     page.goto(f"{ORIGIN}/my/consultations/{little.pk}/")
     page.locator(".little-step:visible").get_by_role("button", name="Przeczytaj na głos").tap()
     [said] = _spoken(page)
-    assert said["text"].startswith("Pytanie 1 z 7. Jak się czujesz w domu?")
+    assert said["text"].startswith("Pytanie 1 z 10. Jak się czujesz w domu?")
     assert (said["lang"], said["voice"]) == ("pl", "Zosia")
     assert page.locator(".little-step:visible").get_by_role("button", name="Przestań czytać").is_visible()
     context.close()
