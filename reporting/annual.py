@@ -1,69 +1,316 @@
-"""The IRO annual report: every table under the headings an IRO annual report uses, with charts."""
+"""The IRO annual report: a cover, contents, each statutory heading with its figures, charts and the
+manager's approved words, the year before, and children's own words; one document for the page, PDF and Word.
 
-from dataclasses import dataclass
+The headings follow the IRO Handbook (DCSF 2010) para 7.11: the manager of the IRO service reports each
+year to the corporate parenting board on the service's work, children's participation and its resolution
+of disputes.
+"""
 
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from reporting.disclosure import SMALL
+from reporting.models import AnnualNarrative, Quote
 from reporting.periods import Period
 from reporting.reports import report
-from reporting.tables import Table
+from reporting.tables import Row, Table
+from reviews.models import Child
 
-# (heading, what it covers, the reports under it), in the order IRO annual reports use.
+FEWER = f"fewer than {SMALL}"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of the report: its key (in links and the narrative), title, what it covers, its reports.
+
+    `protect`: the tables break children down by who they are (age, sex, ethnicity, placement), where a
+    small count could point to one child, so the CiCC's disclosure control applies.
+    """
+
+    key: str
+    title: str
+    summary: str
+    reports: tuple[str, ...]
+    protect: bool = False
+
+
+# In the order IRO annual reports use.
 SECTIONS = [
-    ("The IRO service", "Caseloads against the 50-70 per full-time IRO guidance.", ["caseloads"]),
-    ("Participation of children in their reviews", "How children took part, as the DfE codes it.",
-     ["participation", "participation-by-age", "participation-by-sex", "participation-by-ethnicity",
-      "participation-by-placement", "participation-by-communication"]),
-    ("Participation of parents", "Parents consulted before, and taking part in, reviews.", ["parent-participation"]),
-    ("Timeliness of reviews and IRO allocation", "Reviews on time and late, with reasons.", ["timeliness"]),
-    ("Consultation before reviews", "Forms returned by children and the adults around them.", ["consultation-returns"]),
-    ("The IRO's activity between reviews",
-     "Children seen, and seen on their own, before their reviews; visits and midway reviews between them; care "
-     "plans updated within 10 working days of the review; consultations and reports shared in advance.",
-     ["iro-activity"]),
-    ("Children's voice between reviews", "Messages children sent, and how quickly they were read.",
-     ["statements", "response-times"]),
-    ("Dispute resolution", "Practice alerts raised and where they got to.", ["practice-alerts"]),
-    ("Complaints and representations",
-     "Complaints about children's care (Children Act 1989 s.26) and how quickly each stage was answered.",
-     ["complaints"]),
-    ("Service-user feedback", "What children, parents, carers and professionals said about reviews.",
-     ["service-feedback"]),
+    Heading("service", "The IRO service", "Caseloads against the 50-70 per full-time IRO guidance.", ("caseloads",)),
+    Heading("participation", "Participation of children in their reviews",
+            "How children took part, as the DfE codes it.", ("participation",)),
+    Heading("who-took-part", "Participation by who children are",
+            "The same codes by age, sex, ethnicity, placement and how children communicate.",
+            ("participation-by-age", "participation-by-sex", "participation-by-ethnicity",
+             "participation-by-placement", "participation-by-communication"), protect=True),
+    Heading("parents", "Participation of parents", "Parents consulted before, and taking part in, reviews.",
+            ("parent-participation",)),
+    Heading("timeliness", "Timeliness of reviews and IRO allocation", "Reviews on time and late, with reasons.",
+            ("timeliness",)),
+    Heading("consultation", "Consultation before reviews", "Forms returned by children and the adults around them.",
+            ("consultation-returns",)),
+    Heading("activity", "The IRO's activity between reviews",
+            "Children seen, and seen on their own, before their reviews; visits and midway reviews between them; care "
+            "plans updated within 10 working days of the review; consultations and reports shared in advance.",
+            ("iro-activity",)),
+    Heading("voice", "Children's voice between reviews", "Messages children sent, and how quickly they were read.",
+            ("statements", "response-times")),
+    Heading("disputes", "Dispute resolution", "Practice alerts raised and where they got to.", ("practice-alerts",)),
+    Heading("complaints", "Complaints and representations",
+            "Complaints about children's care (Children Act 1989 s.26) and how quickly each stage was answered.",
+            ("complaints",)),
+    Heading("feedback", "Service-user feedback", "What children, parents, carers and professionals said about reviews.",
+            ("service-feedback",)),
 ]  # fmt: skip
+WORDS_KEY = "childrens-words"
+# The manager may write under every heading, and under the children's own words.
+NARRATIVE_KEYS = {heading.key: heading.title for heading in SECTIONS} | {WORDS_KEY: "In children's own words"}
+QUOTES_SHOWN, QUOTES_PER_THEME = 8, 2
+
+
+@dataclass
+class ShownRow:
+    """A row as published: figures hidden where a small count could point to a child."""
+
+    group: str
+    label: str
+    count: str
+    base: str
+    percent: str
+    previous_count: str
+    previous_percent: str
+
+
+@dataclass
+class ShownTable:
+    table: Table
+    rows: list[ShownRow]
+    chart: str
+    suppressed: bool
+
+    @property
+    def grouped(self) -> bool:
+        return any(row.group for row in self.rows)
 
 
 @dataclass
 class Section:
+    key: str
+    number: int
     heading: str
     summary: str
-    tables: list[Table]
+    tables: list[ShownTable]
+    narrative: str = ""
+    working: AnnualNarrative | None = None
 
 
-def annual_report(period: Period) -> list[Section]:
-    """Every section of the annual report for the period, each compared with the year before."""
-    return [Section(heading, summary, [report(name, period) for name in names]) for heading, summary, names in SECTIONS]
+@dataclass
+class QuoteShown:
+    theme: str
+    text: str
 
 
-def bar_chart(table: Table, width: int = 520) -> str:
-    """An SVG bar chart of a table's percentages: drawn here, so no script is needed to see it."""
-    rows = [row for row in table.rows if row.percent is not None and not row.group][:12]
+@dataclass
+class AnnualDocument:
+    council: str
+    period: Period
+    previous: Period
+    sections: list[Section]
+    quotes: list[QuoteShown] = field(default_factory=list)
+    words_narrative: str = ""
+    words_working: AnnualNarrative | None = None
+    made_on: date | None = None
+
+    @property
+    def title(self) -> str:
+        return f"IRO annual report {self.period.start:%Y}-{self.period.end:%y}"
+
+    @property
+    def unapproved(self) -> list[str]:
+        """The headings still without approved words: the report is a draft until there are none."""
+        missing = [section.heading for section in self.sections if not section.narrative]
+        return missing + ([NARRATIVE_KEYS[WORDS_KEY]] if not self.words_narrative else [])
+
+    @property
+    def suppressed_any(self) -> bool:
+        return any(shown.suppressed for section in self.sections for shown in section.tables)
+
+
+def annual_report(period: Period, scope: QuerySet[Child] | None = None) -> list[tuple[Heading, list[Table]]]:
+    """Every heading's tables for the period, each compared with the year before."""
+    return [(heading, [report(name, period, scope) for name in heading.reports]) for heading in SECTIONS]
+
+
+def annual_document(period: Period, scope: QuerySet[Child] | None = None) -> AnnualDocument:
+    """The whole report for the period: figures (protected where small), charts, approved words and quotes."""
+    narratives = {n.section: n for n in AnnualNarrative.objects.filter(year=period.start.year)}
+    sections = []
+    for number, (heading, tables) in enumerate(annual_report(period, scope), start=1):
+        shown = [_shown(table, protect=heading.protect) for table in tables]
+        working = narratives.get(heading.key)
+        sections.append(
+            Section(heading.key, number, heading.title, heading.summary, shown, _approved(working), working)
+        )
+    words = narratives.get(WORDS_KEY)
+    return AnnualDocument(
+        council=settings.LA_NAME,
+        period=period,
+        previous=period.previous(),
+        sections=sections,
+        quotes=annual_quotes(period, scope),
+        words_narrative=_approved(words),
+        words_working=words,
+        made_on=timezone.localdate(),
+    )
+
+
+def _approved(narrative: AnnualNarrative | None) -> str:
+    return narrative.approved_text if narrative and narrative.approved_at else ""
+
+
+def annual_quotes(period: Period, scope: QuerySet[Child] | None = None) -> list[QuoteShown]:
+    """Children's own words from the year: only quotes they agreed to and an officer approved, redacted.
+
+    As for the CiCC, a theme's words appear only when at least three children's approved quotes carry it,
+    so no quote stands alone under a theme one child raised.
+    """
+    first, after = period.moments()
+    quotes = Quote.objects.filter(
+        approved_at__isnull=False, statement__created_at__gte=first, statement__created_at__lt=after
+    )
+    if scope is not None:
+        quotes = quotes.filter(statement__child__in=scope)
+    themes_kept = set(
+        quotes.values("theme")
+        .annotate(children=Count("statement__child", distinct=True))
+        .filter(children__gte=3)
+        .values_list("theme", flat=True)
+    )
+    chosen: list[QuoteShown] = []
+    per_theme: dict[str, int] = {}
+    for theme, text in quotes.filter(theme__in=themes_kept).order_by("-approved_at").values_list("theme__name", "text"):
+        if per_theme.get(theme, 0) < QUOTES_PER_THEME:
+            per_theme[theme] = per_theme.get(theme, 0) + 1
+            chosen.append(QuoteShown(theme, text))
+        if len(chosen) == QUOTES_SHOWN:
+            break
+    return chosen
+
+
+def about_the_figures(document: AnnualDocument) -> list[str]:
+    """The notes every format of the report ends with."""
+    notes = [
+        f"Every figure comes from what was recorded in Heard for {document.period.label}. Percentages are to one "
+        "decimal place, rounded half up; each table says what its percentages are out of.",
+        "Where a group holds fewer than 10 children or reviews, its figure shows as \u201cfewer than 10\u201d, and "
+        "one more figure is hidden where the first could be worked out from the total, so that no child can be "
+        "recognised. The same rule protects what the Children in Care Council sees.",
+        "Children's words are quoted only where the child agreed and a participation officer approved the words, "
+        "with names, places and numbers taken out.",
+    ]
+    if document.made_on:
+        notes.append(f"Made on {document.made_on:%-d %B %Y}.")
+    return notes
+
+
+def _small(count: int | None) -> bool:
+    return count is not None and 0 < count < SMALL
+
+
+def _figure(count: int | None, hidden: bool) -> str:
+    if count is None:
+        return ""
+    return FEWER if hidden else str(count)
+
+
+def _percent(value: object, hidden: bool) -> str:
+    if hidden:
+        return "hidden"
+    return "-" if value is None else f"{value}%"
+
+
+def _hidden_rows(rows: list[Row], count_of) -> set[int]:
+    """The rows whose figure must be hidden: small ones, and one more where a single hidden one could be
+    worked out from its group's base (the CiCC's secondary suppression, reporting.disclosure)."""
+    hidden = {index for index, row in enumerate(rows) if _small(count_of(row))}
+    groups: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(row.group, []).append(index)
+    for members in groups.values():
+        in_group = [index for index in members if index in hidden]
+        if len(in_group) == 1:
+            others = sorted(
+                (i for i in members if i not in hidden and count_of(rows[i])), key=lambda i: count_of(rows[i])
+            )
+            if others:
+                hidden.add(others[0])
+    return hidden
+
+
+def _shown(table: Table, *, protect: bool) -> ShownTable:
+    """A table as the report shows it; with `protect`, small counts hidden as the CiCC's are."""
+    hidden_now = _hidden_rows(table.rows, lambda row: row.count) if protect else set()
+    hidden_before = _hidden_rows(table.rows, lambda row: row.previous_count) if protect else set()
+    rows = []
+    for index, row in enumerate(table.rows):
+        now, before = index in hidden_now, index in hidden_before
+        base_hidden = protect and _small(row.base)
+        rows.append(
+            ShownRow(
+                group=row.group,
+                label=row.label,
+                count=_figure(row.count, now or base_hidden),
+                base=_figure(row.base, base_hidden),
+                percent=_percent(row.percent, now or base_hidden),
+                previous_count=_figure(row.previous_count, before),
+                previous_percent="" if row.previous_count is None else _percent(row.previous_percent, before),
+            )
+        )
+    chart_rows = [
+        row for index, row in enumerate(table.rows) if index not in hidden_now and not (protect and _small(row.base))
+    ]
+    return ShownTable(table, rows, bar_chart(table, rows=chart_rows), bool(hidden_now or hidden_before))
+
+
+CHART_LABEL_CHARACTERS = 40
+
+
+def bar_chart(table: Table, width: int = 640, rows: list[Row] | None = None) -> str:
+    """An SVG bar chart of a table's percentages, drawn here so no script is needed to see it.
+
+    Labels wrap onto as many lines as they need, never cut mid-word; each bar says its percentage.
+    """
+    rows = [row for row in (table.rows if rows is None else rows) if row.percent is not None and not row.group][:12]
     if not rows:
         return ""
-    bar_height, gap, label_width = 18, 6, 230
-    height = len(rows) * (bar_height + gap) + gap
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{_escape(table.title)}: percentages">'
-    ]
-    scale = (width - label_width - 60) / 100
-    for index, row in enumerate(rows):
-        y = gap + index * (bar_height + gap)
+    line_height, gap, label_width = 13, 8, 270
+    scale = (width - label_width - 56) / 100
+    parts, y = [], gap
+    for row in rows:
+        lines = textwrap.wrap(row.label, CHART_LABEL_CHARACTERS) or [""]
+        bar_height = max(16, len(lines) * line_height + 3)
         bar = float(row.percent or 0) * scale
-        parts.append(
-            f'<text x="0" y="{y + 13}" font-size="11" fill="#1d1d1b">{_escape(row.label[:38])}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{bar:.1f}" height="{bar_height}" fill="#1f5fa8"/>'
-            f'<text x="{label_width + bar + 4:.1f}" y="{y + 13}" font-size="11" fill="#1d1d1b">{row.percent}%</text>'
+        text = "".join(
+            f'<tspan x="0" dy="{0 if number == 0 else line_height}">{_escape(line)}</tspan>'
+            for number, line in enumerate(lines)
         )
-    parts.append("</svg>")
-    return "".join(parts)
+        parts.append(
+            f'<text x="0" y="{y + 12}" font-size="11" fill="#1d1d1b">{text}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{bar:.1f}" height="{bar_height}" fill="#1f5fa8"/>'
+            f'<text x="{label_width + bar + 4:.1f}" y="{y + 12}" font-size="11" fill="#1d1d1b">{row.percent}%</text>'
+        )
+        y += bar_height + gap
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{y}" '
+        f'viewBox="0 0 {width} {y}" aria-label="{_escape(table.title)}: percentages, as in the table">'
+        + "".join(parts)
+        + "</svg>"
+    )
 
 
 def _escape(text: str) -> str:

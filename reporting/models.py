@@ -127,3 +127,80 @@ class YouSaidWeDidVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Earlier words of {self.item}"
+
+
+NARRATIVE_MAX = 8000
+
+
+class NarrativeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "Waiting for review"
+    APPROVED = "approved", "Approved"
+
+
+class AnnualNarrative(models.Model):
+    """What the service manager writes under one heading of one year's IRO annual report.
+
+    `text` is the words being worked on; `approved_text` is what the published report carries, so a
+    new draft after approval changes nothing published until it is approved in its turn.
+    """
+
+    year = models.PositiveSmallIntegerField(help_text="The year the reporting year starts in (April).")
+    section = models.SlugField(max_length=40)
+    status = models.CharField(max_length=12, choices=NarrativeStatus.choices, default=NarrativeStatus.DRAFT)
+    text = models.TextField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_text = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Counts every change, so two editors cannot overwrite.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "section"], name="reporting_narrative_one_per_heading"),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | (Q(approved_by__isnull=False) & ~Q(approved_text="")),
+                name="reporting_narrative_approved_by_and_text",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_review") | Q(submitted_by__isnull=False),
+                name="reporting_narrative_in_review_submitted_by",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual report {self.year}: {self.section}"
+
+
+class NarrativeStep(models.TextChoices):
+    SAVED = "saved", "Saved as a draft"
+    SUBMITTED = "submitted", "Sent for review"
+    RETURNED = "returned", "Sent back with comments"
+    APPROVED = "approved", "Approved"
+
+
+class AnnualNarrativeVersion(models.Model):
+    """One step in a narrative's life: the words at that moment, who did it, and any comment."""
+
+    narrative = models.ForeignKey(AnnualNarrative, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    step = models.CharField(max_length=12, choices=NarrativeStep.choices)
+    text = models.TextField()
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["narrative", "number"], name="reporting_narrative_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.narrative} v{self.number}"

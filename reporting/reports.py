@@ -243,9 +243,11 @@ def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None =
 
 
 def caseloads(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
-    """Each IRO's current caseload per full-time equivalent, against the 50-70 guidance."""
-    table = Table("caseloads", "IRO caseloads (now)", "Children allocated per IRO; the percentage is of 70 per FTE")
-    for name, fte, children in iro_caseload_figures():
+    """Each IRO's caseload per full-time equivalent, now or at the end of a past period, against the 50-70 guidance."""
+    ended = period.end < timezone.localdate()
+    title = f"IRO caseloads on {period.end:%-d %B %Y}" if ended else "IRO caseloads now"
+    table = Table("caseloads", title, "Children allocated per IRO; the percentage is of 70 per FTE")
+    for name, fte, children in iro_caseload_figures(period.end if ended else None):
         table.rows.append(Row(f"{name} ({fte} FTE)", children, caseload_capacity(fte)))
     table.notes.append("IRO Handbook para 7.15: 50-70 children per full-time IRO is good practice.")
     return table

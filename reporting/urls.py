@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting import views
+from reporting import annual_views, views
 
 app_name = "reporting"
 
@@ -10,8 +10,10 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:name>.csv", views.report_csv, name="report_csv"),
     path("reports/ssda903/reviews.csv", views.ssda903_reviews, name="ssda903_reviews"),
-    path("reports/annual/", views.annual, name="annual"),
-    path("reports/annual.pdf", views.annual_pdf, name="annual_pdf"),
+    path("reports/annual/", annual_views.annual, name="annual"),
+    path("reports/annual.pdf", annual_views.annual_pdf, name="annual_pdf"),
+    path("reports/annual.docx", annual_views.annual_word, name="annual_docx"),
+    path("reports/annual/<int:year>/words/<slug:section>/", annual_views.annual_words, name="annual_words"),
     path("cicc/", views.cicc, name="cicc"),
     path("cicc/you-said-we-did/<int:item_id>/edit/", views.you_said_we_did_edit_view, name="you_said_we_did_edit"),
     path(

@@ -2,28 +2,22 @@
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import posted_id, require_role
 from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
 from accounts.services import access_log_record, access_log_record_many
-from backend.pdf import PdfUnavailable, pdf_attachment, pdf_from_html, pdf_unavailable
-from reporting.annual import annual_report, bar_chart
 from reporting.models import WITHDRAWN_REASON_MAX, Theme, YouSaidWeDid
 from reporting.output import as_csv
-from reporting.periods import Period, period_from, reporting_year
+from reporting.periods import Period, period_from
 from reporting.selectors import (
     access_log_recent,
     quote_waiting_get,
@@ -292,46 +286,6 @@ def quote_withdraw(request: AuthenticatedHttpRequest) -> HttpResponse:
     quote_reject(quote=quote_waiting_get(posted_id(request.POST.get("quote"))), officer=request.user)
     messages.success(request, "Quote withdrawn.")
     return redirect("reporting:quotes")
-
-
-def _annual_context(request: AuthenticatedHttpRequest) -> dict:
-    try:
-        year = int(request.GET.get("year") or reporting_year(timezone.localdate()).start.year)
-    except ValueError as exc:
-        raise ValidationError({"year": "Give the year the reporting year starts in, like 2025."}) from exc
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "Give the year the reporting year starts in, like 2025."})
-    period = Period(date(year, 4, 1), date(year + 1, 3, 31))
-    sections = annual_report(period)
-    charts = {table.name: mark_safe(bar_chart(table)) for section in sections for table in section.tables}  # noqa: S308 (we drew it and escaped every label)
-    return {"period": period, "sections": sections, "charts": charts, "la_name": settings.LA_NAME}
-
-
-@login_required
-def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The IRO annual report as a page (managers)."""
-    require_role(request, Role.MANAGER)
-    try:
-        context = _annual_context(request)
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    return render(request, "reporting/annual.html", context)
-
-
-@login_required
-def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The IRO annual report as a PDF, from the same page (WeasyPrint)."""
-    require_role(request, Role.MANAGER)
-    try:
-        context = _annual_context(request)
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    html = render_to_string("reporting/annual.html", {**context, "for_pdf": True}, request=request)
-    try:
-        pdf = pdf_from_html(html, stylesheets=[settings.BASE_DIR / "static" / "heard" / "heard.css"])
-    except PdfUnavailable as problem:
-        return pdf_unavailable(problem)
-    return pdf_attachment(pdf, f"iro-annual-report-{context['period'].start.year}.pdf")
 
 
 @login_required

@@ -1,0 +1,203 @@
+"""The IRO annual report as a document: every heading's figures on fixed data, hidden small counts,
+children's approved words, and the same document read back out of the PDF and the Word file."""
+
+import io
+import re
+import shutil
+import subprocess
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from docx import Document
+
+from feedback.models import Category
+from feedback.receipts import statement_mark_read
+from feedback.services import statement_submit
+from reporting.annual import SECTIONS, annual_document, bar_chart
+from reporting.models import Quote, Theme
+from reporting.periods import Period
+from reporting.reports import report
+from reporting.tables import Row, Table
+from reviews.services import iro_allocate, practice_alert_raise
+from tests.conftest import client_for, make_child, make_user
+from tests.reporting.test_reports import held
+
+YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def a_year(db, iro, manager, child_user):
+    """2025-26, by hand:
+    - reviews of 12 children aged 13, all 12 to 15: PN1 x10, PN6 x2; the review of the 12th was late
+      (so participation PN1 10/12 = 83.3%, PN6 2/12 = 16.7%; on time 11/12, late 1/12 "Child unwell");
+    - the year before: one PN1 review (a 13th child);
+    - amara holds the 12 children from 1 April 2025, so 12 on 31 March 2026 (12 of 70 = 17.1%);
+    - three children sent one message each in June 2025; amara read two (statements 3; read 2);
+    - two practice alerts raised in May 2025, both about drift;
+    - three children agreed to quote their words and the manager approved each, under "Education".
+    """
+    children = []
+    for number in range(12):
+        child = make_child(f"Y{number:04d}", born=date(2012, 1, 1), looked_after=date(2024, 1, 8))
+        held(child, "PN1" if number < 10 else "PN6", date(2025, 6, 2 + number), late=number == 11)
+        iro_allocate(child=child, iro=iro, allocated_on=date(2025, 4, 1))
+        children.append(child)
+    before = make_child("Y0100", born=date(2010, 1, 1), looked_after=date(2020, 1, 6))
+    held(before, "PN1", date(2025, 3, 31))
+    education = Theme.objects.get(slug="education")
+    for number, child in enumerate(children[:3]):
+        author = make_user(f"quoted{number}", "child")
+        child.user = author
+        child.save(update_fields=["user"])
+        with time_machine.travel(datetime(2025, 6, 10, 12, tzinfo=LONDON)):
+            statement, _ = statement_submit(
+                author=author, child=child, category=Category.SCHOOL, body=f"School is better now {number}",
+                channel="web", quote_consent=True,
+            )  # fmt: skip
+            if number < 2:
+                statement_mark_read(statement=statement, reader=iro)
+        Quote.objects.update_or_create(
+            statement=statement,
+            defaults={"theme": education, "text": f"School is better now {number}", "approved_by": manager,
+                      "approved_at": datetime(2025, 6, 20, tzinfo=LONDON)},
+        )  # fmt: skip
+    for _ in range(2):
+        practice_alert_raise(child=children[0], user=iro, category="drift", description="x", raised_on=date(2025, 5, 1))
+    return children
+
+
+def _rows(document, key: str, name: str) -> dict[str, tuple[str, str, str]]:
+    section = next(section for section in document.sections if section.key == key)
+    shown = next(shown for shown in section.tables if shown.table.name == name)
+    return {f"{row.group}|{row.label}": (row.count, row.base, row.percent) for row in shown.rows}
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=True)
+def test_every_heading_carries_the_figures_worked_out_by_hand(a_year):
+    document = annual_document(YEAR)
+    assert [section.key for section in document.sections] == [heading.key for heading in SECTIONS]
+
+    # The IRO service: caseloads on the last day of the year, not today's.
+    caseloads = _rows(document, "service", "caseloads")
+    assert caseloads["|amara (1.00 FTE)"] == ("12", "70", "17.1%")
+    assert document.sections[0].tables[0].table.title == "IRO caseloads on 31 March 2026"
+
+    participation = {label.split(":")[0]: figures for label, figures in _rows(document, "participation", "participation").items()}
+    assert participation["|PN1"] == ("10", "12", "83.3%")
+    assert participation["|PN6"] == ("2", "12", "16.7%")
+    assert participation["|PN7"] == ("0", "12", "0.0%")
+
+    # Participation by age: all twelve are 12 to 15; PN6's 2 is a small count, hidden, and PN1's 10 is hidden
+    # too, because the hidden 2 could otherwise be worked out from the base of 12.
+    by_age = _rows(document, "who-took-part", "participation-by-age")
+    assert by_age["12 to 15|PN6"] == ("fewer than 10", "12", "hidden")
+    assert by_age["12 to 15|PN1"] == ("fewer than 10", "12", "hidden")
+    assert by_age["12 to 15|PN7"] == ("0", "12", "0.0%")
+
+    timeliness = _rows(document, "timeliness", "timeliness")
+    assert timeliness["|Reviews held on time"][:3] == ("11", "12", "91.7%")
+    assert timeliness["|Reviews held late"] == ("1", "12", "8.3%")
+
+    voice = _rows(document, "voice", "statements")
+    assert voice["channel|Web"] == ("3", "3", "100.0%")
+
+    disputes = _rows(document, "disputes", "practice-alerts")
+    assert disputes["category|Drift or delay in care planning"][:2] == ("2", "2")
+
+    # Every other heading shows exactly what its report computes (each report's own figures are checked by
+    # hand in its own tests): nothing is lost or changed on the way into the document.
+    for heading, section in zip(SECTIONS, document.sections, strict=True):
+        for name, shown in zip(heading.reports, section.tables, strict=True):
+            table = report(name, YEAR)
+            assert [row.label for row in shown.rows] == [row.label for row in table.rows]
+            if not heading.protect:
+                assert [row.count for row in shown.rows] == [str(row.count) for row in table.rows]
+
+    assert [quote.text for quote in document.quotes] == [
+        "School is better now 0", "School is better now 1"
+    ]  # two a theme, newest approved first (all the same moment: by id)
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=True)
+def test_a_theme_fewer_than_three_children_raised_shows_no_quote(a_year):
+    Quote.objects.filter(statement__child=a_year[2]).delete()
+    assert annual_document(YEAR).quotes == []
+
+
+def test_chart_labels_wrap_whole_words_and_are_never_cut():
+    label = "PN1: child physically attends and speaks for themselves"
+    svg = bar_chart(Table("t", "T", "base", [Row(label, 1, 2)]))
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert len(lines) == 2 and " ".join(lines) == label
+    assert all(len(line) <= 40 for line in lines)
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "annual.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) reads the PDF back")
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=True)
+def test_the_pdf_reads_back_with_cover_contents_every_heading_and_the_figures(a_year, manager, tmp_path):
+    response = client_for(manager).get(reverse("reporting:annual_pdf") + "?year=2025")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content, tmp_path)
+    cover, rest = text.split("\f", 1)
+    assert "Independent Reviewing Officer" in cover and "Annual report 2025–26" in cover
+    assert "Draft:" in cover
+    contents = rest.split("\f", 1)[0]
+    assert "Contents" in contents
+    for heading in SECTIONS:
+        assert heading.title in contents
+        assert heading.title in rest.split("\f", 1)[1]
+    assert "PN1: child physically attends and speaks" in text and "for themselves" in text
+    assert "83.3%" in text and "IRO caseloads on 31 March 2026" in text
+    assert "School is better now 0" in text
+    # No page holds only a heading: every page after the contents has figures or words under its heading.
+    for page in text.split("\f")[2:]:
+        if page.strip():
+            assert len(page.strip().splitlines()) > 2, page
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=True)
+def test_the_word_file_reads_back_with_headings_header_rows_and_the_figures(a_year, manager):
+    response = client_for(manager).get(reverse("reporting:annual_docx") + "?year=2025")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    word = Document(io.BytesIO(response.content))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    for number, heading in enumerate(SECTIONS, start=1):
+        assert f"{number}. {heading.title}" in headings
+    assert "In children's own words" in headings and "About these figures" in headings
+    assert word.core_properties.language == "en-GB"
+    participation = next(t for t in word.tables if any("PN1: child" in cell.text for cell in t.columns[1].cells))
+    assert participation.rows[0]._tr.trPr.xml.count("tblHeader") == 1  # read out as the header row
+    assert [cell.text for cell in participation.rows[1].cells][1:4] == [
+        "PN1: child physically attends and speaks for themselves", "10", "12",
+    ]
+    assert any("fewer than 10" in cell.text for table in word.tables for row in table.rows for cell in row.cells)
+    assert any(p.text.startswith("“School is better now") for p in word.paragraphs)
+
+
+@pytest.mark.parametrize("year", ["next", "1999", "2101", "20x5", " "])
+def test_a_bad_year_is_a_clear_400_for_every_format(manager, year):
+    for name in ("reporting:annual", "reporting:annual_pdf", "reporting:annual_docx"):
+        response = client_for(manager).get(reverse(name), {"year": year})
+        if year.strip():
+            assert response.status_code == 400
+            assert b"like 2025" in response.content
+        else:
+            assert response.status_code == 200  # blank: this reporting year
+
+
+def test_only_managers_get_any_format(iro, cicc, advocate, child_user):
+    for user in (iro, cicc, advocate, child_user):
+        for name in ("reporting:annual", "reporting:annual_pdf", "reporting:annual_docx"):
+            assert client_for(user).get(reverse(name)).status_code == 404
+
