@@ -153,6 +153,7 @@ def main() -> None:
               f" ({loaded.rows_per_second:,.0f} rows/s); reports (median of {plan['repeats']}):", flush=True)  # fmt: skip
         results["reports"].append({"data": table_counts, "reports": figures.reports_against_sql(plan["repeats"])})
 
+    results["annual_pdf"] = figures.annual_report_pdf(plan["repeats"])
     phases["data and reports"] = round(time.perf_counter() - began - sum(phases.values()), 1)
     print("2. Query counts and plans", flush=True)
     accounts = scenarios.accounts(caseloads=CASELOADS, password=PASSWORD, totp_secret=TOTP_SECRET,

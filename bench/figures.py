@@ -159,3 +159,26 @@ def explain_heaviest(operations: dict[str, Callable[[], object]], per_operation:
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             plans[name].append({"sql": query["sql"], "plan": plan, "ms": round(float(query["time"]) * 1000, 2)})
     return plans
+
+
+def annual_report_pdf(repeats: int, children: int = 600) -> dict:
+    """The IRO annual report for one council-size year (`children` children of the national data) as a PDF.
+
+    Split in two: working out every figure (the database) and laying out the PDF (WeasyPrint).
+    """
+    from reporting.annual import annual_document, annual_pdf  # noqa: PLC0415 (WeasyPrint loads Pango)
+    from reviews.models import Child  # noqa: PLC0415
+
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    council = Child.objects.filter(pk__in=list(Child.objects.order_by("pk").values_list("pk", flat=True)[:children]))
+    annual_pdf(annual_document(period, council))  # warm: fonts, templates and the first query plans
+    figures_seconds = _median_seconds(lambda: annual_document(period, council), repeats)
+    document = annual_document(period, council)
+    pdf_seconds = _median_seconds(lambda: annual_pdf(document), repeats)
+    whole = _median_seconds(lambda: annual_pdf(annual_document(period, council)), repeats)
+    size_kb = round(len(annual_pdf(document)) / 1024)
+    result = {"children": children, "figures_ms": round(figures_seconds * 1000, 1),
+              "pdf_ms": round(pdf_seconds * 1000, 1), "whole_ms": round(whole * 1000, 1), "size_kb": size_kb}  # fmt: skip
+    print(f"    annual report PDF, {children} children: figures {result['figures_ms']} ms, PDF {result['pdf_ms']} ms,"
+          f" whole {result['whole_ms']} ms", flush=True)  # fmt: skip
+    return result

@@ -324,6 +324,18 @@ def results_markdown(results: dict) -> str:
         for name in steps[0]["reports"]
     ]  # fmt: skip
     parts.append(_table(header, rows))
+    annual = results.get("annual_pdf")
+    if annual:
+        parts.append(
+            f"\n## The IRO annual report as a PDF, one council-size year ({annual['children']:,} children of the "
+            "national data; median ms)\n"
+        )
+        parts.append(
+            _table(
+                ["figures (database)", "PDF (WeasyPrint)", "whole", "size, KB"],
+                [[annual["figures_ms"], annual["pdf_ms"], annual["whole_ms"], annual["size_kb"]]],
+            )
+        )
     parts.append("\n## Query counts by caseload size (IROs with 10, 60 and 300 children)\n")
     parts.append(_table(["operation", "queries", "constant"],
                         [[name, " / ".join(str(n) for n in c["queries_by_caseload"].values()),

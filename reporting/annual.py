@@ -12,8 +12,10 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from backend.pdf import pdf_from_html
 from reporting.disclosure import SMALL
 from reporting.models import AnnualNarrative, Quote
 from reporting.periods import Period
@@ -167,6 +169,15 @@ def annual_document(period: Period, scope: QuerySet[Child] | None = None) -> Ann
         words_working=words,
         made_on=timezone.localdate(),
     )
+
+
+ANNUAL_CSS = settings.BASE_DIR / "static" / "heard" / "annual.css"
+
+
+def annual_pdf(document: AnnualDocument) -> bytes:
+    """The document as PDF: its own small stylesheet, so WeasyPrint styles only what the report uses."""
+    html = render_to_string("reporting/annual/pdf.html", {"document": document, "about": about_the_figures(document)})
+    return pdf_from_html(html, stylesheets=[ANNUAL_CSS])
 
 
 def _approved(narrative: AnnualNarrative | None) -> str:

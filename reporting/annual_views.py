@@ -2,20 +2,18 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import require_role
 from accounts.models import AuthenticatedHttpRequest, Role
-from backend.pdf import PdfUnavailable, pdf_attachment, pdf_from_html, pdf_unavailable
-from reporting.annual import NARRATIVE_KEYS, AnnualDocument, about_the_figures, annual_document
+from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
+from reporting.annual import NARRATIVE_KEYS, AnnualDocument, about_the_figures, annual_document, annual_pdf
 from reporting.annual_docx import annual_docx
 from reporting.models import NARRATIVE_MAX, AnnualNarrative, NarrativeStatus
 from reporting.narratives import (
@@ -28,7 +26,6 @@ from reporting.narratives import (
 )
 from reporting.periods import Period, reporting_year
 
-ANNUAL_CSS = settings.BASE_DIR / "static" / "heard" / "annual.css"
 YEAR_ERROR = "Give the year the reporting year starts in, like 2025."
 
 
@@ -65,21 +62,15 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reporting/annual.html", {"document": document, "about": about_the_figures(document)})
 
 
-def annual_pdf_bytes(document: AnnualDocument) -> bytes:
-    """The document as PDF: its own small stylesheet, so WeasyPrint styles only what the report uses."""
-    html = render_to_string("reporting/annual/pdf.html", {"document": document, "about": about_the_figures(document)})
-    return pdf_from_html(html, stylesheets=[ANNUAL_CSS])
-
-
 @login_required
-def annual_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+def annual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The IRO annual report as a PDF to publish (WeasyPrint), the same document as the page."""
     try:
         document = _document(request)
     except ValidationError as exc:
         return _bad_year(exc)
     try:
-        pdf = annual_pdf_bytes(document)
+        pdf = annual_pdf(document)
     except PdfUnavailable as problem:
         return pdf_unavailable(problem)
     return pdf_attachment(pdf, f"iro-annual-report-{document.period.start.year}.pdf")

@@ -247,7 +247,7 @@ def caseloads(period: Period, previous: Period, scope: QuerySet[Child] | None = 
     ended = period.end < timezone.localdate()
     title = f"IRO caseloads on {period.end:%-d %B %Y}" if ended else "IRO caseloads now"
     table = Table("caseloads", title, "Children allocated per IRO; the percentage is of 70 per FTE")
-    for name, fte, children in iro_caseload_figures(period.end if ended else None):
+    for name, fte, children in iro_caseload_figures(period.end if ended else None, scope):
         table.rows.append(Row(f"{name} ({fte} FTE)", children, caseload_capacity(fte)))
     table.notes.append("IRO Handbook para 7.15: 50-70 children per full-time IRO is good practice.")
     return table

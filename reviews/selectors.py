@@ -333,26 +333,28 @@ def iro_caseloads() -> list[Caseload]:
     return [Caseload(iro=iro, children=iro.current, away_until=away.get(iro.pk)) for iro in iros]
 
 
-def iro_caseload_figures(on: date | None = None) -> list[tuple[str, Decimal, int]]:
+def iro_caseload_figures(
+    on: date | None = None, children: QuerySet[Child] | None = None
+) -> list[tuple[str, Decimal, int]]:
     """Every active IRO's name, FTE and current number of children, in one query, for the report.
 
     As iro_caseloads but without building each IRO's whole account: at national scale that was
     most of the report's time. With `on`, a day gone by: the children allocated that day, for every
-    IRO who had any (a report for a past year shows that year's caseloads, not today's).
+    IRO who had any (a report for a past year shows that year's caseloads, not today's). With
+    `children`, only those children are counted, and only the IROs who had any of them.
     """
     if on is None:
-        counted = Count("iro_allocations", filter=Q(iro_allocations__ended_on__isnull=True))
-        iros = User.objects.filter(role=Role.IRO, is_active=True)
+        held = Q(iro_allocations__ended_on__isnull=True)
     else:
-        counted = Count(
-            "iro_allocations",
-            filter=Q(iro_allocations__allocated_on__lte=on)
-            & (Q(iro_allocations__ended_on__isnull=True) | Q(iro_allocations__ended_on__gt=on)),
+        held = Q(iro_allocations__allocated_on__lte=on) & (
+            Q(iro_allocations__ended_on__isnull=True) | Q(iro_allocations__ended_on__gt=on)
         )
-        iros = User.objects.filter(role=Role.IRO)
+    if children is not None:
+        held &= Q(iro_allocations__child__in=children)
+    iros = User.objects.filter(role=Role.IRO, **({"is_active": True} if on is None else {}))
     rows = (
-        iros.annotate(current=counted)
-        .filter(Q() if on is None else Q(current__gt=0))
+        iros.annotate(current=Count("iro_allocations", filter=held))
+        .filter(Q() if on is None and children is None else Q(current__gt=0))
         .order_by("first_name", "username")
         .values_list("first_name", "username", "fte", "current")
     )

@@ -200,6 +200,9 @@ EXPECTED = {
     "reporting:ssda903_reviews": only("manager"),
     "reporting:annual": only("manager"),
     "reporting:annual_pdf": only("manager"),
+    "reporting:annual_docx": only("manager"),
+    # The manager's words under each heading: written and approved by managers only.
+    "reporting:annual_words": only("manager"),
     "reporting:cicc": only("cicc"),
     "reporting:you_said_we_did": only(*CHILDREN),
     # What the CiCC published: only a CiCC member changes or withdraws it (each page asks first).
@@ -376,6 +379,8 @@ def world(
             "complaint_id": complaint.pk,
             "item_id": item.pk,
             "activity_id": visit.pk,
+            "year": 2025,
+            "section": "participation",
         },
         "withdrawable": plain.pk,
         "held": held.pk,

@@ -74,6 +74,8 @@ def test_every_section_is_written(quick_run):
     summary = (out / "RESULTS.md").read_text()
     assert "Reports against hand-written SQL" in summary and "Scale-out" in summary
     assert "ASGI servers compared" in summary
+    assert "The IRO annual report as a PDF" in summary
+    assert results["annual_pdf"]["children"] == 600 and results["annual_pdf"]["size_kb"] > 20
     assert set(results["servers"]) == {"daphne", "uvicorn"}
     for server in results["servers"].values():
         assert all(server[name]["failed"] == 0 and server[name]["web_rss_mb"] > 0 for name in ("bare_drf", "iro_inbox"))

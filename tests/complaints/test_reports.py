@@ -109,10 +109,10 @@ def test_the_reports_page_and_the_annual_report_carry_the_complaints_figures(a_y
             reverse("reporting:report_csv", args=["complaints"]) + "?from=2026-04-01&to=2027-03-31"
         )
     assert "Complaints and representations" in page and WORDS not in page
-    section = annual.split("Complaints and representations</h2>")[1].split("</section>")[0]
+    section = annual.split('id="complaints"')[1].split("</section>")[0]
     assert (
-        "<td>Acknowledged within 2 working days</td><td>2</td><td>4</td><td>50.0</td><td>1</td><td>100.0</td>"
-        in section
+        '<th scope="row">Acknowledged within 2 working days</th><td class="num">2</td><td class="num">4</td>'
+        '<td class="num">50.0%</td><td class="num">1</td><td class="num">100.0%</td>' in section
     )
     assert "<svg" in section and "50.0%" in section  # the timeliness rows charted
     assert WORDS not in annual

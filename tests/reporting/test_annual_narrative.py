@@ -31,10 +31,16 @@ def _section(document, key: str):
 
 def test_words_are_published_only_once_a_second_manager_approves_them(manager, second_manager):
     author, reviewer = client_for(manager), client_for(second_manager)
-    response = author.post(_words_url(), {"step": "save", "version": "0", "text": "Children took part more.\r\n\r\nNext year: more."})
+    response = author.post(
+        _words_url(), {"step": "save", "version": "0", "text": "Children took part more.\r\n\r\nNext year: more."}
+    )
     assert response.status_code == 302
     narrative = AnnualNarrative.objects.get(year=2025, section="participation")
-    assert (narrative.status, narrative.version, narrative.text) == ("draft", 1, "Children took part more.\n\nNext year: more.")
+    assert (narrative.status, narrative.version, narrative.text) == (
+        "draft",
+        1,
+        "Children took part more.\n\nNext year: more.",
+    )
     assert _section(annual_document(YEAR), "participation").narrative == ""  # a draft is not published
 
     assert author.post(_words_url(), {"step": "submit", "version": "1"}).status_code == 302
