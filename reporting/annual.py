@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from backend.pdf import pdf_from_html
-from reporting.disclosure import SMALL
+from reporting.disclosure import MIN_CHILDREN, SMALL
 from reporting.models import AnnualNarrative, Quote
 from reporting.periods import Period
 from reporting.reports import report
@@ -187,8 +187,8 @@ def _approved(narrative: AnnualNarrative | None) -> str:
 def annual_quotes(period: Period, scope: QuerySet[Child] | None = None) -> list[QuoteShown]:
     """Children's own words from the year: only quotes they agreed to and an officer approved, redacted.
 
-    As for the CiCC, a theme's words appear only when at least three children's approved quotes carry it,
-    so no quote stands alone under a theme one child raised.
+    As the CiCC's rule of three: no words at all unless at least three children's quotes were approved, so
+    that no quote can be put down to the only child who was quoted.
     """
     first, after = period.moments()
     quotes = Quote.objects.filter(
@@ -196,15 +196,11 @@ def annual_quotes(period: Period, scope: QuerySet[Child] | None = None) -> list[
     )
     if scope is not None:
         quotes = quotes.filter(statement__child__in=scope)
-    themes_kept = set(
-        quotes.values("theme")
-        .annotate(children=Count("statement__child", distinct=True))
-        .filter(children__gte=3)
-        .values_list("theme", flat=True)
-    )
+    if quotes.values("statement__child").distinct().count() < MIN_CHILDREN:
+        return []
     chosen: list[QuoteShown] = []
     per_theme: dict[str, int] = {}
-    for theme, text in quotes.filter(theme__in=themes_kept).order_by("-approved_at").values_list("theme__name", "text"):
+    for theme, text in quotes.order_by("-approved_at", "pk").values_list("theme__name", "text"):
         if per_theme.get(theme, 0) < QUOTES_PER_THEME:
             per_theme[theme] = per_theme.get(theme, 0) + 1
             chosen.append(QuoteShown(theme, text))

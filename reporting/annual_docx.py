@@ -59,7 +59,10 @@ def annual_docx(document: AnnualDocument) -> bytes:
         for quote in document.quotes:
             word.add_paragraph(f"“{quote.text}” ({quote.theme})", style="Quote")
     else:
-        word.add_paragraph("No quotes were approved for this year under a theme that three or more children raised.")
+        word.add_paragraph(
+            "No words are quoted this year: fewer than three children's quotes were approved, and one child's words "
+            "alone could point to them."
+        )
 
     word.add_heading("About these figures", level=1)
     for paragraph in about_the_figures(document):

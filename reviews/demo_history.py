@@ -58,6 +58,8 @@ from feedback.models import (
 from feedback.service_feedback import ANSWER_WITHIN_DAYS, feedback_give
 from feedback.services import statement_submit
 from reporting.models import Quote, Theme, YouSaidWeDid
+from reporting.narratives import narrative_approve, narrative_save, narrative_submit
+from reporting.periods import reporting_year
 from reporting.services import quote_approve, response_themes_assign, you_said_we_did_publish
 from reporting.themes import closed_quarters
 from reviews import statutory
@@ -640,7 +642,7 @@ def cicc_history(council: Council) -> None:
         ).order_by("pk")
     )
     quotes = list({quote.text: quote for quote in quotes}.values())  # each saying once
-    for quote in rng.sample(quotes, k=min(5, len(quotes))):
+    for quote in rng.sample(quotes, k=min(14, len(quotes))):
         quote_approve(quote=quote, officer=council.manager, text=quote.text)
         Quote.objects.filter(pk=quote.pk).update(
             approved_at=min(quote.statement.created_at + timedelta(days=rng.randint(5, 20)), council.now)
@@ -655,3 +657,36 @@ def cicc_history(council: Council) -> None:
             we_did=we_did,
         )
         YouSaidWeDid.objects.filter(pk=published.pk).update(published_at=moment(quarter.end + timedelta(days=40), 12))
+
+
+# The service manager's words for last year's annual report: most approved by the deputy, one waiting, one draft.
+ANNUAL_WORDS = {
+    "service": "Every child had an IRO throughout the year. Caseloads stayed within the 50 to 70 the IRO Handbook "
+    "expects of a full-time IRO, which left time to see children before their reviews.",
+    "participation": "Most children aged four and over took part in their own reviews, many chairing part of the "
+    "meeting. Children who did not attend still sent their views, by form, text or through an advocate.\n\n"
+    "Next year we will offer every child under eight the picture form and a visit before their review.",
+    "voice": "Children wrote to their IROs between reviews, mostly by phone. IROs read almost every message within "
+    "two working days, and children could see when their words had been read.",
+    "feedback": "Children, parents and carers told us reviews felt less like meetings about them and more like "
+    "meetings with them. Carers asked for papers earlier, and we now share them five working days before.",
+    "childrens-words": "These are children's own words, shared with their agreement and checked by our "
+    "participation officer so that no child can be recognised.",
+    "timeliness": "Reviews were held on time far more often than the year before. Where a review was late, the "
+    "reason was recorded and the child told why.",
+    "complaints": "Complaints were acknowledged on time. We are looking at why some stage one answers took longer.",
+}
+
+
+def annual_report_words(council: Council, deputy: User) -> None:
+    """The manager's words under the headings of last year's IRO annual report, at each step of their review."""
+    year = reporting_year(council.today).previous().start.year
+    for section, text in ANNUAL_WORDS.items():
+        narrative = narrative_save(manager=council.manager, year=year, section=section, text=text, seen_version=0)
+        if section == "complaints":
+            continue
+        narrative = narrative_submit(
+            manager=council.manager, year=year, section=section, seen_version=narrative.version
+        )
+        if section != "timeliness":
+            narrative_approve(manager=deputy, year=year, section=section, seen_version=narrative.version)

@@ -130,7 +130,7 @@ def test_every_heading_carries_the_figures_worked_out_by_hand(a_year, manager):
 
 
 @time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=True)
-def test_a_theme_fewer_than_three_children_raised_shows_no_quote(a_year):
+def test_no_words_are_quoted_unless_three_children_were(a_year):
     Quote.objects.filter(statement__child=a_year[2]).delete()
     assert annual_document(YEAR).quotes == []
 

@@ -127,7 +127,7 @@ class Command(BaseCommand):
                 content_type__app_label__in=["consultations", "feedback"], codename__in=MANAGER_PERMISSIONS
             )
         )
-        staff("deputy", Role.MANAGER, first_name="Dana", escalation_rank=2)
+        deputy = staff("deputy", Role.MANAGER, first_name="Dana", escalation_rank=2)
         staff("admin", Role.ADMIN, is_staff=True, is_superuser=True, first_name="Ada")
         iros = [
             staff(
@@ -226,6 +226,7 @@ class Command(BaseCommand):
         demo_history.practice_alerts(council, allocated)
         demo_history.complaints_history(council, allocated)
         demo_history.cicc_history(council)
+        demo_history.annual_report_words(council, deputy)
         self._today(children, today)
 
     def _today(self, children: dict[int, Child], today: date) -> None:
