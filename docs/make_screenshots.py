@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -188,6 +189,34 @@ def _staff_pages(browser, base: str, env: dict) -> None:
     context.close()
 
 
+def _annual_report(browser, base: str, env: dict) -> None:
+    """The manager's annual report page, and the first pages of its PDF side by side."""
+    from PIL import Image  # noqa: PLC0415 (WeasyPrint's own dependency, only needed here)
+
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, base, "manager@heard.example", STAFF[1], totp=lambda: _totp_code(env))
+    year = date.today().year - (2 if date.today().month < 4 else 1)  # noqa: DTZ011 (the demo's last whole year)
+    page.goto(f"{base}/reports/annual/?year={year}")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=OUT / "staff-annual-report.png")
+    pdf = page.request.get(f"{base}/reports/annual.pdf?year={year}").body()
+    context.close()
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "annual.pdf").write_bytes(pdf)
+        subprocess.run(
+            [shutil.which("pdftoppm") or "pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "4", "annual.pdf", "page"],
+            cwd=folder,
+            check=True,
+        )
+        pages = [Image.open(path) for path in sorted(Path(folder).glob("page-*.png"))]
+        sheet = Image.new("RGB", (sum(p.width for p in pages) + 20 * (len(pages) + 1), pages[0].height + 40), "#d9d7d0")
+        for number, picture in enumerate(pages):
+            sheet.paste(picture, (20 + number * (picture.width + 20), 20))
+        sheet.save(OUT / "annual-report-pdf.png")
+    print(f"  staff-annual-report.png, annual-report-pdf.png  /reports/annual/?year={year}")
+
+
 def main() -> None:
     """Make the screenshots."""
     if not shutil.which(CHROMIUM):
@@ -203,6 +232,7 @@ def main() -> None:
                 _child_pages(browser, base, language="ar")
                 _little_pages(browser, env)
                 _staff_pages(browser, base, env)
+                _annual_report(browser, base, env)
                 browser.close()
         finally:
             server.terminate()

@@ -112,6 +112,9 @@ def annual_words(request: AuthenticatedHttpRequest, year: int, section: str) -> 
             narrative_save(text=text, **common)
             message = "Saved as a draft."
         elif step == "submit":
+            if narrative is not None and text.strip() and text.replace("\r\n", "\n").strip() != narrative.text:
+                # Words changed in the box go with it rather than being left behind.
+                common["seen_version"] = narrative_save(text=text, **common).version
             narrative_submit(**common)
             message = "Sent for review by another manager."
         elif step == "return":

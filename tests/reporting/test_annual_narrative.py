@@ -139,3 +139,11 @@ def test_the_document_is_a_draft_until_every_heading_is_approved(manager, second
     assert document.words_narrative == "About childrens-words"
     page = client_for(manager).get(reverse("reporting:annual") + "?year=2025").content.decode()
     assert "Every heading&#x27;s words approved" in page or "Every heading's words approved" in page
+
+
+def test_sending_for_review_takes_the_words_in_the_box_with_it(manager):
+    client_for(manager).post(_words_url(), {"step": "save", "version": "0", "text": "First go"})
+    response = client_for(manager).post(_words_url(), {"step": "submit", "version": "1", "text": "Second go"})
+    assert response.status_code == 302
+    narrative = AnnualNarrative.objects.get(section="participation")
+    assert (narrative.status, narrative.text, narrative.version) == ("in_review", "Second go", 3)
