@@ -8,6 +8,7 @@ the PDF: every figure they draw is in the tables here.
 import io
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -77,7 +78,7 @@ def _paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
-def _table(word: Document, shown: ShownTable) -> None:
+def _table(word: WordDocument, shown: ShownTable) -> None:
     table = shown.table
     word.add_heading(table.title, level=2)
     word.add_paragraph(f"Out of: {table.base_label}")
@@ -106,7 +107,7 @@ def _mark_header(row) -> None:
     properties.append(header)
 
 
-def _set_language(word: Document, language: str) -> None:
+def _set_language(word: WordDocument, language: str) -> None:
     """Set the document's proofing language, which screen readers use to choose their voice."""
     defaults = word.styles.element.find(qn("w:docDefaults"))
     run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))

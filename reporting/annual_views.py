@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import require_role
-from accounts.models import AuthenticatedHttpRequest, Role
+from accounts.models import AuthenticatedHttpRequest, Role, User
 from backend.pdf import PdfUnavailable, pdf_attachment, pdf_unavailable
 from reporting.annual import NARRATIVE_KEYS, AnnualDocument, about_the_figures, annual_document, annual_pdf
 from reporting.annual_docx import annual_docx
@@ -106,25 +106,8 @@ def annual_words(request: AuthenticatedHttpRequest, year: int, section: str) -> 
         seen = int(request.POST.get("version", ""))
     except ValueError:
         return _words_page(request, year, section, narrative, text=text, error="The form was incomplete: try again.")
-    common = {"manager": request.user, "year": year, "section": section, "seen_version": seen}
     try:
-        if step == "save":
-            narrative_save(text=text, **common)
-            message = "Saved as a draft."
-        elif step == "submit":
-            if narrative is not None and text.strip() and text.replace("\r\n", "\n").strip() != narrative.text:
-                # Words changed in the box go with it rather than being left behind.
-                common["seen_version"] = narrative_save(text=text, **common).version
-            narrative_submit(**common)
-            message = "Sent for review by another manager."
-        elif step == "return":
-            narrative_return(comment=comment, **common)
-            message = "Sent back with your comment."
-        elif step == "approve":
-            narrative_approve(**common)
-            message = "Approved: the published report now carries these words."
-        else:
-            raise ValidationError({"step": "Choose what to do with the words."})
+        message = _take_step(step, request.user, year, section, seen, text=text, comment=comment)
     except NarrativeChanged as changed:
         return _words_page(
             request, year, section, changed.narrative, text=text, comment=comment, status=409,
@@ -135,6 +118,27 @@ def annual_words(request: AuthenticatedHttpRequest, year: int, section: str) -> 
         return _words_page(request, year, section, narrative, text=text, comment=comment, error=" ".join(exc.messages))
     messages.success(request, message)
     return redirect("reporting:annual_words", year=year, section=section)
+
+
+def _take_step(step: str, manager: User, year: int, section: str, seen: int, *, text: str, comment: str) -> str:
+    """Save, send for review, send back or approve; return what to tell the manager."""
+    if step == "save":
+        narrative_save(manager=manager, year=year, section=section, text=text, seen_version=seen)
+        return "Saved as a draft."
+    if step == "submit":
+        narrative = AnnualNarrative.objects.filter(year=year, section=section).first()
+        if narrative is not None and text.strip() and text.replace("\r\n", "\n").strip() != narrative.text:
+            # Words changed in the box go with it rather than being left behind.
+            seen = narrative_save(manager=manager, year=year, section=section, text=text, seen_version=seen).version
+        narrative_submit(manager=manager, year=year, section=section, seen_version=seen)
+        return "Sent for review by another manager."
+    if step == "return":
+        narrative_return(manager=manager, year=year, section=section, seen_version=seen, comment=comment)
+        return "Sent back with your comment."
+    if step == "approve":
+        narrative_approve(manager=manager, year=year, section=section, seen_version=seen)
+        return "Approved: the published report now carries these words."
+    raise ValidationError({"step": "Choose what to do with the words."})
 
 
 def _words_page(

@@ -35,9 +35,10 @@ def axe(browser):
         pytest.skip("axe-core is not installed (make install runs npm ci)")
     page = browser.new_page(viewport={"width": 390, "height": 844})
 
-    def check(html: str) -> list[dict]:
+    def check(html: str, *more_css: str) -> list[dict]:
         page.set_content(html, wait_until="load")
-        page.add_style_tag(content=CSS)  # the page's own stylesheet, for colour contrast
+        for css in (CSS, *more_css):
+            page.add_style_tag(content=css)  # the page's own stylesheets, for colour contrast
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})")
         return [
@@ -152,6 +153,28 @@ def test_the_staff_forms_have_no_violations_empty_and_with_errors(axe, child, ch
     ]
     for response in pages:
         assert _checked(axe, response, "en-gb") == [], response.request["PATH_INFO"]
+
+
+def test_the_annual_report_and_the_words_under_its_headings_have_no_violations(axe, child, manager):
+    annual_css = (ROOT / "static" / "heard" / "annual.css").read_text()
+    deputy = make_user("dana", "manager")
+    words = reverse("reporting:annual_words", kwargs={"year": 2025, "section": "participation"})
+    manager_client = client_for(manager)
+    manager_client.post(words, {"step": "save", "version": "0", "text": "Children took part."})
+    pages = [
+        manager_client.get(reverse("reporting:annual") + "?year=2025"),
+        manager_client.get(words),
+        manager_client.post(words, {"step": "save", "version": "1", "text": ""}),
+    ]
+    manager_client.post(words, {"step": "submit", "version": "1"})
+    pages.append(client_for(deputy).get(words))
+    for response in pages:
+        assert _checked_with(axe, response, annual_css) == [], response.request["PATH_INFO"]
+
+
+def _checked_with(axe, response, css: str) -> list[dict]:
+    assert response.status_code in {200, 400}, response.request["PATH_INFO"]
+    return axe(response.content.decode(), css)
 
 
 def test_the_checker_itself_catches_a_known_violation(axe):
