@@ -13,14 +13,18 @@ import time_machine
 from django.urls import reverse
 from docx import Document
 
+from consultations.models import ChildContact, Response
+from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.models import Category
 from feedback.receipts import statement_mark_read
+from feedback.service_feedback import feedback_give, feedback_requests_create
 from feedback.services import statement_submit
 from reporting.annual import SECTIONS, annual_document, bar_chart
 from reporting.models import Quote, Theme
 from reporting.periods import Period
 from reporting.reports import report
 from reporting.tables import Row, Table
+from reviews.models import Review, ReviewParent
 from reviews.services import iro_allocate, practice_alert_raise
 from tests.conftest import client_for, make_child, make_user
 from tests.reporting.test_reports import held
@@ -38,7 +42,12 @@ def a_year(db, iro, manager, child_user):
     - amara holds the 12 children from 1 April 2025, so 12 on 31 March 2026 (12 of 70 = 17.1%);
     - three children sent one message each in June 2025; amara read two (statements 3; read 2);
     - two practice alerts raised in May 2025, both about drift;
-    - three children agreed to quote their words and the manager approved each, under "Education".
+    - three children agreed to quote their words and the manager approved each, under "Education";
+    - the first two children each have a parent recorded at their review: both consulted, one took part
+      (consulted 2/2 = 100.0%, took part 1/2 = 50.0%);
+    - the first child's review had forms out to the child, the parent and a carer, and only the child's came
+      back (child 1/1 = 100.0%, parent 0/1, carer 0/1 = 0.0%);
+    - the first child said after the review they felt listened to, and that it made no difference (1/1, 0/1).
     """
     children = []
     for number in range(12):
@@ -65,6 +74,26 @@ def a_year(db, iro, manager, child_user):
             defaults={"theme": education, "text": f"School is better now {number}", "approved_by": manager,
                       "approved_at": datetime(2025, 6, 20, tzinfo=LONDON)},
         )  # fmt: skip
+    forms_sync_from_files()
+    for number, child in enumerate(children[:2]):
+        parent = ChildContact.objects.create(child=child, role="parent", name=f"Parent {number}", email="p@example.org")
+        review = Review.objects.get(child=child)
+        if number == 0:
+            ChildContact.objects.create(child=child, role="carer", name="Carer", email="c@example.org")
+            # Forms go out before a review is held: take it back to before, invite, and hold it again.
+            Review.objects.filter(pk=review.pk).update(held_on=None, participation_code="", late_reason="")
+            invitations = invitations_create_for_review(review=Review.objects.get(pk=review.pk))
+            Review.objects.filter(pk=review.pk).update(held_on=review.held_on, participation_code="PN1")
+            mine = next(invitation for invitation in invitations if invitation.contact_id is None)
+            Response.objects.create(  # put straight into the record: the form's own rules are tested elsewhere
+                invitation=mine, version=mine.version, answers={}, submitted_at=datetime(2025, 5, 30, tzinfo=LONDON)
+            )
+            asked = feedback_requests_create(review=review)
+            feedback_give(
+                request=next(r for r in asked if r.respondent == "child"),
+                listened="yes", made_difference="no", better="", channel="web",
+            )  # fmt: skip
+        ReviewParent.objects.create(review=review, contact=parent, consulted=True, took_part=number == 0)
     for _ in range(2):
         practice_alert_raise(child=children[0], user=iro, category="drift", description="x", raised_on=date(2025, 5, 1))
     return children
@@ -106,6 +135,21 @@ def test_every_heading_carries_the_figures_worked_out_by_hand(a_year, manager):
 
     voice = _rows(document, "voice", "statements")
     assert voice["channel|Web"] == ("3", "3", "100.0%")
+
+    parents = _rows(document, "parents", "parent-participation")
+    assert parents["|Consulted before the review"] == ("2", "2", "100.0%")
+    assert parents["|Took part in the review"] == ("1", "2", "50.0%")
+
+    returns = {
+        label.split("|")[1]: figures
+        for label, figures in _rows(document, "consultation", "consultation-returns").items()
+    }
+    assert [figures for label, figures in returns.items() if label.startswith("Young person")] == [("1", "1", "100.0%")]
+    assert returns["Parent"] == ("0", "1", "0.0%") and returns["Carer"] == ("0", "1", "0.0%")
+
+    feedback = _rows(document, "feedback", "service-feedback")
+    assert feedback["Child or young person|Felt listened to"] == ("1", "1", "100.0%")
+    assert feedback["Child or young person|Said the review made a difference"] == ("0", "1", "0.0%")
 
     disputes = _rows(document, "disputes", "practice-alerts")
     assert disputes["category|Drift or delay in care planning"][:2] == ("2", "2")
