@@ -6,6 +6,7 @@ the PDF: every figure they draw is in the tables here.
 """
 
 import io
+import re
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -58,7 +59,7 @@ def annual_docx(document: AnnualDocument) -> bytes:
         word.add_paragraph(paragraph)
     if document.quotes:
         for quote in document.quotes:
-            word.add_paragraph(f"“{quote.text}” ({quote.theme})", style="Quote")
+            word.add_paragraph(_safe(f"“{quote.text}” ({quote.theme})"), style="Quote")
     else:
         word.add_paragraph(
             "No words are quoted this year: fewer than three children's quotes were approved, and one child's words "
@@ -75,13 +76,22 @@ def annual_docx(document: AnnualDocument) -> bytes:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [part.strip() for part in text.split("\n\n") if part.strip()]
+    return [_safe(part.strip()) for part in text.split("\n\n") if part.strip()]
+
+
+# Word's XML cannot hold control characters (python-docx refuses them); words typed or texted may.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _safe(text: object) -> str:
+    """The text without the characters a Word file cannot hold."""
+    return _NOT_XML.sub("", str(text))
 
 
 def _table(word: WordDocument, shown: ShownTable) -> None:
     table = shown.table
-    word.add_heading(table.title, level=2)
-    word.add_paragraph(f"Out of: {table.base_label}")
+    word.add_heading(_safe(table.title), level=2)
+    word.add_paragraph(_safe(f"Out of: {table.base_label}"))
     grouped = shown.grouped
     columns = (["Group"] if grouped else []) + COLUMNS
     grid = word.add_table(rows=1, cols=len(columns))
@@ -94,9 +104,9 @@ def _table(word: WordDocument, shown: ShownTable) -> None:
             row.label, row.count, row.base, row.percent, row.previous_count, row.previous_percent,
         ]  # fmt: skip
         for cell, value in zip(grid.add_row().cells, values, strict=True):
-            cell.text = value
+            cell.text = _safe(value)
     for note in table.notes:
-        word.add_paragraph(note)
+        word.add_paragraph(_safe(note))
 
 
 def _mark_header(row) -> None:

@@ -4,6 +4,8 @@ A second manager approves what one wrote, as councils sign off a published docum
 the published report carries only approved words, and every step keeps the words it had.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -48,8 +50,12 @@ def _require_manager(user: User) -> None:
         raise PermissionDenied("Only a service manager can write the annual report.")
 
 
+# Control characters pasted in from elsewhere: invisible, and no published format can hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _cleaned(text: str) -> str:
-    text = text.replace("\r\n", "\n").strip()
+    text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
     if not text:
         raise ValidationError({"text": "Write something under this heading, or leave it for later."})
     if len(text) > NARRATIVE_MAX:

@@ -21,6 +21,7 @@ from feedback.service_feedback import feedback_give, feedback_requests_create
 from feedback.services import statement_submit
 from reporting.annual import SECTIONS, annual_document, bar_chart
 from reporting.models import Quote, Theme
+from reporting.narratives import narrative_approve, narrative_save, narrative_submit
 from reporting.periods import Period
 from reporting.reports import report
 from reporting.tables import Row, Table
@@ -253,3 +254,16 @@ def test_only_managers_get_any_format(iro, cicc, advocate, child_user):
     for user in (iro, cicc, advocate, child_user):
         for name in ("reporting:annual", "reporting:annual_pdf", "reporting:annual_docx"):
             assert client_for(user).get(reverse(name)).status_code == 404
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=LONDON), tick=True)
+def test_characters_a_word_file_cannot_hold_are_left_out_not_a_500(a_year, manager):
+    deputy = make_user("sam", "manager")
+    Quote.objects.filter(statement__child=a_year[0]).update(text="School\x0b is\x01 better")
+    narrative_save(manager=manager, year=2025, section="service", text="Caseloads\x0c fell\x1b.", seen_version=0)
+    narrative_submit(manager=manager, year=2025, section="service", seen_version=1)
+    narrative_approve(manager=deputy, year=2025, section="service", seen_version=2)
+    response = client_for(manager).get(reverse("reporting:annual_docx") + "?year=2025")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "Caseloads fell." in text and "“School is better”" in text
