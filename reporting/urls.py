@@ -12,6 +12,8 @@ urlpatterns = [
     path("reports/ssda903/reviews.csv", views.ssda903_reviews, name="ssda903_reviews"),
     path("reports/annual/", views.annual, name="annual"),
     path("reports/annual.pdf", views.annual_pdf, name="annual_pdf"),
+    # After annual/: one report to a page, by its name.
+    path("reports/<slug:name>/", views.report_page, name="report"),
     path("cicc/", views.cicc, name="cicc"),
     path("cicc/you-said-we-did/<int:item_id>/edit/", views.you_said_we_did_edit_view, name="you_said_we_did_edit"),
     path(
