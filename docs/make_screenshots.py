@@ -24,6 +24,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CHILD = ("child07", "heard-demo-child")  # aged 8, with an IRO, a review and messages in the demo
 STAFF = ("amara@heard.example", "heard-demo-staff")
+MANAGER = ("manager@heard.example", "heard-demo-staff")
 
 
 def _free_port() -> int:
@@ -188,6 +189,16 @@ def _staff_pages(browser, base: str, env: dict) -> None:
     context.close()
 
 
+def _manager_pages(browser, base: str, env: dict) -> None:
+    """The reports as the IRO service manager reads them: the contents, and one report."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, base, *MANAGER, totp=lambda: _totp_code(env))
+    _shoot(page, base, "/reports/", "reports-contents")
+    _shoot(page, base, "/reports/participation/", "report-participation")
+    context.close()
+
+
 def main() -> None:
     """Make the screenshots."""
     if not shutil.which(CHROMIUM):
@@ -203,6 +214,7 @@ def main() -> None:
                 _child_pages(browser, base, language="ar")
                 _little_pages(browser, env)
                 _staff_pages(browser, base, env)
+                _manager_pages(browser, base, env)
                 browser.close()
         finally:
             server.terminate()

@@ -12,7 +12,7 @@ CONTENTS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
     ]),
     ("Participation of children in their reviews", [
         ("participation", "How children took part in their reviews",
-         "How children took part in their reviews, using the DfE's codes PN1 to PN7 explained.",
+         "Whether children came to their reviews and gave their views, by the DfE's codes PN1 to PN7, each explained.",
          "Reviews"),
         ("participation-by-age", "How children took part, by age",
          "The same, for each age group.", "Reviews"),

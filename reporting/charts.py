@@ -6,7 +6,7 @@ from django.utils.html import escape
 
 from reporting.tables import Row, Table
 
-WIDTH, LABEL_WIDTH, LABEL_CHARACTERS = 560, 250, 38
+WIDTH, LABEL_WIDTH, LABEL_CHARACTERS = 430, 220, 33
 LINE, BAR, BEFORE_BAR, GAP = 14, 12, 6, 8
 BLUE, GREY, INK = "#1f5fa8", "#9aa3ad", "#1d1d1b"
 MAX_ROWS = 60
@@ -26,7 +26,7 @@ def report_chart(table: Table, before_label: str = "Period before") -> str:
     groups = _charted(table)
     if not groups:
         return ""
-    scale = (WIDTH - LABEL_WIDTH - 56) / 100
+    scale = (WIDTH - LABEL_WIDTH - 48) / 100
     parts, y = [], 28
     # The key: this period's bar, and the thinner one for the period before.
     parts.append(
@@ -38,7 +38,7 @@ def report_chart(table: Table, before_label: str = "Period before") -> str:
     shown = 0
     for group, rows in groups:
         if group:
-            for line in textwrap.wrap(group, 80):
+            for line in textwrap.wrap(group, 60):
                 y += LINE + 2
                 parts.append(
                     f'<text x="0" y="{y}" font-size="12" font-weight="bold" fill="{INK}">{escape(line)}</text>'
