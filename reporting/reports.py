@@ -65,7 +65,7 @@ PLAIN_CODES = {
     ParticipationCode.PN6: "PN6: did not come, but gave their views another way (writing, the app, a text or a call)",
     ParticipationCode.PN7: "PN7: did not come and their views were not given",
 }
-CHANNELS = {Channel.WEB: "Website", Channel.APP: "App", Channel.SMS: "Text message (SMS)"}
+CHANNELS: dict[str, str] = {Channel.WEB: "Website", Channel.APP: "App", Channel.SMS: "Text message (SMS)"}
 
 
 def _age_at(date_field: str, born_field: str):

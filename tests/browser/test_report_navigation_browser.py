@@ -1,4 +1,4 @@
-"""In a real Chromium: a manager opens the reports' contents, follows one, changes the period, moves on, downloads CSV."""
+"""In a real Chromium: a manager opens the reports, follows one, changes the period, moves on, downloads CSV."""
 
 import json
 from datetime import date
