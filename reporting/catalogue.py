@@ -74,6 +74,8 @@ CONTENTS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
 ]  # fmt: skip
 
 OTHER_HEADING = "Other reports"
+# Reports of the IROs themselves, not of children: choosing a team does not change them.
+NOT_BY_TEAM = frozenset({"caseloads"})
 
 
 @dataclass(frozen=True)

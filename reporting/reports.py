@@ -239,7 +239,11 @@ def participation_by_communication(period: Period, previous: Period, scope: Quer
 
 def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Reviews on time and late (with reasons), first reviews in 20 working days, IROs allocated in 5."""
-    table = Table("timeliness", "Reviews on time, and IROs given in time", "Said on each row")
+    table = Table(
+        "timeliness",
+        "Reviews on time, and IROs given in time",
+        "Each row says what it is out of: reviews held, first reviews, children who came into care, or late reviews",
+    )
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
         held = held_reviews(p, scope).aggregate(
@@ -649,7 +653,11 @@ def iro_activity(period: Period, previous: Period, scope: QuerySet[Child] | None
     or a recorded seeing marked alone. A "no" on the review only says the child was not met alone: it
     does not say they were not seen.
     """
-    table = Table("iro-activity", "What IROs did between reviews", "Said in the notes below the table")
+    table = Table(
+        "iro-activity",
+        "What IROs did between reviews",
+        "Reviews held in the period, or children in care during it, as the notes below the table say",
+    )
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
         reviews = held_reviews(p, scope)

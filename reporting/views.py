@@ -22,7 +22,7 @@ from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequ
 from accounts.services import access_log_record, access_log_record_many
 from backend.pdf import PdfUnavailable, pdf_attachment, pdf_from_html, pdf_unavailable
 from reporting.annual import annual_report, bar_chart
-from reporting.catalogue import contents_for, in_order
+from reporting.catalogue import NOT_BY_TEAM, contents_for, in_order
 from reporting.charts import report_chart
 from reporting.models import WITHDRAWN_REASON_MAX, Theme, YouSaidWeDid
 from reporting.output import as_csv
@@ -126,6 +126,7 @@ def report_page(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
         "before": before,
         "before_heading": "Year before" if whole_year else "Period before",
         "team": team,
+        "not_by_team": name in NOT_BY_TEAM,
         "teams": teams_for(request.user),
         "chosen_team": request.GET.get("team", ""),
         "asked_from": request.GET.get("from", ""),
