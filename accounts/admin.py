@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import AccessPurpose, User
+from accounts.models import AccessPurpose, Team, User
 from accounts.services import access_log_record
 
 
@@ -39,3 +39,9 @@ class UserAdmin(BaseUserAdmin):
         *(BaseUserAdmin.fieldsets or ()),
         ("Heard", {"fields": ("role", "phone", "phone_verified", "iro_contract", "fte")}),
     )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "manager")
+    filter_horizontal = ("members",)

@@ -191,6 +191,29 @@ class User(AbstractUser):
         return display_name_of(self.first_name, self.get_username())
 
 
+class Team(models.Model):
+    """A team of IROs, so a manager can read the reports for the children the team's IROs look after."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(
+        User, related_name="teams", blank=True, limit_choices_to={"role": Role.IRO}, help_text="The team's IROs."
+    )
+    manager = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teams_managed",
+        limit_choices_to={"role": Role.MANAGER},
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuthenticatedHttpRequest(HttpRequest):
     """A request from a signed-in user, for views behind login_required."""
 

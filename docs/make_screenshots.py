@@ -25,6 +25,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CHILD = ("child07", "heard-demo-child")  # aged 8, with an IRO, a review and messages in the demo
 STAFF = ("amara@heard.example", "heard-demo-staff")
+MANAGER = ("manager@heard.example", "heard-demo-staff")
 
 
 def _free_port() -> int:
@@ -195,7 +196,7 @@ def _annual_report(browser, base: str, env: dict) -> None:
 
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    _sign_in(page, base, "manager@heard.example", STAFF[1], totp=lambda: _totp_code(env))
+    _sign_in(page, base, *MANAGER, totp=lambda: _totp_code(env))
     year = date.today().year - (2 if date.today().month < 4 else 1)  # noqa: DTZ011 (the demo's last whole year)
     page.goto(f"{base}/reports/annual/?year={year}")
     page.wait_for_load_state("networkidle")
@@ -217,6 +218,16 @@ def _annual_report(browser, base: str, env: dict) -> None:
     print(f"  staff-annual-report.png, annual-report-pdf.png  /reports/annual/?year={year}")
 
 
+def _manager_pages(browser, base: str, env: dict) -> None:
+    """The reports as the IRO service manager reads them: the contents, and one report."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, base, *MANAGER, totp=lambda: _totp_code(env))
+    _shoot(page, base, "/reports/", "reports-contents")
+    _shoot(page, base, "/reports/participation/", "report-participation")
+    context.close()
+
+
 def main() -> None:
     """Make the screenshots."""
     if not shutil.which(CHROMIUM):
@@ -233,6 +244,7 @@ def main() -> None:
                 _little_pages(browser, env)
                 _staff_pages(browser, base, env)
                 _annual_report(browser, base, env)
+                _manager_pages(browser, base, env)
                 browser.close()
         finally:
             server.terminate()

@@ -6,7 +6,6 @@ year to the corporate parenting board on the service's work, children's particip
 of disputes.
 """
 
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from backend.pdf import pdf_from_html
+from reporting.charts import report_chart
 from reporting.disclosure import MIN_CHILDREN, SMALL
 from reporting.models import AnnualNarrative, Quote
 from reporting.periods import Period
@@ -278,47 +278,12 @@ def _shown(table: Table, *, protect: bool) -> ShownTable:
                 previous_percent="" if row.previous_count is None else _percent(row.previous_percent, before),
             )
         )
-    chart_rows = [
-        row for index, row in enumerate(table.rows) if index not in hidden_now and not (protect and _small(row.base))
-    ]
-    return ShownTable(table, rows, bar_chart(table, rows=chart_rows), bool(hidden_now or hidden_before))
-
-
-CHART_LABEL_CHARACTERS = 40
-
-
-def bar_chart(table: Table, width: int = 640, rows: list[Row] | None = None) -> str:
-    """An SVG bar chart of a table's percentages, drawn here so no script is needed to see it.
-
-    Labels wrap onto as many lines as they need, never cut mid-word; each bar says its percentage.
-    """
-    rows = [row for row in (table.rows if rows is None else rows) if row.percent is not None and not row.group][:12]
-    if not rows:
-        return ""
-    line_height, gap, label_width = 13, 8, 270
-    scale = (width - label_width - 56) / 100
-    parts, y = [], gap
-    for row in rows:
-        lines = textwrap.wrap(row.label, CHART_LABEL_CHARACTERS) or [""]
-        bar_height = max(16, len(lines) * line_height + 3)
-        bar = float(row.percent or 0) * scale
-        text = "".join(
-            f'<tspan x="0" dy="{0 if number == 0 else line_height}">{_escape(line)}</tspan>'
-            for number, line in enumerate(lines)
-        )
-        parts.append(
-            f'<text x="0" y="{y + 12}" font-size="11" fill="#1d1d1b">{text}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{bar:.1f}" height="{bar_height}" fill="#1f5fa8"/>'
-            f'<text x="{label_width + bar + 4:.1f}" y="{y + 12}" font-size="11" fill="#1d1d1b">{row.percent}%</text>'
-        )
-        y += bar_height + gap
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{y}" '
-        f'viewBox="0 0 {width} {y}" aria-label="{_escape(table.title)}: percentages, as in the table">'
-        + "".join(parts)
-        + "</svg>"
-    )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    # The chart draws only what the table shows: no bar for a hidden figure, now or the year before.
+    charted = [
+        Row(row.label, row.count, row.base,
+            None if index in hidden_before else row.previous_count, row.previous_base)
+        for index, row in enumerate(table.rows)
+        if not row.group and index not in hidden_now and not (protect and _small(row.base))
+    ]  # fmt: skip
+    chart = report_chart(Table(table.name, table.title, table.base_label, charted), "Year before")
+    return ShownTable(table, rows, chart, bool(hidden_now or hidden_before))

@@ -19,13 +19,24 @@ def spreadsheet_safe(value: object) -> object:
 
 
 CSV_COLUMNS = ["group", "label", "count", "base", "percent", "previous_count", "previous_base", "previous_percent"]
+# The header a spreadsheet shows, in words, column for column with CSV_COLUMNS.
+CSV_HEADINGS = [
+    "Group",
+    "What is counted",
+    "Number",
+    "Out of",
+    "%",
+    "Period before: number",
+    "Period before: out of",
+    "Period before: %",
+]
 
 
 def as_csv(table: Table) -> str:
     """Every row with its count, percentage and base, the base named in the header comment."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_HEADINGS)
     for row in table.as_dict()["rows"]:
         writer.writerow([spreadsheet_safe(row[column]) if row[column] is not None else "" for column in CSV_COLUMNS])
     return out.getvalue()
@@ -37,9 +48,9 @@ def as_json(table: Table, period_label: str) -> str:
 
 def as_text(table: Table, period_label: str) -> str:
     """A plain table for a terminal."""
-    lines = [f"{table.title} — {period_label}", f"Base: {table.base_label}", ""]
+    lines = [f"{table.title} — {period_label}", f"Counted: {table.base_label}", ""]
     width = max([len(r.label) + (len(r.group) + 3 if r.group else 0) for r in table.rows] + [10])
-    lines.append(f"{'':<{width}}  {'count':>7} {'base':>7} {'%':>6}   {'before':>7} {'%':>6}")
+    lines.append(f"{'':<{width}}  {'number':>7} {'out of':>7} {'%':>6}   {'before':>7} {'%':>6}")
     for row in table.rows:
         label = f"{row.group}: {row.label}" if row.group else row.label
         pct = f"{row.percent}" if row.percent is not None else "-"

@@ -53,6 +53,19 @@ from reviews.statutory import add_working_days, caseload_capacity
 AGE_BANDS = [("4 to 7", 4, 7), ("8 to 11", 8, 11), ("12 to 15", 12, 15), ("16 and over", 16, 200)]
 ETHNIC_GROUPS = {"W": "White", "M": "Mixed", "A": "Asian or Asian British", "B": "Black or Black British", "O": "Other"}
 CHILD_CODES = [code for code in ParticipationCode.values if code != ParticipationCode.PN0]
+# The DfE's participation codes (SSDA903 REVIEW_CODE) in words a councillor reads at a glance; the code
+# stays first, as the DfE return and the annual report use it.
+PLAIN_CODES = {
+    ParticipationCode.PN0: "PN0: under 4 on the day of the review (not asked to take part)",
+    ParticipationCode.PN1: "PN1: came to the review and spoke for themselves",
+    ParticipationCode.PN2: "PN2: came to the review and an advocate spoke for them",
+    ParticipationCode.PN3: "PN3: came to the review and gave their views without words (signs or symbols)",
+    ParticipationCode.PN4: "PN4: came to the review but did not give their views",
+    ParticipationCode.PN5: "PN5: did not come, but told an advocate what to say for them",
+    ParticipationCode.PN6: "PN6: did not come, but gave their views another way (writing, the app, a text or a call)",
+    ParticipationCode.PN7: "PN7: did not come and their views were not given",
+}
+CHANNELS: dict[str, str] = {Channel.WEB: "Website", Channel.APP: "App", Channel.SMS: "Text message (SMS)"}
 
 
 def _age_at(date_field: str, born_field: str):
@@ -98,8 +111,8 @@ def participation(period: Period, previous: Period, scope: QuerySet[Child] | Non
     """How children took part in their reviews: PN1-PN7 for those aged 4 and over, PN0 apart."""
     table = Table(
         "participation",
-        "Participation in reviews",
-        "Reviews held in the period of children aged 4 and over (PN0: all reviews held)",
+        "How children took part in their reviews",
+        "Reviews held in the period for children aged 4 and over (the under-4s row: out of every review held)",
     )
     now, before = (
         _counts(held_reviews(period, scope), "participation_code"),
@@ -109,16 +122,18 @@ def participation(period: Period, previous: Period, scope: QuerySet[Child] | Non
     base_before = sum(n for (code,), n in before.items() if code != ParticipationCode.PN0)
     for code in CHILD_CODES:
         table.rows.append(
-            Row(str(ParticipationCode(code).label), now.get((code,), 0), base_now, before.get((code,), 0), base_before)
+            Row(
+                PLAIN_CODES[ParticipationCode(code)], now.get((code,), 0), base_now, before.get((code,), 0), base_before
+            )
         )
     table.rows.append(
         Row(
-            str(ParticipationCode.PN0.label),
+            PLAIN_CODES[ParticipationCode.PN0],
             now.get((ParticipationCode.PN0,), 0),
             sum(now.values()),
             before.get((ParticipationCode.PN0,), 0),
             sum(before.values()),
-            group="under 4",
+            group="Children under 4",
         )
     )
     return table
@@ -127,7 +142,7 @@ def participation(period: Period, previous: Period, scope: QuerySet[Child] | Non
 def _breakdown(
     name: str, title: str, period: Period, previous: Period, group_expression, groups: list[str], scope=None
 ) -> Table:
-    table = Table(name, title, "Reviews held in the period of children aged 4 and over, in each group")
+    table = Table(name, title, "Reviews held in the period for children aged 4 and over, in each group")
 
     def counted(p: Period) -> dict[tuple, int]:
         reviews = _with_age(held_reviews(p, scope)).filter(age__gte=4).annotate(group=group_expression)
@@ -139,8 +154,11 @@ def _breakdown(
         base_before = sum(n for (g, _), n in before.items() if g == group)
         for code in CHILD_CODES:
             table.rows.append(
-                Row(code, now.get((group, code), 0), base_now, before.get((group, code), 0), base_before, group=group)
-            )
+                Row(
+                    PLAIN_CODES[ParticipationCode(code)], now.get((group, code), 0), base_now,
+                    before.get((group, code), 0), base_before, group=group,
+                )
+            )  # fmt: skip
     return table
 
 
@@ -154,7 +172,7 @@ def _age_band_expression():
 
 def participation_by_age(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     return _breakdown(
-        "participation-by-age", "Participation by age band", period, previous, _age_band_expression(),
+        "participation-by-age", "How children took part, by age", period, previous, _age_band_expression(),
         [label for label, _, _ in AGE_BANDS], scope,
     )  # fmt: skip
 
@@ -162,7 +180,13 @@ def participation_by_age(period: Period, previous: Period, scope: QuerySet[Child
 def participation_by_sex(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(When(child__sex="1", then=Value("Male")), default=Value("Female"), output_field=CharField())
     return _breakdown(
-        "participation-by-sex", "Participation by sex", period, previous, expression, ["Female", "Male"], scope
+        "participation-by-sex",
+        "How children took part, by sex",
+        period,
+        previous,
+        expression,
+        ["Female", "Male"],
+        scope,
     )
 
 
@@ -175,37 +199,51 @@ def participation_by_ethnicity(period: Period, previous: Period, scope: QuerySet
     )
     groups = [*ETHNIC_GROUPS.values(), "Not given"]
     return _breakdown(
-        "participation-by-ethnicity", "Participation by ethnic group", period, previous, expression, groups, scope
+        "participation-by-ethnicity",
+        "How children took part, by ethnic group",
+        period,
+        previous,
+        expression,
+        groups,
+        scope,
     )
 
 
 def participation_by_placement(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(
-        When(child__placed_out_of_area=True, then=Value("Placed out of area")),
-        default=Value("Placed in area"),
+        When(child__placed_out_of_area=True, then=Value("Living outside the council's area")),
+        default=Value("Living in the council's area"),
         output_field=CharField(),
     )
     return _breakdown(
-        "participation-by-placement", "Participation by placement", period, previous, expression,
-        ["Placed in area", "Placed out of area"], scope,
+        "participation-by-placement", "How children took part, by where they live", period, previous, expression,
+        ["Living in the council's area", "Living outside the council's area"], scope,
     )  # fmt: skip
 
 
 def participation_by_communication(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     expression = Case(
-        When(~Q(child__communication_needs="") | Q(child__uses_symbols=True), then=Value("Communication needs")),
-        default=Value("No recorded communication needs"),
+        When(
+            ~Q(child__communication_needs="") | Q(child__uses_symbols=True),
+            then=Value("Children with communication needs"),
+        ),
+        default=Value("No communication needs recorded"),
         output_field=CharField(),
     )
     return _breakdown(
-        "participation-by-communication", "Participation by communication needs", period, previous, expression,
-        ["Communication needs", "No recorded communication needs"], scope,
+        "participation-by-communication", "How children took part, by communication needs", period, previous,
+        expression,
+        ["Children with communication needs", "No communication needs recorded"], scope,
     )  # fmt: skip
 
 
 def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Reviews on time and late (with reasons), first reviews in 20 working days, IROs allocated in 5."""
-    table = Table("timeliness", "Timeliness", "As stated for each row")
+    table = Table(
+        "timeliness",
+        "Reviews on time, and IROs given in time",
+        "Each row says what it is out of: reviews held, first reviews, children who came into care, or late reviews",
+    )
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
         held = held_reviews(p, scope).aggregate(
@@ -223,10 +261,13 @@ def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None =
         )
         total, on_time = held["total"], held["on_time"]
         return {
-            "Reviews held on time": (on_time, total),
-            "Reviews held late": (total - on_time, total),
-            "First reviews held within 20 working days": (held["first_on_time"], held["first"]),
-            "Children given an IRO within 5 working days of coming into care": (
+            "Reviews held on time (out of reviews held)": (on_time, total),
+            "Reviews held late (out of reviews held)": (total - on_time, total),
+            "First reviews held within 20 working days of coming into care (out of first reviews)": (
+                held["first_on_time"],
+                held["first"],
+            ),
+            "Children given an IRO within 5 working days of coming into care (out of children who came into care)": (
                 allocation["in_time"],
                 allocation["total"],
             ),
@@ -238,24 +279,38 @@ def timeliness(period: Period, previous: Period, scope: QuerySet[Child] | None =
     reasons = _counts(held_reviews(period, scope).filter(held_on__gt=F("due_by")), "late_reason")
     late = sum(reasons.values())
     for (reason,), count in sorted(reasons.items(), key=lambda item: (-item[1], item[0][0])):
-        table.rows.append(Row(reason or "No reason recorded", count, late, group="late reason"))
+        table.rows.append(
+            Row(reason or "No reason recorded", count, late, group="Why the review was late (out of late reviews)")
+        )
     return table
 
 
 def caseloads(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
-    """Each IRO's caseload per full-time equivalent, now or at the end of a past period, against the 50-70 guidance."""
+    """Each IRO's caseload, now or at a past period's end, against the 50-70 guidance; within a scope, its children."""
     ended = period.end < timezone.localdate()
-    title = f"IRO caseloads on {period.end:%-d %B %Y}" if ended else "IRO caseloads now"
-    table = Table("caseloads", title, "Children allocated per IRO; the percentage is of 70 per FTE")
+    table = Table(
+        "caseloads",
+        f"How many children each IRO had on {period.end:%-d %B %Y}" if ended else "How many children each IRO has now",
+        "The children each IRO had that day; the percentage is of 70 children for a full-time IRO (fewer part-time)"
+        if ended
+        else "The children each IRO has today; the percentage is of 70 children for a full-time IRO (fewer part-time)",
+    )
     for name, fte, children in iro_caseload_figures(period.end if ended else None, scope):
-        table.rows.append(Row(f"{name} ({fte} FTE)", children, caseload_capacity(fte)))
-    table.notes.append("IRO Handbook para 7.15: 50-70 children per full-time IRO is good practice.")
+        hours = "full time" if fte == 1 else f"{fte.normalize()} of full time"
+        table.rows.append(Row(f"{name} ({hours})", children, caseload_capacity(fte)))
+    table.notes.append(
+        "The IRO Handbook (paragraph 7.15) says 50 to 70 children for each full-time IRO is good practice."
+    )
     return table
 
 
 def consultation_returns(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Consultation forms returned, by audience, for reviews in the period."""
-    table = Table("consultation-returns", "Consultation returns", "Invitations for reviews held or due in the period")
+    table = Table(
+        "consultation-returns",
+        "Forms sent back before reviews",
+        "Forms sent out for reviews held or due in the period, by who was asked",
+    )
 
     def counted(p: Period) -> tuple[dict[tuple, int], dict[tuple, int]]:
         invitations = Invitation.objects.annotate(
@@ -283,7 +338,7 @@ def consultation_returns(period: Period, previous: Period, scope: QuerySet[Child
 
 def statements(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Children's messages by channel and by category."""
-    table = Table("statements", "Children's messages", "Messages received in the period")
+    table = Table("statements", "Messages children sent", "Messages children sent in the period")
 
     def counted(p: Period, field: str) -> dict[tuple, int]:
         first, after = p.moments()
@@ -291,7 +346,37 @@ def statements(period: Period, previous: Period, scope: QuerySet[Child] | None =
         statements = Statement.objects.filter(created_at__gte=first, created_at__lt=after, found_in="")
         return _counts(statements if scope is None else statements.filter(child__in=scope), field)
 
-    for field, choices, group in (("channel", Channel, "channel"), ("category", Category, "category")):
+    for field, choices, group in (
+        ("channel", Channel, "How the message was sent"),
+        ("category", Category, "What the child said it was about"),
+    ):
+        now, before = counted(period, field), counted(previous, field)
+        for value in choices.values:
+            table.rows.append(
+                Row(
+                    CHANNELS.get(value) or str(choices(value).label), now.get((value,), 0), sum(now.values()),
+                    before.get((value,), 0), sum(before.values()), group=group,
+                )
+            )  # fmt: skip
+    return table
+
+
+def practice_alerts(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
+    """Practice alerts raised in the period, by category and by where they have got to."""
+    table = Table(
+        "practice-alerts",
+        "Concerns IROs raised about children's plans (practice alerts)",
+        "Practice alerts IROs raised in the period",
+    )
+
+    def counted(p: Period, field: str) -> dict[tuple, int]:
+        alerts = PracticeAlert.objects.filter(raised_on__range=(p.start, p.end))
+        return _counts(alerts if scope is None else alerts.filter(child__in=scope), field)
+
+    for field, choices, group in (
+        ("category", PracticeAlertCategory, "What the concern was about"),
+        ("stage", PracticeAlertStage, "How far it has gone in the dispute process"),
+    ):
         now, before = counted(period, field), counted(previous, field)
         for value in choices.values:
             table.rows.append(
@@ -303,29 +388,11 @@ def statements(period: Period, previous: Period, scope: QuerySet[Child] | None =
     return table
 
 
-def practice_alerts(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
-    """Practice alerts raised in the period, by category and by where they have got to."""
-    table = Table("practice-alerts", "Practice alerts (dispute resolution)", "Practice alerts raised in the period")
-
-    def counted(p: Period, field: str) -> dict[tuple, int]:
-        alerts = PracticeAlert.objects.filter(raised_on__range=(p.start, p.end))
-        return _counts(alerts if scope is None else alerts.filter(child__in=scope), field)
-
-    for field, choices in (("category", PracticeAlertCategory), ("stage", PracticeAlertStage)):
-        now, before = counted(period, field), counted(previous, field)
-        for value in choices.values:
-            table.rows.append(
-                Row(
-                    str(choices(value).label), now.get((value,), 0), sum(now.values()),
-                    before.get((value,), 0), sum(before.values()), group=field,
-                )
-            )  # fmt: skip
-    return table
-
-
 def parent_participation(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """Parents consulted before, and taking part in, the reviews held in the period."""
-    table = Table("parent-participation", "Participation of parents", "Parents recorded at reviews held in the period")
+    table = Table(
+        "parent-participation", "How parents took part", "Parents recorded for the reviews held in the period"
+    )
 
     def counted(p: Period) -> tuple[int, int, int]:
         parents = ReviewParent.objects.filter(review__held_on__range=(p.start, p.end))
@@ -365,7 +432,11 @@ def response_waits(first: datetime, after: datetime, scope: QuerySet[Child] | No
 
 def response_times(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """How quickly children's messages were read and acknowledged, and alerts taken in hand."""
-    table = Table("response-times", "Response times", "Messages (or safeguarding alerts) from the period")
+    table = Table(
+        "response-times",
+        "How quickly children's messages were read",
+        "Messages children sent in the period (for the last row, safeguarding alerts raised in it)",
+    )
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
         statements, alerts = response_waits(*p.moments(), scope)
@@ -422,7 +493,13 @@ def _feedback_table(name: str, title: str, period: Period, previous: Period, sco
 def service_feedback(period: Period, previous: Period, scope: QuerySet[Child] | None = None) -> Table:
     """What children, parents, carers and professionals said about their reviews."""
     return _feedback_table(
-        "service-feedback", "Service-user feedback", period, previous, scope, "request__respondent", Respondent.choices
+        "service-feedback",
+        "What people said about reviews",
+        period,
+        previous,
+        scope,
+        "request__respondent",
+        Respondent.choices,
     )
 
 
@@ -430,7 +507,7 @@ def service_feedback_by_iro(period: Period, previous: Period, scope: QuerySet[Ch
     """Service-user feedback for each IRO's reviews (for managers only)."""
     iros = [(iro.pk, iro.display_name) for iro in User.objects.filter(role=Role.IRO).order_by("first_name", "username")]
     return _feedback_table(
-        "service-feedback-by-iro", "Service-user feedback by IRO", period, previous, scope,
+        "service-feedback-by-iro", "What people said about reviews, by IRO", period, previous, scope,
         "request__review__chaired_by", iros,
     )  # fmt: skip
 
@@ -489,16 +566,16 @@ def complaints(period: Period, previous: Period, scope: QuerySet[Child] | None =
 
     now, before = figures(period), figures(previous)
     rows = [
-        ("Complaints", "complaints", "total", "received"),
-        ("Representations", "representations", "total", "received"),
+        ("Complaints", "complaints", "total", "Received"),
+        ("Representations (views or suggestions, not complaints)", "representations", "total", "Received"),
         ("Acknowledged within 2 working days", "acknowledged", "total", ""),
         ("Stage 1 answered within 10 working days", "stage1_10", "stage1_answered", ""),
         ("Stage 1 answered within 20 working days (extended)", "stage1_20", "stage1_answered", ""),
         ("Stage 1 extended", "stage1_extended", "total", ""),
-        ("Went to stage 2 (investigation)", "stage2", "complaints", "stage"),
+        ("Went to stage 2 (investigation)", "stage2", "complaints", "Went further (out of complaints)"),
         ("Stage 2 answered within 25 working days", "stage2_25", "stage2_answered", ""),
         ("Stage 2 answered within 65 working days (extended)", "stage2_65", "stage2_answered", ""),
-        ("Went to stage 3 (review panel)", "stage3", "complaints", "stage"),
+        ("Went to stage 3 (review panel)", "stage3", "complaints", "Went further (out of complaints)"),
         ("Review panels held within 30 working days", "panels_on_time", "panels", ""),
         ("Council's response to the panel within 15 working days", "stage3_on_time", "stage3_answered", ""),
     ]
@@ -510,7 +587,8 @@ def complaints(period: Period, previous: Period, scope: QuerySet[Child] | None =
         table.rows.append(
             Row(
                 str(outcome.label), now["outcomes"].get((outcome.value,), 0), outcomes_now,
-                before["outcomes"].get((outcome.value,), 0), outcomes_before, group="outcome",
+                before["outcomes"].get((outcome.value,), 0), outcomes_before,
+                group="Outcome at the last stage answered",
             )
         )  # fmt: skip
     everything = Complaint.objects.all() if scope is None else Complaint.objects.filter(child__in=scope)
@@ -518,8 +596,8 @@ def complaints(period: Period, previous: Period, scope: QuerySet[Child] | None =
     open_now = everything.aggregate(
         open=Count("pk", filter=Q(closed_at__isnull=True)), overdue=Count("pk", filter=overdue_q(today))
     )
-    table.rows.append(Row("Open now", open_now["open"], open_now["open"], group="now"))
-    table.rows.append(Row("Overdue now", open_now["overdue"], open_now["open"], group="now"))
+    table.rows.append(Row("Open now", open_now["open"], open_now["open"], group="Today (out of complaints open)"))
+    table.rows.append(Row("Overdue now", open_now["overdue"], open_now["open"], group="Today (out of complaints open)"))
     table.notes.append(
         "Children Act 1989 s.26 and SI 2006/1738: acknowledged in 2 working days; stage 1 in 10 (20 if extended); "
         "stage 2 in 25 (65 if extended); a review panel within 30 working days of the request."
@@ -578,7 +656,11 @@ def iro_activity(period: Period, previous: Period, scope: QuerySet[Child] | None
     or a recorded seeing marked alone. A "no" on the review only says the child was not met alone: it
     does not say they were not seen.
     """
-    table = Table("iro-activity", "The IRO's activity between reviews", "As stated for each row")
+    table = Table(
+        "iro-activity",
+        "What IROs did between reviews",
+        "Reviews held in the period, or children in care during it, as the notes below the table say",
+    )
 
     def figures(p: Period) -> dict[str, tuple[int, int]]:
         reviews = held_reviews(p, scope)
@@ -620,7 +702,9 @@ def iro_activity(period: Period, previous: Period, scope: QuerySet[Child] | None
     count_only = {"Visits made between reviews", "Midway reviews held"}
     for label, (count, base) in now.items():
         # Counts with no base stand apart in their group, so the annual report charts only the percentages.
-        table.rows.append(Row(label, count, base, *before[label], group="count" if label in count_only else ""))
+        table.rows.append(
+            Row(label, count, base, *before[label], group="Counts (not out of anything)" if label in count_only else "")
+        )
     table.notes.append(
         "Seen before the review: the IRO recorded seeing the child for that review, or recorded with the held "
         "review that they met the child on their own beforehand. Base: reviews held in the period."

@@ -4,16 +4,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.models import AccessLogEntry, Role, User
+from accounts.models import AccessLogEntry, Role, Team, User
 from reporting.models import Quote, Theme, YouSaidWeDid, YouSaidWeDidVersion
 from reporting.periods import Period
 from reporting.reports import MANAGER_ONLY, REPORTS, report, response_waits
 from reporting.tables import Table
 from reviews.models import Child
-from reviews.selectors import children_visible_to
+from reviews.selectors import children_of_iros_on, children_visible_to
 
 ACCESS_LOG_SHOWN = 300
 YOU_SAID_WE_DID_KEPT_SHOWN = 50
@@ -34,11 +35,37 @@ def report_names_for(user: User) -> list[str]:
     return [name for name in REPORTS if scope is None or name not in MANAGER_ONLY]
 
 
-def report_for_user(user: User, name: str, period: Period) -> Table:
-    """Return the named report scoped to the user; 404 for an unknown or manager-only one."""
+def teams_for(user: User) -> QuerySet[Team]:
+    """The IRO teams a user may choose for the reports: every team for managers, none for anyone else."""
+    return Team.objects.all() if user.role in (Role.MANAGER, Role.ADMIN) else Team.objects.none()
+
+
+def report_team(user: User, team_id: str | None) -> Team | None:
+    """Return the team asked for (None for none); a ValidationError naming `team` for a bad one or an IRO."""
+    if not team_id:
+        return None
+    if report_scope(user) is not None:  # 404 first for those who see no reports
+        raise ValidationError({"team": "Only a manager chooses a team: your reports are of your own caseload."})
+    team = teams_for(user).filter(pk=int(team_id)).first() if str(team_id).isdigit() else None
+    if team is None:
+        raise ValidationError({"team": f"There is no team {team_id!r}: choose one from the list."})
+    return team
+
+
+def team_scope(team: Team, period: Period) -> QuerySet[Child]:
+    """The children whose IRO on the period's last day was one of the team's."""
+    return children_of_iros_on(team.members.all(), period.end)
+
+
+def report_for_user(user: User, name: str, period: Period, team: Team | None = None) -> Table:
+    """Return the named report scoped to the user (and the team, for a manager); 404 for an unknown or
+    manager-only one."""
     if name not in report_names_for(user):
         raise Http404("No such report.")
-    return report(name, period, report_scope(user))
+    scope = report_scope(user)
+    if team is not None:
+        scope = team_scope(team, period)
+    return report(name, period, scope)
 
 
 @dataclass

@@ -14,6 +14,8 @@ urlpatterns = [
     path("reports/annual.pdf", annual_views.annual_pdf_view, name="annual_pdf"),
     path("reports/annual.docx", annual_views.annual_word, name="annual_docx"),
     path("reports/annual/<int:year>/words/<slug:section>/", annual_views.annual_words, name="annual_words"),
+    # After annual/: one report to a page, by its name.
+    path("reports/<slug:name>/", views.report_page, name="report"),
     path("cicc/", views.cicc, name="cicc"),
     path("cicc/you-said-we-did/<int:item_id>/edit/", views.you_said_we_did_edit_view, name="you_said_we_did_edit"),
     path(

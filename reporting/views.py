@@ -3,27 +3,33 @@
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import posted_id, require_role
-from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role
+from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequest, Role, Team
 from accounts.services import access_log_record, access_log_record_many
+from reporting.catalogue import contents_for, in_order
+from reporting.charts import report_chart
 from reporting.models import WITHDRAWN_REASON_MAX, Theme, YouSaidWeDid
 from reporting.output import as_csv
-from reporting.periods import Period, period_from
+from reporting.periods import Period, period_from, reporting_year
 from reporting.selectors import (
     access_log_recent,
     quote_waiting_get,
     quotes_waiting,
     report_for_user,
     report_names_for,
+    report_team,
+    teams_for,
     theme_get,
     themes,
     you_said_we_did_get_for_member,
@@ -52,29 +58,91 @@ def _period(request: AuthenticatedHttpRequest) -> tuple[Period | None, str]:
         return None, " ".join(exc.messages)
 
 
+def _team(request: AuthenticatedHttpRequest) -> tuple[Team | None, str]:
+    try:
+        return report_team(request.user, request.GET.get("team")), ""
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+
+
+def _kept(request: AuthenticatedHttpRequest) -> str:
+    """The period and team asked for, as a query string for the links onward (nothing else carried)."""
+    return urlencode({key: request.GET[key] for key in ("from", "to", "team") if request.GET.get(key)})
+
+
+def _choices(team: Team | None) -> list[tuple[str, str]]:
+    """The picker's quick choices: this and last reporting year, and the last quarter, as query strings."""
+    today = timezone.localdate()
+    this_year = reporting_year(today)
+    last_year = this_year.previous()
+    quarter = closed_quarters(today, 1)[0]
+    extra = {"team": team.pk} if team else {}
+    return [
+        (label, urlencode({"from": period.start.isoformat(), "to": period.end.isoformat(), **extra}))
+        for label, period in (
+            (f"This reporting year ({this_year.label})", this_year),
+            (f"Last reporting year ({last_year.label})", last_year),
+            (f"Last quarter ({quarter.label})", quarter),
+        )
+    ]
+
+
 @login_required
 def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every report the user may see, for the period asked (default this reporting year)."""
+    """The contents: every report the user may see, under plain headings, each with what it shows."""
     names = report_names_for(request.user)
-    period, error = _period(request)
-    tables = [report_for_user(request.user, name, period) for name in names] if period else []
     return render(
         request,
         "reporting/reports.html",
-        {"tables": tables, "period": period, "error": error, "query": request.GET.urlencode()},
-        status=400 if error else 200,
+        {"sections": contents_for(names), "query": _kept(request), "year": reporting_year(timezone.localdate())},
     )
 
 
 @login_required
-def report_csv(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
-    """One report as CSV."""
+def report_page(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
+    """One report: what it counts, the period picker, the table with its chart, CSV, and the reports either side."""
+    entries = in_order(report_names_for(request.user))
+    index = next((i for i, entry in enumerate(entries) if entry.name == name), None)
+    if index is None:
+        raise Http404("No such report.")
     period, error = _period(request)
-    if period is None:
-        return HttpResponse(error, status=400, content_type="text/plain")
-    table = report_for_user(request.user, name, period)
+    team, team_error = _team(request)
+    error = " ".join(part for part in (error, team_error) if part)
+    table = report_for_user(request.user, name, period, team) if period and not error else None
+    before = period.previous() if period else None
+    whole_year = period is not None and period == reporting_year(period.start)
+    context = {
+        "entry": entries[index],
+        "previous_entry": entries[index - 1] if index > 0 else None,
+        "next_entry": entries[index + 1] if index + 1 < len(entries) else None,
+        "table": table,
+        "chart": mark_safe(report_chart(table, "Year before" if whole_year else "Period before")) if table else "",  # noqa: S308 (drawn here, every label escaped)
+        "period": period,
+        "before": before,
+        "before_heading": "Year before" if whole_year else "Period before",
+        "team": team,
+        "teams": teams_for(request.user),
+        "chosen_team": request.GET.get("team", ""),
+        "asked_from": request.GET.get("from", ""),
+        "asked_to": request.GET.get("to", ""),
+        "choices": _choices(team),
+        "error": error,
+        "query": _kept(request),
+    }
+    return render(request, "reporting/report.html", context, status=400 if error else 200)
+
+
+@login_required
+def report_csv(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
+    """One report as CSV, for the period (and, for a manager, the team) asked for."""
+    period, error = _period(request)
+    team, team_error = _team(request)
+    if period is None or team_error:
+        return HttpResponse(error or team_error, status=400, content_type="text/plain")
+    table = report_for_user(request.user, name, period, team)
     response = HttpResponse(as_csv(table), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{period.start}-{period.end}.csv"'
+    suffix = f"-team-{team.pk}" if team else ""
+    response["Content-Disposition"] = f'attachment; filename="{name}-{period.start}-{period.end}{suffix}.csv"'
     return response
 
 

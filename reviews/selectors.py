@@ -267,6 +267,14 @@ def routing_for(child: Child, on: date | None = None) -> tuple[int | None, Revie
     return iro_id, row
 
 
+def children_of_iros_on(iros: QuerySet[User], on: date) -> QuerySet[Child]:
+    """Return the children whose IRO allocation on the day was to one of these IROs."""
+    allocated = IROAllocation.objects.filter(iro__in=iros, allocated_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    )
+    return Child.objects.filter(pk__in=allocated.values("child_id"))
+
+
 def current_iro_expression(child: str = "child") -> Subquery:
     """The id of the IRO currently allocated to the row's child, as a query expression."""
     allocated = IROAllocation.objects.filter(child=OuterRef(child), ended_on__isnull=True)

@@ -197,6 +197,7 @@ EXPECTED = {
     # Figures, never words: an administrator sees the council's, like a manager.
     "reporting:reports": only(*IROS, "manager", "admin"),
     "reporting:report_csv": only(*IROS, "manager", "admin"),
+    "reporting:report": only(*IROS, "manager", "admin"),
     "reporting:ssda903_reviews": only("manager"),
     "reporting:annual": only("manager"),
     "reporting:annual_pdf": only("manager"),

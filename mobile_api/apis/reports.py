@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from mobile_api.apis.base import HeardApi, caller
 from reporting.periods import period_from
-from reporting.selectors import report_for_user
+from reporting.selectors import report_for_user, report_team
 
 
 class ReportRow(serializers.Serializer):
@@ -39,13 +39,23 @@ class ReportApi(HeardApi):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: this reporting year)"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive"),
+            OpenApiParameter(
+                "team",
+                OpenApiTypes.INT,
+                description="Managers: only the children whose IRO, on the period's last day, is in this team.",
+            ),
         ],
-        responses={200: ReportOutput, 404: OpenApiResponse(description="No such report, or not for this account.")},
+        responses={
+            200: ReportOutput,
+            400: OpenApiResponse(description="A bad date or team, named in the error (a team: managers only)."),
+            404: OpenApiResponse(description="No such report, or not for this account."),
+        },
         operation_id="reports_get",
     )
     def get(self, request: Request, name: str) -> Response:
         period = period_from(
             request.query_params.get("from"), request.query_params.get("to"), today=timezone.localdate()
         )
-        table = report_for_user(caller(request), name, period)
+        user = caller(request)
+        table = report_for_user(user, name, period, report_team(user, request.query_params.get("team")))
         return Response({"period": period.label, **table.as_dict()})

@@ -42,7 +42,10 @@ def test_manager_only_figures_are_404_to_an_iro(manager, iro):
     assert client_for(manager).get("/api/v1/reports/caseloads/").status_code == 200
     assert client_for(iro).get("/api/v1/reports/caseloads/").status_code == 404
     assert client_for(iro).get(reverse("reporting:report_csv", args=["caseloads"])).status_code == 404
-    assert "IRO caseloads" not in client_for(iro).get(reverse("reporting:reports")).content.decode()
+    assert (
+        "How many children each IRO has now" not in client_for(iro).get(reverse("reporting:reports")).content.decode()
+    )
+    assert client_for(iro).get(reverse("reporting:report", args=["caseloads"])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["child_user", "advocate", "cicc"])
@@ -56,11 +59,11 @@ def test_no_one_else_reaches_any_report(request, who):
 
 def test_the_page_csv_and_ssda903_download(held_reviews, manager):
     client = client_for(manager)
-    page = client.get(reverse("reporting:reports") + "?from=2025-04-01&to=2026-03-31")
-    assert page.status_code == 200 and "Participation in reviews" in page.content.decode()
+    page = client.get(reverse("reporting:report", args=["participation"]) + "?from=2025-04-01&to=2026-03-31")
+    assert page.status_code == 200 and "How children took part in their reviews" in page.content.decode()
     csv = client.get(reverse("reporting:report_csv", args=["participation"]) + "?from=2025-04-01&to=2026-03-31")
     assert csv["Content-Type"] == "text/csv"
-    assert csv.content.decode().splitlines()[0].startswith("group,label,count,base,percent")
+    assert csv.content.decode().splitlines()[0].startswith("Group,What is counted,Number,Out of,%")
     export = client.get(reverse("reporting:ssda903_reviews") + "?year=2026").content.decode().splitlines()
     assert export[0] == "CHILD,DOB,REVIEW,REVIEW_CODE" and len(export) == 3
 
@@ -77,7 +80,7 @@ def test_the_page_csv_and_ssda903_download(held_reviews, manager):
     ],
 )
 def test_a_wrong_period_gets_a_clear_400(manager, query):
-    assert client_for(manager).get(reverse("reporting:reports") + query).status_code == 400
+    assert client_for(manager).get(reverse("reporting:report", args=["participation"]) + query).status_code == 400
     response = client_for(manager).get("/api/v1/reports/participation/" + query)
     assert response.status_code == 400
     assert json.loads(response.content)

@@ -62,7 +62,7 @@ def test_participation_counts_children_aged_four_and_over_and_pn0_apart(populati
     assert rows[("", "PN7")] == (1, 8, Decimal("12.5"))
     assert rows[("", "PN4")] == (1, 8, Decimal("12.5"))
     assert rows[("", "PN2")] == (0, 8, Decimal("0.0"))
-    assert rows[("under 4", "PN0")] == (2, 10, Decimal("20.0"))
+    assert rows[("Children under 4", "PN0")] == (2, 10, Decimal("20.0"))
     assert "aged 4 and over" in table.base_label
     # The year before (April 2024 to March 2025) had one PN1.
     pn1 = next(row for row in table.rows if row.label.startswith("PN1"))
@@ -89,10 +89,12 @@ def test_timeliness_on_time_late_with_reasons_first_reviews_and_allocation(popul
     late = make_child("T0002", looked_after=date(2025, 9, 1))
     iro_allocate(child=late, iro=iro, allocated_on=date(2025, 9, 12))  # 9th working day
     rows = {row.label: (row.count, row.base) for row in report("timeliness", YEAR).rows}
-    assert rows["Reviews held on time"] == (9, 10)
-    assert rows["Reviews held late"] == (1, 10)
-    assert rows["First reviews held within 20 working days"] == (9, 10)
-    assert rows["Children given an IRO within 5 working days of coming into care"] == (1, 2)
+    assert rows["Reviews held on time (out of reviews held)"] == (9, 10)
+    assert rows["Reviews held late (out of reviews held)"] == (1, 10)
+    assert rows["First reviews held within 20 working days of coming into care (out of first reviews)"] == (9, 10)
+    assert rows[
+        "Children given an IRO within 5 working days of coming into care (out of children who came into care)"
+    ] == (1, 2)
     assert rows["Child unwell"] == (1, 1)
 
 
@@ -101,16 +103,16 @@ def test_statements_by_channel_and_category(child, child_user):
         statement_submit(author=child_user, child=child, category=category, body="x", channel=channel)
     today = date.today()  # noqa: DTZ011 (statements are stamped with today's date)
     rows = _rows(report("statements", reporting_year(today)))
-    assert rows[("channel", "SMS")] == (2, 3, Decimal("66.7"))
-    assert rows[("category", "Sch")] == (2, 3, Decimal("66.7"))
+    assert rows[("How the message was sent", "Tex")] == (2, 3, Decimal("66.7"))
+    assert rows[("What the child said it was about", "Sch")] == (2, 3, Decimal("66.7"))
 
 
 def test_practice_alerts_by_category_and_stage(child, iro):
     for category in ("drift", "drift", "health"):
         practice_alert_raise(child=child, user=iro, category=category, description="x", raised_on=date(2025, 5, 1))
     rows = {(row.group, row.label): row.count for row in report("practice-alerts", YEAR).rows}
-    assert rows[("category", "Drift or delay in care planning")] == 2
-    assert rows[("stage", "Informal resolution")] == 3
+    assert rows[("What the concern was about", "Drift or delay in care planning")] == 2
+    assert rows[("How far it has gone in the dispute process", "Informal resolution")] == 3
 
 
 def test_the_command_prints_json_with_count_percentage_and_base_for_every_row(population):
@@ -131,7 +133,8 @@ def test_the_command_prints_csv_and_a_table(population):
         "heard_report", "participation", "--from", "2025-04-01", "--to", "2026-03-31", "--format", "csv", stdout=out
     )
     assert (
-        out.getvalue().splitlines()[0] == "group,label,count,base,percent,previous_count,previous_base,previous_percent"
+        out.getvalue().splitlines()[0]
+        == "Group,What is counted,Number,Out of,%,Period before: number,Period before: out of,Period before: %"
     )
     out = StringIO()
     call_command("heard_report", "timeliness", "--from", "2025-04-01", "--to", "2026-03-31", stdout=out)
@@ -172,8 +175,8 @@ def test_messages_count_on_the_day_they_arrived_in_london(child, child_user):
             statement_submit(author=child_user, child=child, category=Category.SCHOOL, body="x", channel="web")
     this_year = _rows(report("statements", YEAR))
     next_year = _rows(report("statements", Period(date(2026, 4, 1), date(2027, 3, 31))))
-    assert this_year[("channel", "Web")][:2] == (1, 1)
-    assert next_year[("channel", "Web")][:2] == (1, 1)
+    assert this_year[("How the message was sent", "Web")][:2] == (1, 1)
+    assert next_year[("How the message was sent", "Web")][:2] == (1, 1)
     times = {row.label: row.base for row in report("response-times", YEAR).rows}
     assert times["Messages read by the IRO within a day"] == 1
 

@@ -21,7 +21,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.demo import CHILD_PASSWORD, STAFF_PASSWORD, STAFF_TOTP_SECRET
-from accounts.models import IROContract, Role, User
+from accounts.models import IROContract, Role, Team, User
 from consultations.models import ChildContact, Invitation
 from consultations.services import forms_sync_from_files, invitations_due, response_submit
 from feedback.models import Category, Channel
@@ -223,6 +223,10 @@ class Command(BaseCommand):
             demo_history.child_history(council, child, iro=iro, advocate=helper)
             allocated.append((child, iro))
 
+        # Two IRO teams, so the manager can read the reports for each.
+        north = Team.objects.create(name="North and East", manager=manager)
+        north.members.set(iros[:2])
+        Team.objects.create(name="South and West", manager=manager).members.set(iros[2:])
         demo_history.practice_alerts(council, allocated)
         demo_history.complaints_history(council, allocated)
         demo_history.cicc_history(council)
