@@ -6,8 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from consultations.services import forms_sync_from_files
+from consultations.wellbeing import INDICATORS
+from reporting.models import INDICATOR_NAMES, Theme, YouSaidWeDid
 from reporting.periods import Period
 from reporting.reports import report
 from reporting.selectors import report_for_user, report_names_for
@@ -135,3 +138,71 @@ def test_the_api_and_the_reports_page_give_the_report(seven, manager, iro):
     assert "Wellbeing indicators" in page.content.decode()
     csv = client_for(manager).get("/reports/wellbeing.csv?from=2025-04-01&to=2026-03-31")
     assert csv.status_code == 200 and "trusted_adult" in csv.content.decode()
+
+
+@pytest.fixture
+def cicc_year(db):
+    """In the four closed quarters (October 2025 to September 2026): 12 children say whether they have an adult
+    they trust, 9 yes; 3 of them also answer "good friend". The year before: 11 answer, 11 yes."""
+    forms_sync_from_files()
+    for n in range(12):
+        answers = {"trusted_adult": "yes" if n < 9 else "no"} | ({"good_friend": "yes"} if n < 3 else {})
+        answered(child(f"CC{n:04}", sex="1" if n < 2 else "2"), date(2026, 1, 15), answers)
+    for n in range(11):
+        answered(child(f"CB{n:04}"), date(2025, 1, 15), {"trusted_adult": "yes"})
+    # The current quarter is never shown: this answer is not counted.
+    answered(child("CNOW"), date(2026, 10, 15), {"trusted_adult": "no"})
+
+
+def test_the_cicc_sees_the_councils_indicators_and_never_a_small_number_or_a_group(cicc_year, cicc):
+    page = client_for(cicc).get(reverse("reporting:cicc")).content.decode()
+    section = page[page.index('id="wellbeing"') :]
+    section = section[: section.index("</section>")]
+    assert "01 Oct 2025 to 30 Sep 2026" in section
+    row = section[section.index("Has an adult they trust") :].split("</tr>")[0]
+    # 9 of 12 = 75%; 12 children shown rounded to the nearest 5: 10. The year before 11 of 11: 100%.
+    assert "<td>10</td>" in row and "<td>75%</td>" in row and "<td>100%</td>" in row
+    friend = section[section.index("Has a good friend") :].split("</tr>")[0]
+    # Three children answered: "fewer than 10", and no percentage.
+    assert "fewer than 10" in friend and "%" not in friend and "too few to show" in friend
+    for group in ("Female", "Male", "Age", "Ethnicity", "Placed"):
+        assert group not in section
+
+
+def test_the_cicc_publishes_against_an_indicator_and_children_read_it_under_its_plain_name(
+    cicc_year, cicc, child_user
+):
+    member = client_for(cicc)
+    words = {"theme": "", "indicator": "trusted_adult", "you_said": "Not everyone has someone", "we_did": "Mentors"}
+    check = member.post(reverse("reporting:cicc"), words)
+    assert check.status_code == 200 and "Having an adult you trust" in check.content.decode()
+    assert not YouSaidWeDid.objects.exists()
+    member.post(reverse("reporting:cicc"), {**words, "confirmed": "1"})
+    item = YouSaidWeDid.objects.get()
+    assert (item.indicator, item.theme) == ("trusted_adult", None)
+    assert "Having an adult you trust" in member.get(reverse("reporting:cicc")).content.decode()
+    mine = client_for(child_user).get(reverse("reporting:you_said_we_did")).content.decode()
+    assert "Having an adult you trust" in mine and "Mentors" in mine
+    assert client_for(child_user).get("/api/v1/you-said-we-did/").json()["results"][0]["theme"] == (
+        "Having an adult you trust"
+    )
+
+
+@pytest.mark.parametrize(
+    ("chosen", "says"),
+    [
+        ({"theme": "", "indicator": ""}, "Choose a theme or a wellbeing indicator."),
+        ({"indicator": "trusted_adult"}, "Choose a theme or a wellbeing indicator, not both."),
+        ({"theme": "", "indicator": "shoe_size"}, "Choose one of the wellbeing indicators."),
+    ],
+)
+def test_publishing_needs_a_theme_or_an_indicator_not_both(cicc, chosen, says):
+    theme = Theme.objects.first()
+    words = {"theme": theme.pk, "you_said": "x", "we_did": "y", **chosen}
+    refused = client_for(cicc).post(reverse("reporting:cicc"), {**words, "confirmed": "1"})
+    assert refused.status_code == 400 and says in refused.content.decode()
+    assert not YouSaidWeDid.objects.exists()
+
+
+def test_every_indicator_has_a_plain_name_for_children():
+    assert set(INDICATOR_NAMES) == set(INDICATORS)
