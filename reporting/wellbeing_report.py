@@ -39,7 +39,8 @@ CHILD = "invitation__review__child__"
 # ONS's thresholds for the four personal well-being questions, as it publishes them.
 ONS_BANDS = [("low", 0, 4), ("medium", 5, 6), ("high", 7, 8), ("very high", 9, 10)]
 ONS_ANXIETY_BANDS = [("very low", 0, 1), ("low", 2, 3), ("medium", 4, 5), ("high", 6, 10)]
-# For a 0-10 scale, the share doing well: high or very high (7-10); for anxiety, very low or low (0-3).
+# For a 0-10 scale, the share doing well: high or very high (7-10); for anxiety, very low or low (0-3),
+# the two bands at the good end (counted() adds them up).
 SCALE_POSITIVE = (7, 10)
 ANXIETY_POSITIVE = (0, 3)
 ALL_CHILDREN = "All children"
@@ -181,31 +182,34 @@ def latest_answers(period: Period, scope: QuerySet | None = None) -> QuerySet[Re
     return Response.objects.filter(pk__in=ranked.values("pk"))
 
 
-def counted(period: Period, scope: QuerySet | None = None) -> dict[tuple[str, str], dict[str, Counted]]:
-    """Each indicator in each group: ("all", "All children") and (dimension, group). One query."""
-    markers = _markers()
+def counted(
+    period: Period, scope: QuerySet | None = None, markers: dict | None = None
+) -> dict[tuple[str, str], dict[str, Counted]]:
+    """Each indicator in each group: ("all", "All children") and (dimension, group). One query (two without markers)."""
+    markers = _markers() if markers is None else markers
     aggregates = {}
     for slug, indicator in INDICATORS.items():
         score = _score(indicator, markers.get(slug, {}))
-        aggregates[f"{slug}_answered"] = Count(score)
         aggregates[f"{slug}_total"] = Sum(score)
         if indicator.scale:
-            low, high = positive_range(indicator)
-            aggregates[f"{slug}_positive"] = Count(Case(When(Range(score, (low, high)), then=Value(1))))
+            # The bands cover 0-10, so they also give the children who answered and those doing well.
             for i, (_, low, high) in enumerate(bands_for(indicator)):
                 aggregates[f"{slug}_band{i}"] = Count(Case(When(Range(score, (low, high)), then=Value(1))))
+        else:
+            aggregates[f"{slug}_answered"] = Count(score)
     keys = ["age_group", "sex_group", "ethnicity_group", "placement_group"]
     rows = _group_expressions(latest_answers(period, scope)).values(*keys).annotate(**aggregates).order_by()
     result: dict[tuple[str, str], dict[str, Counted]] = defaultdict(lambda: defaultdict(Counted))
     for row in rows:
         for slug, indicator in INDICATORS.items():
             total = row[f"{slug}_total"] or 0
-            cell = Counted(
-                answered=row[f"{slug}_answered"],
-                positive=row[f"{slug}_positive"] if indicator.scale else total,
-                total=total,
-                bands=[row[f"{slug}_band{i}"] for i in range(4)] if indicator.scale else [0, 0, 0, 0],
-            )
+            if indicator.scale:
+                bands = [row[f"{slug}_band{i}"] for i in range(4)]
+                # Doing well: the top two bands (7-10), or for anxiety the bottom two (0-3).
+                well = bands[2] + bands[3] if indicator.higher_is_better else bands[0] + bands[1]
+                cell = Counted(answered=sum(bands), positive=well, total=total, bands=bands)
+            else:
+                cell = Counted(answered=row[f"{slug}_answered"], positive=total, total=total)
             result[("all", ALL_CHILDREN)][slug].add(cell)
             for (dimension, _), key in zip(dimensions(), keys, strict=True):
                 result[(dimension, row[key])][slug].add(cell)
@@ -247,7 +251,8 @@ def wellbeing(period: Period, previous: Period, scope: QuerySet | None = None) -
         "Wellbeing indicators",
         "Children who answered the question in their latest consultation form sent in the period",
     )
-    now, before = counted(period, scope), counted(previous, scope)
+    markers = _markers()
+    now, before = counted(period, scope, markers), counted(previous, scope, markers)
     ordered = sorted(INDICATORS.values(), key=lambda i: DOMAINS.index(i.domain))
     overall, overall_before = now[("all", ALL_CHILDREN)], before[("all", ALL_CHILDREN)]
     for indicator in ordered:
@@ -289,10 +294,25 @@ def wellbeing(period: Period, previous: Period, scope: QuerySet | None = None) -
         "Breakdowns: a group where fewer than 10 children answered is not shown, and when it is the only one "
         "hidden the next smallest is hidden too, so it cannot be worked out from the total (the CiCC's rules). "
         "The ONS bands are given for all children only.",
-        "No national (ONS) figures are loaded for comparison: none could be cited from a published ONS table "
-        "(docs/wellbeing-benchmark.md).",
     ]
+    table.notes.append(_national_note())
     return table
+
+
+def _national_note() -> str:
+    """The published ONS figures beside the council's, or why there are none."""
+    from reporting.benchmarks import national_figures  # benchmarks reads this module's counts
+
+    source, figures = national_figures()
+    if not figures:
+        return (
+            "No national (ONS) figures are loaded for comparison: none could yet be cited from a published ONS "
+            "table (reporting/data/ons_personal_wellbeing.json; docs/wellbeing-benchmark.md)."
+        )
+    means = "; ".join(
+        f"{INDICATORS[slug].label}: mean {item['mean']:.2f}" for slug, item in figures.items() if "mean" in item
+    )
+    return f"National figures ({source}), adults 16 and over: {means}."
 
 
 def _mean_text(mean: float | None) -> str:

@@ -9,10 +9,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from consultations.services import forms_sync_from_files
+from reporting.benchmarks import national_figures
 from reporting.models import WellbeingBenchmark
 from reporting.periods import Period
 from reporting.reports import report
@@ -147,3 +149,18 @@ def test_a_refused_file_exits_non_zero(tmp_path):
         env={**os.environ, "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3")},
     )  # fmt: skip
     assert done.returncode != 0 and "Refused, nothing stored: Not JSON" in done.stderr
+
+
+def test_national_figures_come_only_from_a_named_ons_table(tmp_path):
+    # The shipped file holds no figures: none could be cited from a published ONS table.
+    assert national_figures() == ("", {})
+    path = tmp_path / "ons.json"
+    path.write_text(json.dumps({"dataset": "", "table": "", "year_ending": "", "figures": {"ons_happy": {"mean": 7}}}))
+    with pytest.raises(ValidationError, match="need their dataset, table and year_ending"):
+        national_figures(path)
+    named = {"dataset": "Annual personal well-being estimates", "table": "Table 1", "year_ending": "March 2099"}
+    path.write_text(json.dumps({**named, "figures": {"ons_happy": {"mean": 7.0}}}))
+    assert national_figures(path)[0] == "ONS, Annual personal well-being estimates, Table 1, year ending March 2099"
+    path.write_text(json.dumps({**named, "figures": {"trusted_adult": {"mean": 7.0}}}))
+    with pytest.raises(ValidationError, match="not an ONS question"):
+        national_figures(path)
