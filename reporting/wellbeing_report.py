@@ -15,17 +15,18 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, RowNumber, TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.db.models.lookups import In, Range
 
 from consultations.models import CHILD_AUDIENCES, FormTemplateVersion, Response
@@ -171,15 +172,17 @@ def _group_expressions(responses: QuerySet[Response]) -> QuerySet[Response]:
 
 
 def latest_answers(period: Period, scope: QuerySet | None = None) -> QuerySet[Response]:
-    """Each child's latest own form sent in the period (one per child)."""
+    """Each child's latest own form sent in the period (one per child): those with no later one in the period."""
     first, after = period.moments()
     sent = Response.objects.filter(invitation__contact__isnull=True, submitted_at__gte=first, submitted_at__lt=after)
     if scope is not None:
         sent = sent.filter(invitation__review__child__in=scope)
-    ranked = sent.annotate(
-        rank=Window(RowNumber(), partition_by=[F(f"{CHILD}id")], order_by=[F("submitted_at").desc(), F("pk").desc()])
-    ).filter(rank=1)
-    return Response.objects.filter(pk__in=ranked.values("pk"))
+    # An anti-join (hash joins throughout) rather than a window: the planner cannot foresee how many rows a
+    # window's first-per-child keeps, and joined them back one by one.
+    later = sent.filter(invitation__review__child_id=OuterRef(f"{CHILD}id")).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
+    )
+    return sent.filter(~Exists(later))
 
 
 def counted(
@@ -263,7 +266,7 @@ def wellbeing(period: Period, previous: Period, scope: QuerySet | None = None) -
                 table.rows.append(
                     IndicatorRow(
                         f"{indicator.label}: {name} ({low} to {high})", cell.bands[i], cell.answered,
-                        cell_before.bands[i], cell_before.answered, group=f"{ALL_CHILDREN}, ONS bands",
+                        cell_before.bands[i], cell_before.answered, group="ONS bands, all children",
                         indicator=indicator.slug, domain=indicator.domain,
                     )
                 )  # fmt: skip
