@@ -8,6 +8,7 @@ import hashlib
 import json
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,7 +74,7 @@ def export_benchmark(period: Period) -> dict:
     }
 
 
-def _refuse(message: str) -> None:
+def _refuse(message: str) -> NoReturn:
     raise ValidationError(message)
 
 
@@ -89,14 +90,13 @@ def _child_level_keys(value: object) -> set[str]:
 def _number(value: object, low: float, high: float, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         _refuse(f"{what} must be a number from {low:g} to {high:g}.")
-    return float(value)  # type: ignore[arg-type]  # checked above
+    return float(value)
 
 
 def _indicator(item: object, minimum: int) -> dict:
     """One indicator's figures, checked; refuse anything a child could be found in."""
     if not isinstance(item, dict) or not isinstance(item.get("indicator"), str):
         _refuse("Each indicator must be an object naming its indicator.")
-    assert isinstance(item, dict)  # for mypy: _refuse raised otherwise
     slug = item["indicator"]
     if slug not in INDICATORS:
         _refuse(f"Unknown indicator {slug!r} (one of {', '.join(INDICATORS)}).")
@@ -123,7 +123,6 @@ def _indicator(item: object, minimum: int) -> dict:
         names = [name for name, _, _ in bands_for(indicator)]
         if not isinstance(bands, dict) or sorted(bands) != sorted(names):
             _refuse(f"Indicator {slug}: bands must give {', '.join(names)}.")
-        assert isinstance(bands, dict)
         clean["bands"] = {name: _number(bands[name], 0, 100, f"Indicator {slug}: band {name}") for name in names}
     elif item.get("mean") is not None or item.get("bands") is not None:
         _refuse(f"Indicator {slug} is not a 0-10 scale: it has no mean or bands.")
@@ -134,7 +133,6 @@ def read_benchmark(data: object) -> dict:
     """Check a benchmark file's content; return it cleaned, or raise ValidationError with one line saying why."""
     if not isinstance(data, dict):
         _refuse("A benchmark file is one JSON object.")
-    assert isinstance(data, dict)
     if data.get("format") != FORMAT:
         _refuse(f"Not a wellbeing benchmark file (format must be {FORMAT!r}).")
     if data.get("format_version") != FORMAT_VERSION:
@@ -146,7 +144,6 @@ def read_benchmark(data: object) -> dict:
     council = data.get("council")
     if not isinstance(council, str) or not council.strip() or len(council) > SOURCE_MAX:
         _refuse(f"Name the council (up to {SOURCE_MAX} characters).")
-    assert isinstance(council, str)
     period = data.get("period")
     try:
         start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])  # type: ignore[index]
@@ -157,11 +154,9 @@ def read_benchmark(data: object) -> dict:
     minimum = disclosure.get("minimum_base") if isinstance(disclosure, dict) else None
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < SMALL:
         _refuse(f"The file must say its disclosure threshold (minimum_base), at least {SMALL}.")
-    assert isinstance(minimum, int)
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
         _refuse("The file must list its indicators.")
-    assert isinstance(items, list)
     indicators = [_indicator(item, minimum) for item in items]
     slugs = [item["indicator"] for item in indicators]
     if len(slugs) != len(set(slugs)):
@@ -196,28 +191,6 @@ def import_benchmark(raw: bytes, *, by: User | None = None) -> tuple[WellbeingBe
     except IntegrityError as exc:  # the same file, imported at the same moment by someone else
         raise ValidationError("This file is being imported already.") from exc
     return stored, True
-
-
-NATIONAL_FILE = Path(__file__).resolve().parent / "data" / "ons_personal_wellbeing.json"
-NATIONAL_KEYS = {"mean", "bands"}
-
-
-def national_figures(path: Path = NATIONAL_FILE) -> tuple[str, dict[str, dict]]:
-    """The published ONS figures for the four ONS questions, with their source; ("", {}) when none are loaded.
-
-    Only figures from a named ONS table count: a file giving figures without its dataset, table and year is refused.
-    """
-    data = json.loads(path.read_text())
-    figures = data.get("figures") or {}
-    if not figures:
-        return "", {}
-    source = [data.get(key, "").strip() for key in ("dataset", "table", "year_ending")]
-    if not all(source):
-        raise ValidationError(f"{path.name}: national figures need their dataset, table and year_ending.")
-    for slug, item in figures.items():
-        if slug not in INDICATORS or not INDICATORS[slug].scale or not set(item) <= NATIONAL_KEYS:
-            raise ValidationError(f"{path.name}: {slug!r} is not an ONS question's figures (mean, bands).")
-    return "ONS, {}, {}, year ending {}".format(*source), figures
 
 
 def year_ending(year: int) -> Period:

@@ -1,4 +1,4 @@
-"""The wellbeing indicators as the Children in Care Council sees them: the whole council, closed quarters, no small numbers."""
+"""The wellbeing indicators as the Children in Care Council sees them: the whole council, no small numbers."""
 
 from dataclasses import dataclass
 from datetime import date

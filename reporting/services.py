@@ -183,7 +183,13 @@ def _require_cicc(member: User, doing: str) -> None:
 
 @transaction.atomic
 def you_said_we_did_publish(
-    *, member: User, theme: Theme | None, period_start: date, period_end: date, you_said: str, we_did: str,
+    *,
+    member: User,
+    theme: Theme | None,
+    period_start: date,
+    period_end: date,
+    you_said: str,
+    we_did: str,
     indicator: str = "",
 ) -> YouSaidWeDid:
     """The CiCC publishes what the council did about a theme or a wellbeing indicator; children see it."""

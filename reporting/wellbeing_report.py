@@ -10,13 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -33,6 +34,7 @@ from consultations.models import CHILD_AUDIENCES, FormTemplateVersion, Response
 from consultations.wellbeing import DOMAINS, INDICATORS, Indicator
 from reporting.disclosure import Cell, protect
 from reporting.models import WellbeingBenchmark
+from reporting.national import national_figures
 from reporting.periods import Period
 from reporting.tables import Row, Table
 
@@ -45,12 +47,15 @@ ONS_ANXIETY_BANDS = [("very low", 0, 1), ("low", 2, 3), ("medium", 4, 5), ("high
 SCALE_POSITIVE = (7, 10)
 ANXIETY_POSITIVE = (0, 3)
 ALL_CHILDREN = "All children"
+# The groups of the participation reports (reporting/reports.py), which registers this report and so
+# cannot be imported from here (the reporting package has no import cycles).
+AGE_BANDS = [("4 to 7", 4, 7), ("8 to 11", 8, 11), ("12 to 15", 12, 15), ("16 and over", 16, 200)]
+ETHNIC_GROUPS = {"W": "White", "M": "Mixed", "A": "Asian or Asian British", "B": "Black or Black British", "O": "Other"}
+DIMENSION_NAMES = {"age": "Age", "sex": "Sex", "ethnicity": "Ethnicity", "placement": "Placement"}
 
 
 def dimensions() -> list[tuple[str, list[str]]]:
     """Each breakdown and its groups, in the order the other reports give them."""
-    from reporting.reports import AGE_BANDS, ETHNIC_GROUPS  # reports.py registers this report: imported when used
-
     return [
         ("age", [label for label, _, _ in AGE_BANDS]),
         ("sex", ["Female", "Male"]),
@@ -58,7 +63,18 @@ def dimensions() -> list[tuple[str, list[str]]]:
         ("placement", ["Placed in area", "Placed out of area"]),
     ]
 
-DIMENSION_NAMES = {"age": "Age", "sex": "Sex", "ethnicity": "Ethnicity", "placement": "Placement"}
+
+class AgeOn(Func):
+    """Whole years from a date of birth (the second date) to a day (the first): one less before the birthday."""
+
+    template = "date_part('year', age(%(expressions)s))::int"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The days as YYYYMMDD numbers: their difference, in whole ten-thousands, is the age in years.
+        day, born = (compiler.compile(expression) for expression in self.get_source_expressions())
+        number = "CAST(strftime('%%Y%%m%%d', {}) AS INTEGER)"
+        return f"(({number.format(day[0])} - {number.format(born[0])}) / 10000)", [*day[1], *born[1]]
 
 
 def bands_for(indicator: Indicator) -> list[tuple[str, int, int]]:
@@ -132,25 +148,20 @@ def _score(indicator: Indicator, asked: dict[tuple, list[int]]):
             scored = Case(
                 When(In(answer, list(positive)), then=Value(1)),
                 When(In(answer, [*not_counted, ""]), then=None),
-                When(Q(**{"answers__has_key": qid}), then=Value(0)),
+                When(Q(answers__has_key=qid), then=Value(0)),
                 default=None,
                 output_field=IntegerField(),
             )
         branches.append(When(version_id__in=version_ids, then=scored))
-    return Case(*branches, default=None, output_field=IntegerField()) if branches else Value(None, IntegerField())
+    if not branches:  # no form asks it: a typed null, which PostgreSQL can sum
+        return Cast(Value(None), IntegerField())
+    return Case(*branches, default=None, output_field=IntegerField())
 
 
 def _group_expressions(responses: QuerySet[Response]) -> QuerySet[Response]:
     """Annotate each answer with its child's age band (on the day they sent it), sex, ethnic group and placement."""
-    from reporting.reports import AGE_BANDS, ETHNIC_GROUPS, PostgresAgeInYears, _age_at  # as in dimensions()
-
-    if connection.vendor == "postgresql":
-        responses = responses.annotate(age=PostgresAgeInYears(TruncDate("submitted_at"), F(f"{CHILD}date_of_birth")))
-    else:
-        age, day, birthday = _age_at("submitted_at", f"{CHILD}date_of_birth")
-        responses = responses.annotate(_day=day, _birthday=birthday).annotate(age=age)
-    text = CharField()
-    return responses.annotate(
+    text: CharField = CharField()
+    return responses.annotate(age=AgeOn(TruncDate("submitted_at"), F(f"{CHILD}date_of_birth"))).annotate(
         age_group=Case(
             *[When(age__gte=low, age__lte=high, then=Value(label)) for label, low, high in AGE_BANDS],
             default=Value("under 4"),
@@ -190,7 +201,7 @@ def counted(
 ) -> dict[tuple[str, str], dict[str, Counted]]:
     """Each indicator in each group: ("all", "All children") and (dimension, group). One query (two without markers)."""
     markers = _markers() if markers is None else markers
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for slug, indicator in INDICATORS.items():
         score = _score(indicator, markers.get(slug, {}))
         aggregates[f"{slug}_total"] = Sum(score)
@@ -282,14 +293,14 @@ def wellbeing(period: Period, previous: Period, scope: QuerySet | None = None) -
                 table.rows.append(_row(indicator, label, now[(dimension, group)][indicator.slug], earlier))
     _compare_with_benchmarks(table, period, previous)
     means = [
-        f"{indicator.label.removesuffix(' (0-10)').removesuffix(' (0-10, lower is better)')} "
-        f"{_mean_text(overall[indicator.slug].mean)} (the period before: {_mean_text(overall_before[indicator.slug].mean)})"
-        for indicator in ordered
+        f"{indicator.label.split(' (')[0]} {_mean_text(overall[slug].mean)} "
+        f"(the period before: {_mean_text(overall_before[slug].mean)})"
+        for slug, indicator in ((i.slug, i) for i in ordered)
         if indicator.scale
     ]
     table.notes += [
         "Each child counts once, by their latest own consultation form sent in the period; answers like "
-        "\"not sure\" leave the child out of that indicator's base. The period before is counted the same way.",
+        '"not sure" leave the child out of that indicator\'s base. The period before is counted the same way.',
         "The ONS questions (0 to 10, asked from 12): doing well is 7 to 10 (anxiety: 0 to 3); the bands are "
         "ONS's thresholds (low 0-4, medium 5-6, high 7-8, very high 9-10; anxiety very low 0-1, low 2-3, "
         "medium 4-5, high 6-10).",
@@ -304,8 +315,6 @@ def wellbeing(period: Period, previous: Period, scope: QuerySet | None = None) -
 
 def _national_note() -> str:
     """The published ONS figures beside the council's, or why there are none."""
-    from reporting.benchmarks import national_figures  # benchmarks reads this module's counts
-
     source, figures = national_figures()
     if not figures:
         return (
@@ -332,7 +341,11 @@ def _compare_with_benchmarks(table: Table, period: Period, previous: Period) -> 
         )
     }
     for file in files:
-        before = {item["indicator"]: item for item in earlier[file.source_name].indicators} if file.source_name in earlier else {}
+        before = (
+            {item["indicator"]: item for item in earlier[file.source_name].indicators}
+            if file.source_name in earlier
+            else {}
+        )
         for item in file.indicators:
             indicator = INDICATORS.get(item["indicator"])
             if indicator is None or item.get("suppressed"):
@@ -348,5 +361,6 @@ def _compare_with_benchmarks(table: Table, period: Period, previous: Period) -> 
                 )
             )  # fmt: skip
     if files:
-        table.notes.append("Other councils' figures are from the benchmark files they shared (import_wellbeing_benchmark).")
-
+        table.notes.append(
+            "Other councils' figures are from the benchmark files they shared (import_wellbeing_benchmark)."
+        )

@@ -38,8 +38,8 @@ from consultations.models import (
     Response,
 )
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
-from consultations.wellbeing import SCALE_TYPE
 from consultations.services import audience_for_child
+from consultations.wellbeing import SCALE_TYPE
 from feedback.alerts import alert_close
 from feedback.escalation import add_working_hours, is_out_of_hours
 from feedback.models import (

@@ -6,60 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0004_you_said_we_did_edits_and_withdrawals'),
+        ("reporting", "0004_you_said_we_did_edits_and_withdrawals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WellbeingBenchmark',
+            name="WellbeingBenchmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_name', models.CharField(max_length=200)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('format_version', models.PositiveSmallIntegerField()),
-                ('indicators', models.JSONField()),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source_name", models.CharField(max_length=200)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("format_version", models.PositiveSmallIntegerField()),
+                ("indicators", models.JSONField()),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['source_name', '-period_start'],
+                "ordering": ["source_name", "-period_start"],
             },
         ),
         migrations.AddField(
-            model_name='yousaidwedid',
-            name='indicator',
+            model_name="yousaidwedid",
+            name="indicator",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='yousaidwedidversion',
-            name='indicator',
+            model_name="yousaidwedidversion",
+            name="indicator",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AlterField(
-            model_name='yousaidwedid',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='reporting.theme'),
+            model_name="yousaidwedid",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="responses",
+                to="reporting.theme",
+            ),
         ),
         migrations.AlterField(
-            model_name='yousaidwedidversion',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reporting.theme'),
+            model_name="yousaidwedidversion",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="reporting.theme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yousaidwedid',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('theme__isnull', False), ('indicator', '')), models.Q(('theme__isnull', True), models.Q(('indicator', ''), _negated=True)), _connector='OR'), name='reporting_you_said_we_did_theme_or_indicator'),
+            model_name="yousaidwedid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("theme__isnull", False), ("indicator", "")),
+                    models.Q(("theme__isnull", True), models.Q(("indicator", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="reporting_you_said_we_did_theme_or_indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='wellbeingbenchmark',
-            name='imported_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="wellbeingbenchmark",
+            name="imported_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wellbeingbenchmark',
-            constraint=models.UniqueConstraint(fields=('source_name', 'period_start', 'period_end'), name='reporting_benchmark_once_per_period'),
+            model_name="wellbeingbenchmark",
+            constraint=models.UniqueConstraint(
+                fields=("source_name", "period_start", "period_end"), name="reporting_benchmark_once_per_period"
+            ),
         ),
     ]

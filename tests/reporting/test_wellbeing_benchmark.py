@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from consultations.services import forms_sync_from_files
-from reporting.benchmarks import national_figures
 from reporting.models import WellbeingBenchmark
+from reporting.national import national_figures
 from reporting.periods import Period
 from reporting.reports import report
 from tests.reporting.wellbeing_data import answered, child

@@ -14,6 +14,7 @@ from reporting.models import INDICATOR_NAMES, Theme, YouSaidWeDid
 from reporting.periods import Period
 from reporting.reports import report
 from reporting.selectors import report_for_user, report_names_for
+from reporting.wellbeing_report import counted
 from reviews.services import iro_allocate
 from tests.conftest import client_for
 from tests.reporting.wellbeing_data import answered, child
@@ -41,7 +42,9 @@ def seven(db, iro):
            ("yes", "8", "7")]  # fmt: skip
     answered(kids[0], date(2025, 6, 1), {"trusted_adult": "no", "ons_life_satisfaction": "2", "ons_anxious": "9"})
     for kid, (adult, life, anxious) in zip(kids, now, strict=False):
-        answered(kid, date(2025, 10, 1), {"trusted_adult": adult, "ons_life_satisfaction": life, "ons_anxious": anxious})
+        answered(
+            kid, date(2025, 10, 1), {"trusted_adult": adult, "ons_life_satisfaction": life, "ons_anxious": anxious}
+        )
     answered(kids[6], date(2025, 10, 1), {"trusted_adult": "no", "adults_listen": "yes"}, audience="child_8_11")
     for kid, (adult, life) in zip(kids, [("no", "6"), ("yes", "8"), ("yes", "9")], strict=False):
         answered(kid, date(2024, 10, 1), {"trusted_adult": adult, "ons_life_satisfaction": life})
@@ -169,9 +172,7 @@ def test_the_cicc_sees_the_councils_indicators_and_never_a_small_number_or_a_gro
         assert group not in section
 
 
-def test_the_cicc_publishes_against_an_indicator_and_children_read_it_under_its_plain_name(
-    cicc_year, cicc, child_user
-):
+def test_the_cicc_publishes_against_an_indicator_and_children_read_it_under_its_plain_name(cicc_year, cicc, child_user):
     member = client_for(cicc)
     words = {"theme": "", "indicator": "trusted_adult", "you_said": "Not everyone has someone", "we_did": "Mentors"}
     check = member.post(reverse("reporting:cicc"), words)
@@ -206,3 +207,16 @@ def test_publishing_needs_a_theme_or_an_indicator_not_both(cicc, chosen, says):
 
 def test_every_indicator_has_a_plain_name_for_children():
     assert set(INDICATOR_NAMES) == set(INDICATORS)
+
+
+def test_the_age_band_is_the_childs_age_on_the_day_they_answered(db):
+    forms_sync_from_files()
+    # Born 2 November 2013: 11 on 1 November 2025 (the day before the birthday), 12 on 2 November.
+    for n in range(10):
+        answered(child(f"AB{n:04}", born=date(2013, 11, 2)), date(2025, 11, 1 + n % 2), {"trusted_adult": "yes"})
+    table = report("wellbeing", YEAR)
+    # Five of each: under 10 in each band, so hidden in the report; the counts underneath say which band.
+    figures = counted(YEAR)
+    assert figures[("age", "8 to 11")]["trusted_adult"].answered == 5
+    assert figures[("age", "12 to 15")]["trusted_adult"].answered == 5
+    assert not [row for row in table.rows if row.group.startswith("Age")]
