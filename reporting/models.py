@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 WITHDRAWN_REASON_MAX = 500
 
@@ -149,27 +150,27 @@ class YouSaidWeDidVersion(models.Model):
 
 
 def indicator_name(slug: str) -> str:
-    """A wellbeing indicator's plain name, as children read it."""
-    return INDICATOR_NAMES.get(slug, slug)
+    """A wellbeing indicator's plain name, as children read it, in the language of the page."""
+    return str(INDICATOR_NAMES.get(slug, slug))
 
 
 # What each wellbeing indicator is about, in words a child reads on "You said, we did".
 INDICATOR_NAMES = {
-    "trusted_adult": "Having an adult you trust",
-    "family_time": "Seeing your family and friends",
-    "know_why_in_care": "Knowing why you are in care",
-    "listened_to": "Being listened to",
-    "good_friend": "Having a good friend",
-    "school": "School and college",
-    "enjoys_activities": "Doing things you enjoy",
-    "settled": "Where you live",
-    "happy": "Feeling happy",
-    "not_worried": "Worries",
-    "life_better": "Life getting better",
-    "ons_life_satisfaction": "How happy you are with your life",
-    "ons_worthwhile": "Feeling the things you do are worthwhile",
-    "ons_happy": "Feeling happy",
-    "ons_anxious": "Feeling anxious",
+    "trusted_adult": _("Having an adult you trust"),
+    "family_time": _("Seeing your family and friends"),
+    "know_why_in_care": _("Knowing why you are in care"),
+    "listened_to": _("Being listened to"),
+    "good_friend": _("Having a good friend"),
+    "school": _("School and college"),
+    "enjoys_activities": _("Doing things you enjoy"),
+    "settled": _("Where you live"),
+    "happy": _("Feeling happy"),
+    "not_worried": _("Worries"),
+    "life_better": _("Life getting better"),
+    "ons_life_satisfaction": _("How happy you are with your life"),
+    "ons_worthwhile": _("Feeling the things you do are worthwhile"),
+    "ons_happy": _("Feeling happy"),
+    "ons_anxious": _("Feeling anxious"),
 }
 
 
