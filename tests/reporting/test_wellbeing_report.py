@@ -220,3 +220,19 @@ def test_the_age_band_is_the_childs_age_on_the_day_they_answered(db):
     assert figures[("age", "8 to 11")]["trusted_adult"].answered == 5
     assert figures[("age", "12 to 15")]["trusted_adult"].answered == 5
     assert not [row for row in table.rows if row.group.startswith("Age")]
+
+
+def test_an_item_about_an_indicator_can_be_moved_to_a_theme_and_keeps_its_earlier_indicator(cicc):
+    theme = Theme.objects.first()
+    member = client_for(cicc)
+    words = {"theme": "", "indicator": "ons_anxious", "you_said": "Exams", "we_did": "Calm rooms", "confirmed": "1"}
+    member.post(reverse("reporting:cicc"), words)
+    item = YouSaidWeDid.objects.get()
+    edit = reverse("reporting:you_said_we_did_edit", args=[item.pk])
+    assert 'value="ons_anxious" selected' in member.get(edit).content.decode()
+    member.post(edit, {**words, "theme": theme.pk, "indicator": ""})
+    item.refresh_from_db()
+    assert (item.theme, item.indicator) == (theme, "")
+    [version] = item.versions.all()
+    assert (version.theme, version.indicator, version.about) == (None, "ons_anxious", "Feeling anxious")
+    assert "Feeling anxious" in member.get(reverse("reporting:cicc")).content.decode()
