@@ -92,7 +92,61 @@ HAND_WRITTEN: dict[str, list[str]] = {
             "SELECT count(*), count(*) FILTER (WHERE acknowledged_at <= created_at + interval '2 hours')"
             " FROM feedback_safeguardingalert WHERE {range}")],
     ],
+    "wellbeing": [],  # filled in below
 }  # fmt: skip
+
+# The wellbeing check by hand: each indicator's question ids across the forms (each form asks one of them),
+# the answers that count as doing well, and those left out of the base.
+WELLBEING_SHARES = [
+    ("trusted_adult", ["trusted_adult", "grown_up_to_talk_to"], ["yes"]),
+    ("family_time", ["family_time", "family_feeling"], ["right", "very_happy", "happy"]),
+    ("know_why_in_care", ["know_why_in_care"], ["yes"]),
+    ("listened_to", ["plan_listened", "plans_listened", "adults_listen", "grown_ups_listen"], ["yes"]),
+    ("good_friend", ["good_friend"], ["yes"]),
+    ("school", ["school_feeling"], ["very_happy", "happy"]),
+    ("enjoys_activities", ["enjoy_activities"], ["yes"]),
+    ("settled", ["home_feeling"], ["very_happy", "happy"]),
+    ("happy", ["feel_most_days"], ["very_happy", "happy"]),
+    ("not_worried", ["worry_a_lot"], ["no"]),
+    ("life_better", ["life_better"], ["better"]),
+]
+WELLBEING_SCALES = [("ons_life_satisfaction", 7, 10), ("ons_worthwhile", 7, 10), ("ons_happy", 7, 10),
+                    ("ons_anxious", 0, 3)]  # fmt: skip
+ONS_BANDS = {True: [(0, 4), (5, 6), (7, 8), (9, 10)], False: [(0, 1), (2, 3), (4, 5), (6, 10)]}
+
+
+def _wellbeing_sql(start: str, end: str) -> str:
+    def quoted(values: list[str]) -> str:
+        return ", ".join(f"'{value}'" for value in values)
+
+    scores = []
+    for slug, keys, good in WELLBEING_SHARES:
+        answer = "coalesce(" + ", ".join(f"answers->>'{key}'" for key in keys) + ")"
+        scores.append(f"CASE WHEN {answer} IN ({quoted(good)}) THEN 1 WHEN {answer} IS NULL"
+                      f" OR {answer} IN ('', 'not_sure') THEN NULL ELSE 0 END AS {slug}")  # fmt: skip
+    scores += [f"(answers->>'{slug}')::int AS {slug}" for slug, _, _ in WELLBEING_SCALES]
+    counts = [f"count({slug}), sum({slug})" for slug, _, _ in WELLBEING_SHARES] + [
+        f"count({slug}), sum({slug}), count(*) FILTER (WHERE {slug} BETWEEN {low} AND {high}), "
+        + ", ".join(f"count(*) FILTER (WHERE {slug} BETWEEN {a} AND {b})" for a, b in ONS_BANDS[low == 7])
+        for slug, low, high in WELLBEING_SCALES
+    ]
+    age = "date_part('year', age((submitted_at AT TIME ZONE 'Europe/London')::date, date_of_birth))"
+    sent = _day_range(start, end).replace("created_at", "r.submitted_at")
+    return (
+        "WITH latest AS (SELECT DISTINCT ON (v.child_id) r.answers, r.submitted_at, c.date_of_birth, c.sex,"
+        " c.ethnicity, c.placed_out_of_area FROM consultations_response r JOIN consultations_invitation i"
+        " ON i.id = r.invitation_id JOIN reviews_review v ON v.id = i.review_id JOIN reviews_child c"
+        f" ON c.id = v.child_id WHERE i.contact_id IS NULL AND {sent}"
+        " ORDER BY v.child_id, r.submitted_at DESC, r.id DESC), scored AS (SELECT"
+        f" CASE WHEN {age} BETWEEN 4 AND 7 THEN 1 WHEN {age} BETWEEN 8 AND 11 THEN 2 WHEN {age} BETWEEN 12 AND 15"
+        f" THEN 3 WHEN {age} >= 16 THEN 4 END AS band, sex,"
+        " CASE WHEN ethnicity IN ('REFU', 'NOBT') THEN 'N' ELSE left(ethnicity, 1) END AS ethnic_group,"
+        f" placed_out_of_area, {', '.join(scores)} FROM latest)"
+        f" SELECT band, sex, ethnic_group, placed_out_of_area, {', '.join(counts)} FROM scored GROUP BY 1, 2, 3, 4"
+    )
+
+
+HAND_WRITTEN["wellbeing"] = [_wellbeing_sql("start", "end"), _wellbeing_sql("pstart", "pend")]
 
 
 def _median_seconds(run: Callable[[], object], repeats: int) -> float:

@@ -21,6 +21,7 @@ from reporting.models import AnnualNarrative, Quote
 from reporting.periods import Period
 from reporting.reports import report
 from reporting.tables import Row, Table
+from reporting.wellbeing_report import ALL_CHILDREN, ONS_BANDS_GROUP
 from reviews.models import Child
 
 FEWER = f"fewer than {SMALL}"
@@ -39,6 +40,8 @@ class Heading:
     summary: str
     reports: tuple[str, ...]
     protect: bool = False
+    # Only these groups' rows, where the whole breakdown belongs in the report itself, not the annual report.
+    only_groups: tuple[str, ...] = ()
 
 
 # In the order IRO annual reports use.
@@ -66,6 +69,11 @@ SECTIONS = [
     Heading("complaints", "Complaints and representations",
             "Complaints about children's care (Children Act 1989 s.26) and how quickly each stage was answered.",
             ("complaints",)),
+    Heading("wellbeing", "How children are doing",
+            "Children's answers to the wellbeing questions in their consultation forms: relationships, rights, "
+            "resilience and recovery, and the ONS personal wellbeing questions for those aged 11 and over. By age, "
+            "sex, ethnicity and placement in the wellbeing report.",
+            ("wellbeing",), only_groups=(ALL_CHILDREN, ONS_BANDS_GROUP)),
     Heading("feedback", "Service-user feedback", "What children, parents, carers and professionals said about reviews.",
             ("service-feedback",)),
 ]  # fmt: skip
@@ -153,7 +161,7 @@ def annual_document(period: Period, scope: QuerySet[Child] | None = None) -> Ann
     narratives = {n.section: n for n in AnnualNarrative.objects.filter(year=period.start.year)}
     sections = []
     for number, (heading, tables) in enumerate(annual_report(period, scope), start=1):
-        shown = [_shown(table, protect=heading.protect) for table in tables]
+        shown = [_shown(_only(table, heading.only_groups), protect=heading.protect) for table in tables]
         working = narratives.get(heading.key)
         sections.append(
             Section(heading.key, number, heading.title, heading.summary, shown, _approved(working), working)
@@ -178,6 +186,12 @@ def annual_pdf(document: AnnualDocument) -> bytes:
     """The document as PDF: its own small stylesheet, so WeasyPrint styles only what the report uses."""
     html = render_to_string("reporting/annual/pdf.html", {"document": document, "about": about_the_figures(document)})
     return pdf_from_html(html, stylesheets=[ANNUAL_CSS])
+
+
+def _only(table: Table, groups: tuple[str, ...]) -> Table:
+    if not groups:
+        return table
+    return Table(table.name, table.title, table.base_label, [r for r in table.rows if r.group in groups], table.notes)
 
 
 def _approved(narrative: AnnualNarrative | None) -> str:

@@ -64,6 +64,12 @@ CONTENTS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
          "Complaints about children's care (Children Act 1989 s.26) and how quickly each stage "
          "was answered.", "Number"),
     ]),
+    ("How children are doing", [
+        ("wellbeing", "How children are doing: wellbeing indicators",
+         "Children's answers to the wellbeing questions in their forms, by domain, with the ONS questions' "
+         "averages, the year before, and breakdowns by age, sex, ethnicity and placement where they are big enough.",
+         "Doing well"),
+    ]),
     ("Service-user feedback", [
         ("service-feedback", "What people said about reviews",
          "Whether children, parents, carers and professionals felt listened to at reviews.",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 WITHDRAWN_REASON_MAX = 500
 
@@ -78,10 +79,15 @@ class Quote(models.Model):
         return f"Quote on {self.theme}"
 
 
-class YouSaidWeDid(models.Model):
-    """What the council did about a theme, published by the CiCC for children to read."""
+INDICATOR_MAX = 40
 
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="responses")
+
+class YouSaidWeDid(models.Model):
+    """What the council did about a theme or a wellbeing indicator, published by the CiCC for children to read."""
+
+    # One or the other: a theme children raised, or a wellbeing indicator (consultations.wellbeing.INDICATORS).
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="responses")
+    indicator = models.CharField(max_length=INDICATOR_MAX, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     you_said = models.TextField()
@@ -101,11 +107,20 @@ class YouSaidWeDid(models.Model):
             models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True) | (Q(withdrawn_by__isnull=False) & ~Q(withdrawn_reason="")),
                 name="reporting_you_said_we_did_withdrawn_by_and_why",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(theme__isnull=False) & Q(indicator="")) | (Q(theme__isnull=True) & ~Q(indicator="")),
+                name="reporting_you_said_we_did_theme_or_indicator",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"You said, we did: {self.theme}"
+        return f"You said, we did: {self.about}"
+
+    @property
+    def about(self) -> str:
+        """What it is about, in children's words: the theme's name or the indicator's plain name."""
+        return self.theme.name if self.theme else indicator_name(self.indicator)
 
     @property
     def is_withdrawn(self) -> bool:
@@ -116,7 +131,8 @@ class YouSaidWeDidVersion(models.Model):
     """The words (and theme) an item had before one edit: who changed it and when."""
 
     item = models.ForeignKey(YouSaidWeDid, on_delete=models.CASCADE, related_name="versions")
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(max_length=INDICATOR_MAX, blank=True)
     you_said = models.TextField()
     we_did = models.TextField()
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -127,6 +143,63 @@ class YouSaidWeDidVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Earlier words of {self.item}"
+
+    @property
+    def about(self) -> str:
+        return self.theme.name if self.theme else indicator_name(self.indicator)
+
+
+def indicator_name(slug: str) -> str:
+    """A wellbeing indicator's plain name, as children read it, in the language of the page."""
+    return str(INDICATOR_NAMES.get(slug, slug))
+
+
+# What each wellbeing indicator is about, in words a child reads on "You said, we did".
+INDICATOR_NAMES = {
+    "trusted_adult": _("Having an adult you trust"),
+    "family_time": _("Seeing your family and friends"),
+    "know_why_in_care": _("Knowing why you are in care"),
+    "listened_to": _("Being listened to"),
+    "good_friend": _("Having a good friend"),
+    "school": _("School and college"),
+    "enjoys_activities": _("Doing things you enjoy"),
+    "settled": _("Where you live"),
+    "happy": _("Feeling happy"),
+    "not_worried": _("Worries"),
+    "life_better": _("Life getting better"),
+    "ons_life_satisfaction": _("How happy you are with your life"),
+    "ons_worthwhile": _("Feeling the things you do are worthwhile"),
+    "ons_happy": _("Feeling happy"),
+    "ons_anxious": _("Feeling anxious"),
+}
+
+
+class WellbeingBenchmark(models.Model):
+    """Another council's (or an aggregate's) wellbeing indicators for a period, from a benchmark file."""
+
+    source_name = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    format_version = models.PositiveSmallIntegerField()
+    # Per indicator: base, positive, percent, mean and ONS bands; never a child (docs/wellbeing-benchmark.md).
+    indicators = models.JSONField()
+    # The file's content, hashed: the same file imported twice is stored once.
+    digest = models.CharField(max_length=64, unique=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source_name", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_name", "period_start", "period_end"], name="reporting_benchmark_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name}, {self.period_start} to {self.period_end}"
 
 
 NARRATIVE_MAX = 8000

@@ -36,9 +36,14 @@ def as_csv(table: Table) -> str:
     """Every row with its count, percentage and base, the base named in the header comment."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADINGS)
-    for row in table.as_dict()["rows"]:
-        writer.writerow([spreadsheet_safe(row[column]) if row[column] is not None else "" for column in CSV_COLUMNS])
+    rows = table.as_dict()["rows"]
+    # A report whose rows carry more (the wellbeing report's indicator and mean) adds them after the usual columns.
+    extra = [key for key in (rows[0] if rows else {}) if key not in CSV_COLUMNS]
+    writer.writerow(CSV_HEADINGS + extra)
+    for row in rows:
+        writer.writerow(
+            [spreadsheet_safe(row[column]) if row[column] is not None else "" for column in CSV_COLUMNS + extra]
+        )
     return out.getvalue()
 
 
@@ -55,6 +60,8 @@ def as_text(table: Table, period_label: str) -> str:
         label = f"{row.group}: {row.label}" if row.group else row.label
         pct = f"{row.percent}" if row.percent is not None else "-"
         before = "" if row.previous_count is None else f"{row.previous_count:>7} {row.previous_percent or '-':>6}"
-        lines.append(f"{label:<{width}}  {row.count:>7} {row.base:>7} {pct:>6}   {before}")
+        mean = getattr(row, "mean", None)
+        mean = "" if mean is None else f"   mean {mean:.2f}"
+        lines.append(f"{label:<{width}}  {row.count:>7} {row.base:>7} {pct:>6}   {before}{mean}".rstrip())
     lines.extend(f"Note: {note}" for note in table.notes)
     return "\n".join(lines) + "\n"

@@ -36,6 +36,7 @@ from consultations.models import Audience, Invitation
 from feedback.models import Category, Channel, Rating, Respondent, SafeguardingAlert, ServiceFeedback, Statement
 from reporting.periods import Period
 from reporting.tables import Row, Table
+from reporting.wellbeing_report import wellbeing
 from reviews.models import (
     Child,
     IroActivity,
@@ -738,6 +739,7 @@ REPORTS: dict[str, Callable[..., Table]] = {
     "service-feedback-by-iro": service_feedback_by_iro,
     "complaints": complaints,
     "iro-activity": iro_activity,
+    "wellbeing": wellbeing,
 }
 
 

@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 
 from accounts.models import Role, User
 from backend.edited_rules import EditedRules
+from consultations.wellbeing import INDICATORS
 from feedback.models import Category, Statement
 from feedback.safeguarding import active_phrases
 from feedback.selectors import statements_visible_to
@@ -163,6 +164,18 @@ def you_said_we_did_checked(*, you_said: str, we_did: str) -> tuple[str, str]:
     return you_said, we_did
 
 
+def you_said_we_did_about(*, theme: Theme | None, indicator: str) -> tuple[Theme | None, str]:
+    """Return what an item is about: a theme or a wellbeing indicator, exactly one; refuse anything else."""
+    indicator = (indicator or "").strip()
+    if theme is not None and indicator:
+        raise ValidationError({"indicator": "Choose a theme or a wellbeing indicator, not both."})
+    if theme is None and not indicator:
+        raise ValidationError({"theme": "Choose a theme or a wellbeing indicator."})
+    if indicator and indicator not in INDICATORS:
+        raise ValidationError({"indicator": "Choose one of the wellbeing indicators."})
+    return theme, indicator
+
+
 def _require_cicc(member: User, doing: str) -> None:
     if member.role != Role.CICC:
         raise PermissionDenied(f"Only a Children in Care Council member can {doing}.")
@@ -170,15 +183,23 @@ def _require_cicc(member: User, doing: str) -> None:
 
 @transaction.atomic
 def you_said_we_did_publish(
-    *, member: User, theme: Theme, period_start: date, period_end: date, you_said: str, we_did: str
+    *,
+    member: User,
+    theme: Theme | None,
+    period_start: date,
+    period_end: date,
+    you_said: str,
+    we_did: str,
+    indicator: str = "",
 ) -> YouSaidWeDid:
-    """The CiCC publishes what the council did about a theme; children see it."""
+    """The CiCC publishes what the council did about a theme or a wellbeing indicator; children see it."""
     _require_cicc(member, "publish this")
+    theme, indicator = you_said_we_did_about(theme=theme, indicator=indicator)
     you_said, we_did = you_said_we_did_checked(you_said=you_said, we_did=we_did)
     if period_end < period_start:
         raise ValidationError({"period_end": "The period must end after it starts."})
     return YouSaidWeDid.objects.create(
-        theme=theme, period_start=period_start, period_end=period_end, you_said=you_said,
+        theme=theme, indicator=indicator, period_start=period_start, period_end=period_end, you_said=you_said,
         we_did=we_did, published_by=member,
     )  # fmt: skip
 
@@ -189,11 +210,15 @@ def _refuse_if_withdrawn(item: YouSaidWeDid) -> None:
         raise ValidationError(f"This was already withdrawn on {when}.")
 
 
-def you_said_we_did_edit_checked(*, item: YouSaidWeDid, theme: Theme, you_said: str, we_did: str) -> tuple[str, str]:
+def you_said_we_did_edit_checked(
+    *, item: YouSaidWeDid, theme: Theme | None, you_said: str, we_did: str, indicator: str = ""
+) -> tuple[str, str]:
     """Return the new words trimmed, or refuse the change (withdrawn, bad words, nothing changed). Nothing is stored."""
     _refuse_if_withdrawn(item)
+    theme, indicator = you_said_we_did_about(theme=theme, indicator=indicator)
     you_said, we_did = you_said_we_did_checked(you_said=you_said, we_did=we_did)
-    if (item.theme_id, item.you_said, item.we_did) == (theme.pk, you_said, we_did):
+    now = (item.theme_id, item.indicator, item.you_said, item.we_did)
+    if now == (theme.pk if theme else None, indicator, you_said, we_did):
         raise ValidationError({"we_did": "Nothing has changed."})
     return you_said, we_did
 
@@ -204,17 +229,22 @@ def _locked(item: YouSaidWeDid) -> YouSaidWeDid:
 
 
 @transaction.atomic
-def you_said_we_did_edit(*, member: User, item: YouSaidWeDid, theme: Theme, you_said: str, we_did: str) -> YouSaidWeDid:
+def you_said_we_did_edit(
+    *, member: User, item: YouSaidWeDid, theme: Theme | None, you_said: str, we_did: str, indicator: str = ""
+) -> YouSaidWeDid:
     """The CiCC changes a published item; the words it had before are kept as a version."""
     _require_cicc(member, "change this")
     locked = _locked(item)
-    you_said, we_did = you_said_we_did_edit_checked(item=locked, theme=theme, you_said=you_said, we_did=we_did)
+    you_said, we_did = you_said_we_did_edit_checked(
+        item=locked, theme=theme, indicator=indicator, you_said=you_said, we_did=we_did
+    )
+    theme, indicator = you_said_we_did_about(theme=theme, indicator=indicator)
     YouSaidWeDidVersion.objects.create(
-        item=locked, theme_id=locked.theme_id, you_said=locked.you_said, we_did=locked.we_did,
-        edited_by=member, edited_at=timezone.now(),
+        item=locked, theme_id=locked.theme_id, indicator=locked.indicator, you_said=locked.you_said,
+        we_did=locked.we_did, edited_by=member, edited_at=timezone.now(),
     )  # fmt: skip
-    locked.theme, locked.you_said, locked.we_did = theme, you_said, we_did
-    locked.save(update_fields=["theme", "you_said", "we_did"])
+    locked.theme, locked.indicator, locked.you_said, locked.we_did = theme, indicator, you_said, we_did
+    locked.save(update_fields=["theme", "indicator", "you_said", "we_did"])
     return locked
 
 

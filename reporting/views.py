@@ -19,7 +19,8 @@ from accounts.models import AccessLogEntry, AccessPurpose, AuthenticatedHttpRequ
 from accounts.services import access_log_record, access_log_record_many
 from reporting.catalogue import contents_for, in_order
 from reporting.charts import report_chart
-from reporting.models import WITHDRAWN_REASON_MAX, Theme, YouSaidWeDid
+from reporting.cicc_wellbeing import cicc_indicator_choices, cicc_wellbeing
+from reporting.models import WITHDRAWN_REASON_MAX, Theme, YouSaidWeDid, indicator_name
 from reporting.output import as_csv
 from reporting.periods import Period, period_from, reporting_year
 from reporting.selectors import (
@@ -39,6 +40,7 @@ from reporting.selectors import (
 from reporting.services import (
     quote_approve,
     quote_reject,
+    you_said_we_did_about,
     you_said_we_did_checked,
     you_said_we_did_edit,
     you_said_we_did_edit_checked,
@@ -183,21 +185,39 @@ class _Draft:
     theme_id: int
     you_said: str
     we_did: str
+    indicator: str = ""
 
     @classmethod
     def posted(cls, request: AuthenticatedHttpRequest) -> "_Draft":
         post = request.POST
-        return cls(posted_id(post.get("theme")), post.get("you_said", ""), post.get("we_did", ""))
+        return cls(
+            posted_id(post.get("theme")), post.get("you_said", ""), post.get("we_did", ""), post.get("indicator", "")
+        )
 
-    def theme(self) -> Theme:
+    def theme(self) -> Theme | None:
+        """The theme chosen, None when none was (an indicator instead); refuse one that is not the council's."""
+        if not self.theme_id and not self.indicator:
+            raise ValidationError({"theme": "Choose a theme or a wellbeing indicator."})
+        if not self.theme_id:
+            return None
         theme = theme_get(self.theme_id)
         if theme is None:
             raise ValidationError({"theme": "Choose a theme."})
         return theme
 
+    @property
+    def about(self) -> str:
+        """What the item is about, as children will read it."""
+        return indicator_name(self.indicator) if self.indicator else ""
+
 
 def _check_step(
-    request: AuthenticatedHttpRequest, *, draft: _Draft, theme: Theme, period: Period, item: YouSaidWeDid | None = None
+    request: AuthenticatedHttpRequest,
+    *,
+    draft: _Draft,
+    theme: Theme | None,
+    period: Period,
+    item: YouSaidWeDid | None = None,
 ) -> HttpResponse:
     """Show the item as children will see it, with the words carried in hidden fields to publish or change."""
     return render(
@@ -217,6 +237,8 @@ def _cicc_page(request: AuthenticatedHttpRequest, *, draft: _Draft | None = None
             "quotes": cicc_quotes(today),
             "published": you_said_we_did_kept_by(request.user),
             "themes": themes(),
+            "indicators": cicc_indicator_choices(),
+            "wellbeing": cicc_wellbeing(today),
             "draft": draft,
             "error": error,
         },
@@ -242,11 +264,12 @@ def cicc(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         theme = draft.theme()
         if request.POST.get("confirmed") != "1":
+            you_said_we_did_about(theme=theme, indicator=draft.indicator)
             draft.you_said, draft.we_did = you_said_we_did_checked(you_said=draft.you_said, we_did=draft.we_did)
             return _check_step(request, draft=draft, theme=theme, period=quarter)
         you_said_we_did_publish(
-            member=request.user, theme=theme, period_start=quarter.start, period_end=quarter.end,
-            you_said=draft.you_said, we_did=draft.we_did,
+            member=request.user, theme=theme, indicator=draft.indicator, period_start=quarter.start,
+            period_end=quarter.end, you_said=draft.you_said, we_did=draft.we_did,
         )  # fmt: skip
     except ValidationError as exc:
         return _cicc_page(request, draft=draft, error=" ".join(exc.messages))
@@ -260,7 +283,7 @@ def you_said_we_did_edit_view(request: AuthenticatedHttpRequest, item_id: int) -
     """A CiCC member changes a published item's theme or words, checking it first; the old words are kept."""
     item = you_said_we_did_get_for_member(request.user, item_id)
     if request.method == "GET":
-        draft = _Draft(item.theme_id, item.you_said, item.we_did)
+        draft = _Draft(item.theme_id or 0, item.you_said, item.we_did, item.indicator)
         return _edit_page(request, item=item, draft=draft)
     draft = _Draft.posted(request)
     if request.POST.get("change"):
@@ -269,11 +292,14 @@ def you_said_we_did_edit_view(request: AuthenticatedHttpRequest, item_id: int) -
         theme = draft.theme()
         if request.POST.get("confirmed") != "1":
             draft.you_said, draft.we_did = you_said_we_did_edit_checked(
-                item=item, theme=theme, you_said=draft.you_said, we_did=draft.we_did
+                item=item, theme=theme, indicator=draft.indicator, you_said=draft.you_said, we_did=draft.we_did
             )
             period = Period(item.period_start, item.period_end)
             return _check_step(request, draft=draft, theme=theme, period=period, item=item)
-        you_said_we_did_edit(member=request.user, item=item, theme=theme, you_said=draft.you_said, we_did=draft.we_did)
+        you_said_we_did_edit(
+            member=request.user, item=item, theme=theme, indicator=draft.indicator,
+            you_said=draft.you_said, we_did=draft.we_did,
+        )  # fmt: skip
     except ValidationError as exc:
         return _edit_page(request, item=item, draft=draft, error=" ".join(exc.messages))
     messages.success(request, "Changed. Children read the new words now.")
@@ -286,7 +312,7 @@ def _edit_page(
     return render(
         request,
         "reporting/you_said_we_did_edit.html",
-        {"item": item, "draft": draft, "themes": themes(), "error": error},
+        {"item": item, "draft": draft, "themes": themes(), "indicators": cicc_indicator_choices(), "error": error},
         status=400 if error else 200,
     )
 

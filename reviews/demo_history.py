@@ -39,6 +39,7 @@ from consultations.models import (
 )
 from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
 from consultations.services import audience_for_child
+from consultations.wellbeing import SCALE_TYPE
 from feedback.alerts import alert_close
 from feedback.escalation import add_working_hours, is_out_of_hours
 from feedback.models import (
@@ -402,7 +403,11 @@ def _answers(version: FormTemplateVersion, rng: random.Random) -> dict:
         if kind == "not_shared" or (not question.get("required") and rng.random() < 0.25):
             continue
         values = [choice["value"] for choice in choices_for(question)]
-        if kind in SINGLE_CHOICE_TYPES:
+        if kind == SCALE_TYPE:
+            # The ONS 0-10 questions: most answers near 7 (near 2 for feeling anxious), a few far from it.
+            centre = 2 if "anxious" in qid else 7
+            raw[qid] = rng.choices(values, weights=[1 / (1 + abs(int(v) - centre)) for v in values])[0]
+        elif kind in SINGLE_CHOICE_TYPES:
             # Most children are happy or OK most of the time; the first choices are the sunnier ones.
             raw[qid] = rng.choices(values, weights=[len(values) - i for i in range(len(values))])[0]
         elif kind in MULTI_CHOICE_TYPES:

@@ -11,7 +11,9 @@ from reporting.selectors import you_said_we_did_visible_to
 
 
 class YouSaidWeDidOutput(serializers.ModelSerializer):
-    theme = serializers.CharField(source="theme.name")
+    theme = serializers.CharField(
+        source="about", help_text="What it is about: a theme, or a wellbeing indicator's plain name."
+    )
 
     class Meta:
         model = YouSaidWeDid

@@ -21,6 +21,12 @@ class ReportRow(serializers.Serializer):
     previous_count = serializers.IntegerField(allow_null=True, help_text="The same for the period before.")
     previous_base = serializers.IntegerField(allow_null=True)
     previous_percent = serializers.FloatField(allow_null=True)
+    indicator = serializers.CharField(required=False, help_text="The wellbeing report: the indicator's slug.")
+    domain = serializers.CharField(required=False, help_text="The wellbeing report: relationships, rights, ...")
+    mean = serializers.FloatField(
+        required=False, allow_null=True, help_text="The wellbeing report: the mean 0-10 score, two decimal places."
+    )
+    previous_mean = serializers.FloatField(required=False, allow_null=True)
 
 
 class ReportOutput(serializers.Serializer):

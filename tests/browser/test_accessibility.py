@@ -182,3 +182,16 @@ def test_the_checker_itself_catches_a_known_violation(axe):
         '<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
     )
     assert [violation["id"] for violation in axe(html)] == ["image-alt"]
+
+
+def test_the_cicc_page_with_wellbeing_indicators_and_the_wellbeing_report_have_no_violations(axe, cicc, manager):
+    forms_sync_from_files()
+    member = client_for(cicc)
+    pages = [
+        member.get(reverse("reporting:cicc")),
+        member.post(reverse("reporting:cicc"), {"indicator": "trusted_adult", "you_said": "x", "we_did": "y"}),
+        member.post(reverse("reporting:cicc"), {"indicator": "", "theme": "", "you_said": "x", "we_did": "y"}),
+        client_for(manager).get(reverse("reporting:reports")),
+    ]
+    for response in pages:
+        assert _checked(axe, response, "en-gb") == [], response.request["PATH_INFO"]

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.services import complaint_make
-from consultations.models import ChildContact
+from consultations.models import ChildContact, Invitation, Response
 from consultations.services import forms_sync_from_files, invitations_create_for_review
 from feedback.service_feedback import feedback_give, feedback_requests_create
 from feedback.services import statement_submit
@@ -91,11 +92,17 @@ def test_an_unknown_report_is_404(manager):
     assert client_for(manager).get(reverse("reporting:ssda903_reviews") + "?year=soon").status_code == 400
 
 
+WELLBEING_ANSWER = {"home_feeling": "happy", "trusted_adult": "yes"}
+
+
 @pytest.mark.usefixtures("pinned_clock")  # what is said now falls in the fixed period below
 def test_an_iro_counts_nothing_of_another_iros_children_in_any_report(other_child, other_child_user, other_iro, iro):
     forms_sync_from_files()
     review = Review.objects.get(child=other_child)
     invitations_create_for_review(review=review)
+    # The child's own form, with a wellbeing answer, for the wellbeing report.
+    own = Invitation.objects.get(review=review, contact__isnull=True)
+    Response.objects.create(invitation=own, version=own.version, answers=WELLBEING_ANSWER, submitted_at=timezone.now())
     Review.objects.filter(pk=review.pk).update(held_on=date(2025, 9, 20), participation_code="PN1")
 
     review.refresh_from_db()

@@ -132,7 +132,7 @@ def test_an_edit_keeps_the_previous_words_and_children_read_the_new(child_user, 
         ({"you_said": "y" * 2001}, "Keep each part to 2000 characters or fewer (this has 2001)."),
         ({}, "Nothing has changed."),
         ({"we_did": f"  {HOMEWORK['we_did']} "}, "Nothing has changed."),
-        ({"theme": "abc"}, "Choose a theme."),
+        ({"theme": "abc"}, "Choose a theme or a wellbeing indicator."),
     ],
 )
 @pytest.mark.parametrize("confirmed", ["", "1"])

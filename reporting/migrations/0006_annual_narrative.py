@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0004_you_said_we_did_edits_and_withdrawals"),
+        ("reporting", "0005_you_said_we_did_indicator"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
