@@ -73,7 +73,7 @@ SECTIONS = [
             "Children's answers to the wellbeing questions in their consultation forms: relationships, rights, "
             "resilience and recovery, and the ONS personal wellbeing questions for those aged 11 and over. By age, "
             "sex, ethnicity and placement in the wellbeing report.",
-            ("wellbeing",), only_groups=(ALL_CHILDREN, ONS_BANDS_GROUP)),
+            ("wellbeing",), protect=True, only_groups=(ALL_CHILDREN, ONS_BANDS_GROUP)),
     Heading("feedback", "Service-user feedback", "What children, parents, carers and professionals said about reviews.",
             ("service-feedback",)),
 ]  # fmt: skip
@@ -255,13 +255,17 @@ def _percent(value: object, hidden: bool) -> str:
     return "-" if value is None else f"{value}%"
 
 
-def _hidden_rows(rows: list[Row], count_of) -> set[int]:
+def _hidden_rows(rows: list[Row], count_of, base_of) -> set[int]:
     """The rows whose figure must be hidden: small ones, and one more where a single hidden one could be
-    worked out from its group's base (the CiCC's secondary suppression, reporting.disclosure)."""
+    worked out from its group's base (the CiCC's secondary suppression, reporting.disclosure).
+
+    The rows of a group out of the same base are the ones that add up to it (the PN codes of an age band,
+    the ONS bands of a question), so those are the sets a hidden figure could be worked out within.
+    """
     hidden = {index for index, row in enumerate(rows) if _small(count_of(row))}
-    groups: dict[str, list[int]] = {}
+    groups: dict[tuple[str, int | None], list[int]] = {}
     for index, row in enumerate(rows):
-        groups.setdefault(row.group, []).append(index)
+        groups.setdefault((row.group, base_of(row)), []).append(index)
     for members in groups.values():
         in_group = [index for index in members if index in hidden]
         if len(in_group) == 1:
@@ -275,8 +279,10 @@ def _hidden_rows(rows: list[Row], count_of) -> set[int]:
 
 def _shown(table: Table, *, protect: bool) -> ShownTable:
     """A table as the report shows it; with `protect`, small counts hidden as the CiCC's are."""
-    hidden_now = _hidden_rows(table.rows, lambda row: row.count) if protect else set()
-    hidden_before = _hidden_rows(table.rows, lambda row: row.previous_count) if protect else set()
+    hidden_now = _hidden_rows(table.rows, lambda row: row.count, lambda row: row.base) if protect else set()
+    hidden_before = (
+        _hidden_rows(table.rows, lambda row: row.previous_count, lambda row: row.previous_base) if protect else set()
+    )
     rows = []
     for index, row in enumerate(table.rows):
         now, before = index in hidden_now, index in hidden_before
