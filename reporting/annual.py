@@ -18,6 +18,7 @@ from backend.pdf import pdf_from_html
 from reporting.charts import report_chart
 from reporting.disclosure import MIN_CHILDREN, SMALL
 from reporting.models import AnnualNarrative, Quote
+from reporting.narratives import narratives_for_year
 from reporting.periods import Period
 from reporting.reports import report
 from reporting.tables import Row, Table
@@ -146,10 +147,6 @@ class AnnualDocument:
         missing = [section.heading for section in self.sections if not section.narrative]
         return missing + ([NARRATIVE_KEYS[WORDS_KEY]] if not self.words_narrative else [])
 
-    @property
-    def suppressed_any(self) -> bool:
-        return any(shown.suppressed for section in self.sections for shown in section.tables)
-
 
 def annual_report(period: Period, scope: QuerySet[Child] | None = None) -> list[tuple[Heading, list[Table]]]:
     """Every heading's tables for the period, each compared with the year before."""
@@ -158,7 +155,7 @@ def annual_report(period: Period, scope: QuerySet[Child] | None = None) -> list[
 
 def annual_document(period: Period, scope: QuerySet[Child] | None = None) -> AnnualDocument:
     """The whole report for the period: figures (protected where small), charts, approved words and quotes."""
-    narratives = {n.section: n for n in AnnualNarrative.objects.filter(year=period.start.year)}
+    narratives = narratives_for_year(period.start.year)
     sections = []
     for number, (heading, tables) in enumerate(annual_report(period, scope), start=1):
         shown = [_shown(_only(table, heading.only_groups), protect=heading.protect) for table in tables]

@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -147,3 +150,21 @@ def test_sending_for_review_takes_the_words_in_the_box_with_it(manager):
     assert response.status_code == 302
     narrative = AnnualNarrative.objects.get(section="participation")
     assert (narrative.status, narrative.text, narrative.version) == ("in_review", "Second go", 3)
+
+
+def test_the_words_cost_the_same_queries_however_many_headings_have_them(manager, second_manager):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            render_to_string("reporting/annual/document.html", {"document": annual_document(YEAR), "editable": True})
+        return len(captured)
+
+    def approve(key: str) -> None:
+        narrative_save(manager=manager, year=2025, section=key, text=f"About {key}", seen_version=0)
+        narrative_submit(manager=manager, year=2025, section=key, seen_version=1)
+        narrative_approve(manager=second_manager, year=2025, section=key, seen_version=2)
+
+    approve("service")
+    one = queries()
+    for key in ("participation", "voice", "feedback", "childrens-words"):
+        approve(key)
+    assert queries() == one
