@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from reporting.annual import AnnualDocument, ShownTable, about_the_figures
+from reporting.annual import AnnualDocument, Pivot, ShownTable, about_the_figures
 
 COLUMNS = ["", "Children or reviews", "Out of", "%", "Year before", "%"]
 
@@ -92,6 +92,9 @@ def _table(word: WordDocument, shown: ShownTable) -> None:
     table = shown.table
     word.add_heading(_safe(table.title), level=2)
     word.add_paragraph(_safe(f"Out of: {table.base_label}"))
+    if shown.pivot is not None:
+        _pivot_table(word, shown.pivot, shown.table.notes)
+        return
     grouped = shown.grouped
     columns = (["Group"] if grouped else []) + COLUMNS
     grid = word.add_table(rows=1, cols=len(columns))
@@ -106,6 +109,22 @@ def _table(word: WordDocument, shown: ShownTable) -> None:
         for cell, value in zip(grid.add_row().cells, values, strict=True):
             cell.text = _safe(value)
     for note in table.notes:
+        word.add_paragraph(_safe(note))
+
+
+def _pivot_table(word: WordDocument, pivot: Pivot, notes: list[str]) -> None:
+    """A breakdown across, as on the page: each group's percentage, the year before in brackets."""
+    grid = word.add_table(rows=1, cols=len(pivot.columns) + 2)
+    grid.style = "Table Grid"
+    for cell, title in zip(grid.rows[0].cells, ["Group", "Out of", *pivot.columns], strict=True):
+        cell.text = title
+    _mark_header(grid.rows[0])
+    for row in pivot.rows:
+        values = [row.group, row.base] + [f"{now} ({before})" if before else now for now, before in row.cells]
+        for cell, value in zip(grid.add_row().cells, values, strict=True):
+            cell.text = _safe(value)
+    word.add_paragraph("Each group's percentage of its reviews this year, with the year before in brackets.")
+    for note in notes:
         word.add_paragraph(_safe(note))
 
 

@@ -80,7 +80,7 @@ def test_the_complaints_report_counts_each_stage_and_its_timeliness(a_year_of_co
     assert WORDS not in out.getvalue() and "HRD000" not in out.getvalue()
     rows = _rows(out.getvalue())
     assert rows["Complaints"] == (3, 4, 1, 1)  # A, B, E of A, B, C, E; D last year
-    assert rows["Representations"] == (1, 4, 0, 1)
+    assert rows["Representations (views or suggestions, not complaints)"] == (1, 4, 0, 1)
     assert rows["Acknowledged within 2 working days"] == (2, 4, 1, 1)  # A and E; B late, C never
     assert rows["Stage 1 answered within 10 working days"] == (1, 2, 1, 1)  # A of A and B (E withdrew)
     assert rows["Stage 1 answered within 20 working days (extended)"] == (2, 2, 1, 1)  # and B, extended
@@ -111,9 +111,9 @@ def test_the_reports_page_and_the_annual_report_carry_the_complaints_figures(a_y
     assert "Complaints and representations" in page and WORDS not in page
     section = annual.split('id="complaints"')[1].split("</section>")[0]
     assert (
-        '<th scope="row">Acknowledged within 2 working days</th><td class="num">2</td><td class="num">4</td>'
-        '<td class="num">50.0%</td><td class="num">1</td><td class="num">100.0%</td>' in section
+        '<th scope="row">Acknowledged within 2 working days</th><td class="num">2 of 4 (50.0%)</td>'
+        '<td class="num">1 of 1 (100.0%)</td>' in section
     )
     assert "<svg" in section and "50.0%" in section  # the timeliness rows charted
     assert WORDS not in annual
-    assert "received,Complaints,2,2,100.0" in own.content.decode()
+    assert "Received,Complaints,2,2,100.0" in own.content.decode()
