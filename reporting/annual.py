@@ -98,6 +98,9 @@ class ShownRow:
     previous_count: str
     previous_percent: str
     previous_base: str = ""
+    # The PDF's bars (a percentage as "38.5"), drawn in the row beside its full label; "" where none is drawn.
+    bar: str = ""
+    bar_before: str = ""
 
     @property
     def now(self) -> str:
@@ -148,6 +151,11 @@ class ShownTable:
     @property
     def grouped(self) -> bool:
         return any(row.group for row in self.rows)
+
+    @property
+    def bars(self) -> bool:
+        """Whether any row has a bar: the PDF then gives the table its chart column."""
+        return any(row.bar or row.bar_before for row in self.rows)
 
 
 @dataclass
@@ -316,6 +324,14 @@ def _percent(value: object, hidden: bool) -> str:
     return "-" if value is None else f"{value}%"
 
 
+def _bar(value: object) -> str:
+    """A percentage as a bar's width for the PDF ("" for none): dot-decimal whatever the locale.
+
+    A caseload can pass 100% of the guidance; its bar stops at the cell's edge and the figure says how far.
+    """
+    return "" if value is None else f"{min(float(value), 100.0):.1f}"  # type: ignore[arg-type]
+
+
 def _hidden_rows(rows: list[Row], count_of, base_of) -> set[int]:
     """The rows whose figure must be hidden: small ones, and one more where a single hidden one could be
     worked out from its group's base (the CiCC's secondary suppression, reporting.disclosure).
@@ -348,6 +364,8 @@ def _shown(table: Table, *, protect: bool) -> ShownTable:
     for index, row in enumerate(table.rows):
         now, before = index in hidden_now, index in hidden_before
         base_hidden = protect and _small(row.base)
+        # The chart draws only what the table shows: no bar for a hidden figure, now or the year before.
+        charted = not row.group and not now and not base_hidden
         rows.append(
             ShownRow(
                 group=row.group,
@@ -358,16 +376,17 @@ def _shown(table: Table, *, protect: bool) -> ShownTable:
                 previous_count=_figure(row.previous_count, before),
                 previous_percent="" if row.previous_count is None else _percent(row.previous_percent, before),
                 previous_base=_figure(row.previous_base, protect and _small(row.previous_base)),
+                bar=_bar(row.percent) if charted else "",
+                bar_before=_bar(row.previous_percent) if charted and not before else "",
             )
         )
-    # The chart draws only what the table shows: no bar for a hidden figure, now or the year before.
-    charted = [
+    charted_rows = [
         Row(row.label, row.count, row.base,
             None if index in hidden_before else row.previous_count, row.previous_base)
         for index, row in enumerate(table.rows)
         if not row.group and index not in hidden_now and not (protect and _small(row.base))
     ]  # fmt: skip
-    chart = report_chart(Table(table.name, table.title, table.base_label, charted), "Year before")
+    chart = report_chart(Table(table.name, table.title, table.base_label, charted_rows), "Year before")
     return ShownTable(table, rows, chart, bool(hidden_now or hidden_before), _pivot(rows) if protect else None)
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.template.loader import render_to_string
 from django.urls import reverse
 from docx import Document
 
@@ -199,6 +200,29 @@ def test_the_chart_draws_no_bar_for_a_hidden_figure():
     # "Small" is hidden, and the next smallest ("Other", 37) with it, so the hidden 3 cannot be worked out.
     assert "Shown" in chart and "Small" not in chart and "Other" not in chart
     assert "50.0%" in chart
+
+
+def test_the_pdf_draws_each_bar_in_its_row_and_none_for_a_hidden_figure():
+    table = Table(
+        "t", "T", "base",
+        [Row("Shown", 40, 80, 30, 60), Row("Small", 3, 80, 2, 60), Row("Other", 37, 80, 28, 60),
+         Row("Over the guidance", 84, 70), Row("A count alone", 12, None)],
+    )  # fmt: skip
+    shown = _shown(table, protect=True)
+    bars = {row.label: (row.bar, row.bar_before) for row in shown.rows}
+    assert bars["Shown"] == ("50.0", "50.0")
+    # "Small" is hidden, and the next smallest ("Other", 37) with it: neither is drawn, now or the year before.
+    assert bars["Small"] == ("", "") and bars["Other"] == ("", "")
+    assert bars["Over the guidance"] == ("100.0", "")  # 120%: the bar stops at the edge, the figure says it
+    assert bars["A count alone"] == ("", "") and shown.bars
+    html = render_to_string("reporting/annual/pdf.html", {"document": _document_of(shown), "about": []})
+    assert html.count('class="bar"') == 2 and html.count('class="bar-before"') == 1
+    assert 'style="width: 50.0%"' in html and "<svg" not in html  # the PDF's chart is its bars, not SVG
+
+
+def _document_of(shown) -> "annual_module.AnnualDocument":
+    section = annual_module.Section("s", 1, "Heading", "Summary", [shown])
+    return annual_module.AnnualDocument("Council", YEAR, YEAR.previous(), [section])
 
 
 def _pdf_text(content: bytes, tmp_path) -> str:
