@@ -150,6 +150,16 @@ class AlertAcknowledgeApi(HeardApi):
 
 class CloseInput(StrictSerializer):
     action_taken = serializers.CharField(help_text="What was done: an alert is never closed without it.")
+    # As the web page asks (feedback.forms.AlertCloseForm): closing is final, so it is confirmed in so many words.
+    safe_to_close = serializers.BooleanField(
+        help_text="true: the caller has recorded what was done and the child is safe to close this. Without it "
+        "the alert stays open (400)."
+    )
+
+    def validate_safe_to_close(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("Confirm the child is safe before closing the alert: it stays open.")
+        return value
 
 
 class AlertCloseApi(HeardApi):
@@ -160,7 +170,7 @@ class AlertCloseApi(HeardApi):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             200: AlertDetailOutput,
-            400: OpenApiResponse(description="No action given, or already closed."),
+            400: OpenApiResponse(description="No action given, not confirmed safe to close, or already closed."),
             404: NOT_YOURS,
         },
         operation_id="alert_close",

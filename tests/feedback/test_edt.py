@@ -261,7 +261,7 @@ def test_the_duty_team_acts_through_the_api_and_its_reads_are_logged(
     assert taken.json()["edt_acknowledged_at"] is not None and taken.json()["acknowledged_at"] is None
     closed = api.post(
         f"/api/v1/alerts/{alert.pk}/close/",
-        json.dumps({"action_taken": "Spoke to the carer."}),
+        json.dumps({"action_taken": "Spoke to the carer.", "safe_to_close": True}),
         content_type="application/json",
         headers={"Idempotency-Key": "close-1"},
     )
