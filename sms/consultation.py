@@ -130,7 +130,7 @@ def consultation_answer(*, user: User, conversation: Conversation, text: str) ->
         return _(NOTHING_OPEN)
     questions = _asked(invitation)
     if conversation.question_index >= len(questions):
-        # A conversation from before the form's questions changed: pick up at the first unanswered one.
+        # The review moved to before a birthday, so fewer questions are asked: pick up at the first unanswered one.
         conversation.delete()
         return consultation_start(user=user)
     question = questions[conversation.question_index]

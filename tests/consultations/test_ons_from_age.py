@@ -246,6 +246,25 @@ def test_by_text_only_the_11_year_old_is_asked_the_ons_questions(aged, client, a
     assert {qid: answers.get(qid) for qid in ONS} == (dict.fromkeys(ONS, "1") if age == 11 else dict.fromkeys(ONS))
 
 
+@pytest.mark.usefixtures("twilio")
+def test_by_text_a_review_moved_to_before_the_birthday_mid_form_asks_on_from_the_first_question_still_unanswered(
+    aged, client
+):
+    invitation = aged(11, override=Audience.YOUNG_12_15)
+    total = len(invitation.version.questions)
+    text(client, "FORM")
+    for _ in range(total - 2):
+        text(client, "1")
+    review = invitation.review
+    review.scheduled_for = date(2026, 11, 30)  # Alice is 10 then: the ONS questions are no longer asked
+    review.save()
+    reply = text(client, "1")
+    assert reply[0] == 200 and f"Q{total - 2 - len(ONS) + 1}/{total - len(ONS)}: " in reply[1]
+    replies = _replies(client, "1")
+    assert "your answers have gone to your IRO" in replies[-1]
+    assert not set(ONS) & set(Response.objects.get(submitted_at__isnull=False).answers)
+
+
 # --- Scores, reports and versions ----------------------------------------------------------------
 
 

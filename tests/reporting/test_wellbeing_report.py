@@ -31,7 +31,7 @@ def seven(db, iro):
     Latest answer in the year (trusted adult; ONS life satisfaction; ONS anxious):
       C1 yes 9 1 (an earlier answer in the year, no 2 9, is not counted)
       C2 yes 7 3 · C3 no 4 6 · C4 not sure 10 0 · C5 yes 5 2 · C6 yes 8 7
-      C7 answered the 8-11 form: trusted adult no, adults listen yes (no ONS questions)
+      C7 answered the 8-11 form: trusted adult no, adults listen yes (no ONS answers)
     The year before: C1 no 6 · C2 yes 8 · C3 yes 9.
     """
     forms_sync_from_files()
