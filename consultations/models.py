@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from consultations.schema import schema_for_age
+
 
 class Audience(models.TextChoices):
     CHILD_4_7 = "child_4_7", "Child aged 4 to 7"
@@ -158,6 +160,18 @@ class Invitation(models.Model):
     @property
     def is_for_child(self) -> bool:
         return self.contact_id is None
+
+    @property
+    def answerer_age(self) -> int | None:
+        """The child's age on the review date, which decides the questions they are asked; None for an adult."""
+        if self.contact_id is not None:
+            return None
+        return self.review.child.age_on(self.review.date)
+
+    @property
+    def asked_schema(self) -> dict:
+        """The form as this invitation asks it: every channel shows, and checks answers against, this one."""
+        return schema_for_age(self.version.schema, self.answerer_age)
 
 
 class EntryMode(models.TextChoices):

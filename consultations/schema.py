@@ -5,6 +5,12 @@ question has an "id", a "type", its "text", optional "help", "required" and, for
 "choices": [{"value", "label", "picture"}], where a picture is a slug of consultations/pictures.py
 (symbols in a form with "symbols": true). The meeting questions are types of their own, so the
 pre-review pack finds the child's wishes about the meeting whichever form they answered.
+
+A question may carry "from_age": 11 (a whole number of years, 4 to 25): it is asked only of a child
+whose age on the review date is at least that, so one form can ask the older children of its age band
+a little more (the 8 to 11 form asks the ONS questions of 11-year-olds). schema_for_age() gives the
+form a child of a given age is asked; every channel shows and checks answers against that form
+(consultations.models.Invitation.asked_schema). Adults' forms are asked whole.
 """
 
 import copy
@@ -71,8 +77,27 @@ TEXT_TYPES = {"short_text": 200, "long_text": 3000, "meeting_place_time": 300, "
 QUESTION_TYPES = SINGLE_CHOICE_TYPES | MULTI_CHOICE_TYPES | frozenset(TEXT_TYPES)
 
 
+# The ages a question may start from: the youngest child asked a form is 4, and care leavers are
+# supported to 25.
+FROM_AGES = range(4, 26)
+
+
 class SchemaError(ValueError):
     """The form schema itself is wrong (a mistake in a form file or the admin)."""
+
+
+def schema_for_age(schema: dict, age: int | None) -> dict:
+    """Return the form as a child of this age is asked it: without the questions from an older age.
+
+    None (an adult's form) asks every question. The schema is returned as it is unless a question is
+    dropped; the translations keep every question's words, and only the questions asked are read.
+    """
+    if age is None:
+        return schema
+    asked = [question for question in schema["questions"] if question.get("from_age", 0) <= age]
+    if len(asked) == len(schema["questions"]):
+        return schema
+    return {**schema, "questions": asked}
 
 
 def localise(schema: dict, language: str) -> dict:
@@ -123,6 +148,7 @@ def check_schema(schema: Any) -> None:
             raise SchemaError(f"Question {qid!r} has an unknown type {qtype!r}.")
         if not isinstance(question.get("text"), str) or not question["text"].strip():
             raise SchemaError(f"Question {qid!r} needs its text.")
+        _check_from_age(question)
         if qtype in ("single_choice", "multi_choice"):
             choices = question.get("choices")
             if not isinstance(choices, list) or len(choices) < 2:
@@ -134,6 +160,21 @@ def check_schema(schema: Any) -> None:
         problem = check_marker(question, [str(choice.get("value")) for choice in choices_for(question)])
         if problem:
             raise SchemaError(problem)
+    if all("from_age" in question for question in schema["questions"]):
+        raise SchemaError("Every question has a from_age: a younger child would be asked nothing.")
+
+
+def _check_from_age(question: dict) -> None:
+    """Raise SchemaError unless a question's from_age, if it has one, is a whole number of years 4 to 25."""
+    if "from_age" not in question:
+        return
+    age = question["from_age"]
+    # bool is an int in Python: true is not an age.
+    if not isinstance(age, int) or isinstance(age, bool) or age not in FROM_AGES:
+        raise SchemaError(
+            f"Question {question['id']!r}: from_age must be a whole number of years from {FROM_AGES[0]} "
+            f"to {FROM_AGES[-1]} (the youngest age asked), not {age!r}."
+        )
 
 
 def _check_pictures(question: dict, *, symbols: bool) -> None:

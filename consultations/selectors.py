@@ -56,7 +56,8 @@ def consultations_open_for_child(user: User) -> QuerySet[Invitation]:
             contact__isnull=True, review__child__user=user, expires_at__gt=timezone.now(), review__held_on__isnull=True
         )
         .exclude(response__submitted_at__isnull=False)
-        .select_related("review", "version", "response")
+        # The child too: the questions asked depend on their age on the review date (Invitation.asked_schema).
+        .select_related("review__child", "version", "response")
         .order_by("expires_at")
     )
 
@@ -64,6 +65,11 @@ def consultations_open_for_child(user: User) -> QuerySet[Invitation]:
 def consultation_is_open_for_child(user: User, invitation: Invitation) -> bool:
     """Return whether this child may still fill in the form: not sent, not expired, the review not held."""
     return consultations_open_for_child(user).filter(pk=invitation.pk).exists()
+
+
+def consultation_open_for_child_get(user: User, invitation_id: int | None) -> Invitation | None:
+    """Return this child's form while they may still fill it in, with its review, child and form; else None."""
+    return consultations_open_for_child(user).filter(pk=invitation_id).first() if invitation_id else None
 
 
 def consultation_by_text_for(user: User) -> Invitation | None:

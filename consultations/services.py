@@ -29,7 +29,7 @@ from consultations.models import (
     InvitationChannel,
     Response,
 )
-from consultations.schema import TEXT_TYPES, check_schema, clean_answers
+from consultations.schema import TEXT_TYPES, check_schema, clean_answers, schema_for_age
 from feedback.live import push_inbox_event
 from feedback.models import Channel, FoundIn
 from feedback.safeguarding import assess_urgency
@@ -313,6 +313,14 @@ def _check_open(invitation: Invitation) -> None:
         raise ValidationError({"invitation": _("This form closed when the review took place.")})
 
 
+def _asked(invitation: Invitation, response: Response) -> dict:
+    """The questions the answers are checked against: the response's version, as asked at the child's age.
+
+    An answer to a question not asked at that age is dropped, as answers to unknown questions are.
+    """
+    return schema_for_age(response.version.schema, invitation.answerer_age)
+
+
 def _response_for(invitation: Invitation) -> Response:
     response, _created = Response.objects.select_for_update().get_or_create(
         invitation=invitation, defaults={"version": invitation.version}
@@ -335,7 +343,7 @@ def response_save_draft(
     if response.is_submitted:
         raise ValidationError({"answers": _("These answers have already been sent.")})
     _check_open(invitation)
-    clean, errors = clean_answers(response.version.schema, answers, complete=False)
+    clean, errors = clean_answers(_asked(invitation, response), answers, complete=False)
     if errors:
         raise ValidationError(errors)
     response.answers = {**response.answers, **clean}
@@ -403,7 +411,7 @@ def response_submit(
     if response.is_submitted:
         return response, False
     _check_open(invitation)
-    clean, errors = clean_answers(response.version.schema, {**response.answers, **answers}, complete=True)
+    clean, errors = clean_answers(_asked(invitation, response), {**response.answers, **answers}, complete=True)
     if errors:
         raise ValidationError(errors)
     response.answers = clean

@@ -48,6 +48,7 @@ from consultations.services import (
     response_save_draft,
     response_submit,
 )
+from consultations.wellbeing import SCALE_TYPE
 from feedback.crisis import crisis_help_due
 from feedback.models import Feeling
 from reporting.casefile import consultation_answer_pdf
@@ -65,7 +66,7 @@ class _Posted:
 
 def _posted(request: HttpRequest, invitation: Invitation, *, on_behalf: bool) -> _Posted:
     answers = {}
-    for question in invitation.version.schema["questions"]:
+    for question in invitation.asked_schema["questions"]:
         name = f"q_{question['id']}"
         multiple = question["type"] in MULTI_CHOICE_TYPES
         answers[question["id"]] = request.POST.getlist(name) if multiple else request.POST.get(name, "")
@@ -99,6 +100,7 @@ def _questions(schema: dict, answers: dict, errors: dict) -> list[dict]:
                 "max_length": max_length_for(question),
                 "multiple": question["type"] in MULTI_CHOICE_TYPES,
                 "long": question["type"] in ("long_text", "not_shared"),
+                "scale": question["type"] == SCALE_TYPE,
             }
         )
     return shown
@@ -119,7 +121,8 @@ def _form_page(
         draft = getattr(invitation, "response", None)
         posted = _Posted(dict(draft.answers) if draft else {})
     errors = errors or {}
-    schema = localise(invitation.version.schema, get_language())
+    # Only the questions asked at the child's age (a question's from_age), in the page's language.
+    schema = localise(invitation.asked_schema, get_language())
     return render(
         request,
         _template_for(invitation.audience),

@@ -6,7 +6,9 @@ A question counts towards an indicator when its form file marks it:
 `positive` are the answers that count as doing well; `not_counted` answers (and none) leave the
 child out of that indicator's base. The ONS questions are 0-10 scales (question type scale_0_10) and
 need no `positive`. Every marked question says where its wording comes from (`source`): Heard's own,
-or the ONS personal well-being questions, published under the Open Government Licence v3.0.
+or the ONS personal well-being questions, published under the Open Government Licence v3.0. They are
+asked from 11 ("from_age": 11 in the form files, consultations/schema.py), so the 8 to 11 form asks
+them of its 11-year-olds only.
 The four domains are those councils already report on (relationships, rights, resilience, recovery).
 """
 

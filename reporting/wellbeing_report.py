@@ -47,7 +47,9 @@ ONS_ANXIETY_BANDS = [("very low", 0, 1), ("low", 2, 3), ("medium", 4, 5), ("high
 # the two bands at the good end (counted() adds them up).
 SCALE_POSITIVE = (7, 10)
 ANXIETY_POSITIVE = (0, 3)
-ONS_BANDS_GROUP = "ONS bands, all children"
+# The ONS questions are asked of children aged 11 and over (from_age in the form files): their figures
+# say so, and an age band's (8 to 11) are its 11-year-olds'.
+ONS_BANDS_GROUP = "ONS bands, all children aged 11 and over"
 ALL_CHILDREN = "All children"
 # The groups of the participation reports (reporting/reports.py), which registers this report and so
 # cannot be imported from here (the reporting package has no import cycles).
@@ -333,13 +335,15 @@ def wellbeing(period: Period, previous: Period, scope: QuerySet | None = None) -
     table.notes += [
         "Each child counts once, by their latest own consultation form sent in the period; answers like "
         '"not sure" leave the child out of that indicator\'s base. The period before is counted the same way.',
-        "The ONS questions (0 to 10, asked from 12): doing well is 7 to 10 (anxiety: 0 to 3); the bands are "
+        "The ONS questions (0 to 10) are asked of children aged 11 and over (their age on the review date), so "
+        "their figures are for those children only, and in the 8 to 11 age band for its 11-year-olds. Doing well "
+        "is 7 to 10 (anxiety: 0 to 3); the bands are "
         "ONS's thresholds (low 0-4, medium 5-6, high 7-8, very high 9-10; anxiety very low 0-1, low 2-3, "
         "medium 4-5, high 6-10).",
-        "Mean scores out of 10, all children: " + "; ".join(means) + ".",
+        "Mean scores out of 10, all children aged 11 and over: " + "; ".join(means) + ".",
         "Breakdowns: a group where fewer than 10 children answered is not shown, and when it is the only one "
         "hidden the next smallest is hidden too, so it cannot be worked out from the total (the CiCC's rules). "
-        "The ONS bands are given for all children only.",
+        "The ONS bands are given for all children aged 11 and over only, not by group.",
     ]
     table.notes.append(_national_note())
     return table

@@ -395,10 +395,10 @@ def _alert_dealt_with(council: Council, alert: SafeguardingAlert, *, iro: User, 
         AlertEvent.objects.filter(alert=alert, kind=kind).update(at=at)
 
 
-def _answers(version: FormTemplateVersion, rng: random.Random) -> dict:
-    """Answers to every required question and most others, checked against the form."""
+def _answers(schema: dict, rng: random.Random) -> dict:
+    """Answers to every required question and most others, checked against the form as asked."""
     raw: dict = {}
-    for question in version.questions:
+    for question in schema["questions"]:
         qid, kind = question["id"], question["type"]
         if kind == "not_shared" or (not question.get("required") and rng.random() < 0.25):
             continue
@@ -414,9 +414,9 @@ def _answers(version: FormTemplateVersion, rng: random.Random) -> dict:
             raw[qid] = rng.sample(values, k=rng.randint(1, min(3, len(values))))
         else:
             raw[qid] = rng.choice(TEXT_ANSWERS.get(qid, ["Nothing to add."]))
-    answers, errors = clean_answers(version.schema, raw, complete=True)
+    answers, errors = clean_answers(schema, raw, complete=True)
     if errors:
-        raise ValueError(f"Demo answers do not fit {version}: {errors}")
+        raise ValueError(f"Demo answers do not fit {schema['title']}: {errors}")
     return answers
 
 
@@ -472,7 +472,8 @@ def _consultation(
             Response(
                 invitation=invitation,
                 version=invitation.version,
-                answers=_answers(invitation.version, rng),
+                # Only what the child is asked at their age (the 8 to 11 form's ONS questions from 11).
+                answers=_answers(invitation.asked_schema, rng),
                 submitted_at=submitted_at,
                 entered_by=iro if helped else child.user if invitation.channel == InvitationChannel.APP else None,
                 entry_mode=EntryMode.HELPED if helped else EntryMode.OWN_WORDS,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from consultations.models import Invitation
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise
-from consultations.selectors import consultation_by_text_for, consultation_is_open_for_child
+from consultations.selectors import consultation_by_text_for, consultation_open_for_child_get
 from consultations.services import response_save_draft, response_submit
 from consultations.wellbeing import SCALE_TYPE
 from feedback.crisis import crisis_help_sms_text
@@ -40,9 +40,14 @@ def _answered(invitation: Invitation) -> dict:
     return dict(response.answers) if response else {}
 
 
+def _asked(invitation: Invitation) -> list[dict]:
+    """The questions asked at the young person's age on the review date (a question's from_age)."""
+    return invitation.asked_schema["questions"]
+
+
 def _shown(invitation: Invitation) -> dict:
-    """The form's words in the active language, where its file has them (as the web form shows it)."""
-    return localise(invitation.version.schema, get_language())
+    """The form as asked, in the active language where its file has the words (as the web form shows it)."""
+    return localise(invitation.asked_schema, get_language())
 
 
 def _prompt(invitation: Invitation, index: int) -> str:
@@ -75,7 +80,7 @@ def _prompt(invitation: Invitation, index: int) -> str:
 
 def _next_unanswered(invitation: Invitation, start: int) -> int | None:
     answered = _answered(invitation)
-    questions = invitation.version.questions
+    questions = _asked(invitation)
     for index in range(start, len(questions)):
         if questions[index]["id"] not in answered:
             return index
@@ -118,11 +123,16 @@ def _parse(question: dict, text: str):
 
 def consultation_answer(*, user: User, conversation: Conversation, text: str) -> str:
     """Take the answer to the question being asked, save it, and ask the next one."""
-    invitation = conversation.invitation
-    if invitation is None or not consultation_is_open_for_child(user, invitation):
+    # Read with its review, child, form and draft in one query, and only while it is still open.
+    invitation = consultation_open_for_child_get(user, conversation.invitation_id)
+    if invitation is None:
         conversation.delete()
         return _(NOTHING_OPEN)
-    questions = invitation.version.questions
+    questions = _asked(invitation)
+    if conversation.question_index >= len(questions):
+        # The review moved to before a birthday, so fewer questions are asked: pick up at the first unanswered one.
+        conversation.delete()
+        return consultation_start(user=user)
     question = questions[conversation.question_index]
     skipped = text.strip().upper() in SKIP_WORDS and not question.get("required")
     if not skipped:
@@ -150,7 +160,7 @@ def _finish(*, user: User, invitation: Invitation) -> str:
     except ValidationError as exc:
         # A required question was skipped on an earlier visit: ask it again.
         missing = next(iter(exc.message_dict))
-        index = next((i for i, q in enumerate(invitation.version.questions) if q["id"] == missing), 0)
+        index = next((i for i, q in enumerate(_asked(invitation)) if q["id"] == missing), 0)
         Conversation.objects.create(
             user=user,
             step=ConversationStep.CONSULTATION,

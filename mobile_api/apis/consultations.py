@@ -55,7 +55,8 @@ class ConsultationOutput(serializers.ModelSerializer):
         return str(self.get_schema(invitation).get("title", ""))
 
     def get_schema(self, invitation: Invitation) -> dict:
-        return localise(invitation.version.schema, get_language())
+        # Only the questions asked at the child's age on the review date (a question's from_age).
+        return localise(invitation.asked_schema, get_language())
 
     def get_draft_answers(self, invitation: Invitation) -> dict:
         response = getattr(invitation, "response", None)

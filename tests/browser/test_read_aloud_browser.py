@@ -170,3 +170,39 @@ def test_the_write_page_reads_its_questions_and_choices_and_the_list_reads_each_
     page.locator("article.statement").first.get_by_role("button", name="Read aloud").tap()
     assert _spoken(page)[-1]["text"] == "Can I join the chess club?"
     context.close()
+
+
+@pytest.fixture
+def eleven(child):
+    """Alice is 11 on her review day (her birthday the day before): her 8 to 11 form asks the ONS questions."""
+    forms_sync_from_files()
+    child.date_of_birth = date(2015, 12, 1)
+    child.save()
+    review = Review.objects.get(child=child, held_on__isnull=True)
+    review.scheduled_for = date(2026, 12, 2)
+    review.save()
+    invitations_create_for_review(review=review)
+    return Invitation.objects.get(review=review, contact__isnull=True)
+
+
+def test_a_0_to_10_question_in_the_8_to_11_form_reads_its_words_not_eleven_numbers_and_fits_a_phone(
+    browser, eleven, child_user
+):
+    assert eleven.audience == "child_8_11"
+    context, page = phone(browser, child_user, init_script=_speech(VOICES))
+    page.goto(f"{ORIGIN}/my/consultations/{eleven.pk}/")
+    question = page.locator("fieldset").filter(has=page.get_by_text("Overall, how anxious did you feel yesterday?"))
+    question.get_by_role("button", name="Read aloud").tap()
+    assert _spoken(page)[-1]["text"] == (
+        "Overall, how anxious did you feel yesterday? Anxious means worried or nervous. Think only about yesterday. "
+        "0 (not at all). 10 (completely)."
+    )
+    # Eleven tiles, 0-5 over 6-10, each big enough to tap, none off the screen; a screen reader hears the ends' words.
+    tiles = question.locator("label.scale-point")
+    boxes = [tiles.nth(i).bounding_box() for i in range(11)]
+    assert all(box and box["width"] >= 44 and box["height"] >= 44 and box["x"] + box["width"] <= 390 for box in boxes)
+    assert len({round(box["y"]) for box in boxes[:6]}) == 1 and boxes[6]["y"] > boxes[0]["y"]
+    assert question.get_by_role("radio", name="10 (completely)").count() == 1
+    tiles.nth(3).tap()
+    assert question.locator("input[value='3']").is_checked()
+    context.close()

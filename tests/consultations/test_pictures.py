@@ -58,7 +58,7 @@ def test_the_feelings_faces_are_the_message_faces_and_every_fixed_choice_has_a_d
     assert {c["picture"] for c in FIXED_CHOICES["feelings"]} == set(FACES)
     for kind, choices in FIXED_CHOICES.items():
         if kind == SCALE_TYPE:
-            continue  # the ONS 0-10 scale, for forms from 12: its numbers are its pictures (below)
+            continue  # the ONS 0-10 scale, asked from 11: its numbers are its pictures (below)
         for choice in choices:
             assert choice["picture"] in PICTURES
             assert choice["picture"] in SYMBOLS, "a symbols form may ask any fixed question"

@@ -42,11 +42,14 @@ def test_every_childs_form_checks_wellbeing_in_all_four_domains_and_names_each_q
     assert {INDICATORS[q["wellbeing"]["indicator"]].domain for q in marked} == set(DOMAINS)
     for question in marked:
         assert question["wellbeing"]["source"].strip(), question["id"]
-    # The ONS questions, word for word (Open Government Licence), in the forms from 12: none younger.
+    # The ONS questions, word for word (Open Government Licence), asked from 11: in the 8 to 11 form (of its
+    # 11-year-olds) and the forms after it, each carrying from_age 11 so that no younger child is asked them
+    # whichever form an IRO chooses for them; none in the youngest forms.
     ons = {q["id"]: q["text"] for q in marked if q["wellbeing"]["indicator"].startswith("ons_")}
-    if path.stem in ("young_12_15", "young_16_plus"):
+    if path.stem in ("child_8_11", "young_12_15", "young_16_plus"):
         assert ons == ONS_WORDING
         assert all("Open Government Licence" in q["wellbeing"]["source"] for q in marked if q["id"] in ons)
+        assert {q["from_age"] for q in marked if q["id"] in ons} == {11}
     else:
         assert ons == {}
 

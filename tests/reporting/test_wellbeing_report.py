@@ -31,7 +31,7 @@ def seven(db, iro):
     Latest answer in the year (trusted adult; ONS life satisfaction; ONS anxious):
       C1 yes 9 1 (an earlier answer in the year, no 2 9, is not counted)
       C2 yes 7 3 · C3 no 4 6 · C4 not sure 10 0 · C5 yes 5 2 · C6 yes 8 7
-      C7 answered the 8-11 form: trusted adult no, adults listen yes (no ONS questions)
+      C7 answered the 8-11 form: trusted adult no, adults listen yes (no ONS answers)
     The year before: C1 no 6 · C2 yes 8 · C3 yes 9.
     """
     forms_sync_from_files()
@@ -73,7 +73,7 @@ def test_each_indicator_for_all_children_against_the_hand_count(seven):
     # Only C7's form asks "adults listen": 1 of 1 (a question id of its own, scored from its own form).
     listened = rows["Feels listened to"]
     assert (listened.count, listened.base) == (1, 1)
-    bands = _rows(table, "ONS bands, all children")
+    bands = _rows(table, "ONS bands, all children aged 11 and over")
     # Life satisfaction: low 0-4 {4}, medium 5-6 {5}, high 7-8 {7, 8}, very high 9-10 {9, 10}.
     assert [bands[f"ONS: satisfied with life (0-10): {name}"].count for name in
             ("low (0 to 4)", "medium (5 to 6)", "high (7 to 8)", "very high (9 to 10)")] == [1, 1, 2, 2]  # fmt: skip
@@ -87,7 +87,7 @@ def test_each_indicator_for_all_children_against_the_hand_count(seven):
 def test_breakdown_groups_under_10_are_hidden_and_the_next_smallest_with_them(seven):
     # Every group of seven children is under 10: no breakdown row at all.
     table = report("wellbeing", YEAR)
-    assert {row.group for row in table.rows} == {"All children", "ONS bands, all children"}
+    assert {row.group for row in table.rows} == {"All children", "ONS bands, all children aged 11 and over"}
     # 12 White, 11 Black and 4 Asian children answer: Asian hidden (4 < 10), Black hidden with it (the only other
     # hidden cell could be worked out from the total), White shown: 12 + the seven (White too) = 19.
     for n in range(12):
