@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import views
+from consultations import child_record_views, views
 
 app_name = "consultations"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         views.pack_answer_pdf,
         name="pack_answer_pdf",
     ),
+    path("inbox/children/<id:child_id>/", child_record_views.child_record_page, name="child_record"),
     path("inbox/children/<id:child_id>/form/", views.form_choice, name="form_choice"),
     path("manage/forms/<id:version_id>/preview/", views.preview, name="preview"),
 ]

@@ -30,7 +30,6 @@ from consultations.pictures import picture_path
 from consultations.schema import MULTI_CHOICE_TYPES, choices_for, localise, max_length_for
 from consultations.selectors import (
     FeelingPoint,
-    WellbeingLine,
     child_form_template_get,
     child_form_templates,
     consultation_is_open_for_child,
@@ -49,6 +48,7 @@ from consultations.services import (
     response_submit,
 )
 from consultations.wellbeing import SCALE_TYPE
+from consultations.wellbeing_chart import wellbeing_table
 from feedback.crisis import crisis_help_due
 from feedback.models import Feeling
 from reporting.casefile import consultation_answer_pdf
@@ -393,39 +393,6 @@ def _feelings_chart(points: list[FeelingPoint]) -> dict | None:
     }
 
 
-# Each wellbeing line's small chart, in SVG units.
-SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 28, 4
-
-
-def _wellbeing_table(lines: list[WellbeingLine]) -> dict | None:
-    """The pack's wellbeing table: a column per review answered, a row (with a small chart) per indicator."""
-    if not lines:
-        return None
-    reviews = sorted({(p.review_sequence, p.review_date) for line in lines for p in line.points})
-    column = {sequence: index for index, (sequence, _day) in enumerate(reviews)}
-    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(reviews) - 1, 1)
-    rows = []
-    for line in lines:
-        top = 10 if line.indicator.scale else 1
-        cells = [""] * len(reviews)
-        dots = []
-        for point in line.points:
-            index = column[point.review_sequence]
-            cells[index] = str(point.score) if line.indicator.scale else ("Yes" if point.score else "No")
-            x = SPARK_PAD + index * step if len(reviews) > 1 else SPARK_WIDTH / 2
-            y = SPARK_HEIGHT - SPARK_PAD - point.score / top * (SPARK_HEIGHT - 2 * SPARK_PAD)
-            dots.append({"x": round(x, 1), "y": round(y, 1)})
-        rows.append(
-            {
-                "line": line,
-                "cells": cells,
-                "dots": dots,
-                "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
-            }
-        )
-    return {"reviews": reviews, "rows": rows, "width": SPARK_WIDTH, "height": SPARK_HEIGHT}
-
-
 @login_required
 def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     """The IRO's pre-review pack: every response, every statement since the last review, who is missing."""
@@ -440,7 +407,7 @@ def pack(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
         {
             "pack": the_pack,
             "feelings_chart": _feelings_chart(the_pack.feelings),
-            "wellbeing": _wellbeing_table(wellbeing_history(review.child, up_to=review)),
+            "wellbeing": wellbeing_table(wellbeing_history(review.child, up_to=review)),
             "lead_days": settings.HEARD_CONSULTATION_LEAD_WORKING_DAYS,
         },
     )

@@ -175,6 +175,25 @@ def _child_pages(browser, base: str, language: str = "") -> None:
     context.close()
 
 
+# The record of the demo IRO's child who wrote to her and answered the most forms: a trend worth showing.
+RICHEST_RECORD = """
+from django.db.models import Count, Exists, OuterRef, Q
+from accounts.models import User
+from feedback.models import Statement
+from reviews.selectors import children_visible_to
+answered = Q(reviews__invitations__contact__isnull=True, reviews__invitations__response__submitted_at__isnull=False)
+children = children_visible_to(User.objects.get(email="amara@heard.example")).annotate(
+    answered=Count("reviews__invitations__response", filter=answered),
+    wrote=Exists(Statement.objects.filter(child=OuterRef("pk"), for_iro=True)),
+)
+print(children.order_by("-wrote", "-answered", "pk").first().pk)
+"""
+
+
+def _child_record_path(env: dict) -> str:
+    return f"/inbox/children/{_manage(env, 'shell', '-c', RICHEST_RECORD).splitlines()[-1]}/"
+
+
 def _staff_pages(browser, base: str, env: dict) -> None:
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
@@ -186,6 +205,7 @@ def _staff_pages(browser, base: str, env: dict) -> None:
     pack = page.locator("a[href*='/pack/']").first
     if pack.count():
         _shoot(page, base, pack.get_attribute("href") or "/inbox/", "staff-pack")
+    _shoot(page, base, _child_record_path(env), "child-record")
     _shoot(page, base, "/reports/", "staff-reports")
     context.close()
 

@@ -193,6 +193,8 @@ EXPECTED = {
     # No answer is sent in this world, so there is nothing to download (tests/casefile walk a sent one).
     "consultations:pack_answer_pdf": only(ok=404),
     "consultations:form_choice": only("iro", "manager"),
+    # The child's record (wellbeing across reviews, latest messages): the pack's readers, nobody else.
+    "consultations:child_record": only("iro", "manager"),
     "consultations:preview": only("manager", "admin"),  # forms are configuration
     # Figures, never words: an administrator sees the council's, like a manager.
     "reporting:reports": only(*IROS, "manager", "admin"),

@@ -24,6 +24,7 @@ from reviews.models import Review
 from reviews.services import iro_allocate
 from sms.tasks import deliver_sms
 from tests.conftest import app_token, make_child, make_user
+from tests.consultations.history import reviews_answered
 from tests.sms.fake_twilio import AUTH_TOKEN, PUBLIC_BASE_URL, signed_post
 
 # A transaction-wrapped test sees no BEGIN or COMMIT and makes savepoints of its own: count as served.
@@ -180,3 +181,18 @@ def test_the_inbox_and_the_pack_cost_the_same_at_any_caseload(iro, size):
     # The pack reads the child's wellbeing answers across their reviews in one query of its own.
     _count(lambda: app.get(f"/api/v1/reviews/{review.pk}/pack/"), 6, f"pack API, {size} children", 200)
     _count(lambda: web.get(reverse("consultations:pack", args=[review.pk])), 7, f"pack page, {size} children", 200)
+
+
+# --- A child's record at 1, 3 and 8 reviews ---------------------------------------------------
+
+
+@pytest.mark.parametrize("reviews", (1, 3, 8))
+def test_a_childs_record_costs_the_same_however_many_reviews_they_have_had(iro, reviews):
+    forms_sync_from_files()
+    child = reviews_answered(iro, reviews)
+    web = Client()
+    web.force_login(iro)  # as the inbox above: the page asks once whether TOTP is set up
+    url = reverse("consultations:child_record", args=[child.pk])
+    web.get(url)
+    # The child, their IRO, reviews, form, wellbeing answers and latest messages; two inserts log the read.
+    _count(lambda: web.get(url), 10, f"child's record, {reviews} reviews", 200)

@@ -18,6 +18,7 @@ from feedback.services import reply_post, statement_submit
 from reviews.models import Review
 from reviews.services import review_record_held
 from tests.conftest import client_for, make_child, make_user
+from tests.consultations.history import reviews_answered
 
 pytestmark = pytest.mark.browser
 
@@ -195,3 +196,19 @@ def test_the_cicc_page_with_wellbeing_indicators_and_the_wellbeing_report_have_n
     ]
     for response in pages:
         assert _checked(axe, response, "en-gb") == [], response.request["PATH_INFO"]
+
+
+def test_the_childs_record_and_the_pack_have_no_violations_with_a_wellbeing_history_and_without(
+    axe, child, iro, manager, pinned_clock
+):
+    forms_sync_from_files()
+    answered = reviews_answered(iro, 3, last_held=False)
+    upcoming = Review.objects.get(child=answered, held_on__isnull=True)
+    inbox_css = (ROOT / "static" / "heard" / "inbox.css").read_text()
+    pages = [
+        client_for(iro).get(reverse("consultations:child_record", args=[answered.pk])),
+        client_for(manager).get(reverse("consultations:child_record", args=[child.pk])),  # nothing answered yet
+        client_for(iro).get(reverse("consultations:pack", args=[upcoming.pk])),
+    ]
+    for response in pages:
+        assert _checked_with(axe, response, inbox_css) == [], response.request["PATH_INFO"]
