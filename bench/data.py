@@ -19,7 +19,7 @@ from hashlib import sha256
 
 import psycopg
 
-from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers
+from consultations.schema import MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES, choices_for, clean_answers, schema_for_age
 
 TODAY = date(2026, 3, 31)
 WINDOW_START = TODAY - timedelta(days=3652)  # ten years of reviews
@@ -141,27 +141,39 @@ def _next_id(cur, table: str) -> int:
     return cur.fetchone()[0]
 
 
-def _sample_answers(rng: random.Random, versions: dict[str, tuple[int, dict]]) -> dict[str, list[str]]:
-    """A few valid sets of answers for each form, checked by Heard's own form rules."""
-    samples = {}
-    for audience, (_, schema) in versions.items():
-        variants = []
-        for _ in range(12):
-            raw: dict[str, object] = {}
-            for question in schema["questions"]:
-                kind = question["type"]
-                if kind in SINGLE_CHOICE_TYPES:
-                    raw[question["id"]] = rng.choice(choices_for(question))["value"]
-                elif kind in MULTI_CHOICE_TYPES:
-                    raw[question["id"]] = [rng.choice(choices_for(question))["value"]]
-                elif kind != "not_shared":
-                    raw[question["id"]] = rng.choice(WORDS)
-            cleaned, errors = clean_answers(schema, raw, complete=True)
-            if errors:
-                raise RuntimeError(f"made-up answers for {audience} do not pass the form's rules: {errors}")
-            variants.append(json.dumps(cleaned))
-        samples[audience] = variants
+def _sample_answers(rng: random.Random, versions: dict[str, tuple[int, dict]]) -> dict[tuple, list[str]]:
+    """A few valid sets of answers for each form as each age is asked it, checked by Heard's own form rules.
+
+    Keyed by (audience, the question ids asked): the 8 to 11 form asks its ONS questions only from 11.
+    """
+    samples: dict[tuple, list[str]] = {}
+    for audience, (_, whole) in versions.items():
+        for age in (None, *range(4, 26)):
+            schema = schema_for_age(whole, age)
+            key = _asked(audience, schema)
+            if key in samples:
+                continue
+            variants = []
+            for _ in range(12):
+                raw: dict[str, object] = {}
+                for question in schema["questions"]:
+                    kind = question["type"]
+                    if kind in SINGLE_CHOICE_TYPES:
+                        raw[question["id"]] = rng.choice(choices_for(question))["value"]
+                    elif kind in MULTI_CHOICE_TYPES:
+                        raw[question["id"]] = [rng.choice(choices_for(question))["value"]]
+                    elif kind != "not_shared":
+                        raw[question["id"]] = rng.choice(WORDS)
+                cleaned, errors = clean_answers(schema, raw, complete=True)
+                if errors:
+                    raise RuntimeError(f"made-up answers for {audience} do not pass the form's rules: {errors}")
+                variants.append(json.dumps(cleaned))
+            samples[key] = variants
     return samples
+
+
+def _asked(audience: str, schema: dict) -> tuple:
+    return (audience, tuple(question["id"] for question in schema["questions"]))
 
 
 def _age(born: date, on: date) -> int:
@@ -330,6 +342,7 @@ def grow(database_url: str, children: int, seed: int = 903) -> Loaded:
                 "id", "invitation_id", "version_id", "answers", "submitted_at", "entry_mode", "consent_given",
                 "updated_at"], len(consulted))  # fmt: skip
             invitation_id, response_id = first["consultations_invitation"], first["consultations_response"]
+            asked_keys: dict[tuple, tuple] = {}  # (audience, age or None for an adult): the questions asked
             for review, kid, day, upcoming, age in consulted:
                 sent = datetime.combine(day - timedelta(days=14), datetime.min.time(), UTC)
                 for audience, contact_id in ((_child_form(age, kid.uses_symbols), None), ("carer", kid.contact_id)):
@@ -341,8 +354,13 @@ def grow(database_url: str, children: int, seed: int = 903) -> Loaded:
                                        sent))  # fmt: skip
                     if rng.random() < (0.35 if upcoming else 0.65):
                         submitted = sent + timedelta(days=rng.randint(1, 12))
+                        asked = (audience, None if contact_id else age)
+                        if asked not in asked_keys:
+                            schema = schema_for_age(versions[audience][1], asked[1])
+                            asked_keys[asked] = _asked(audience, schema)
                         responses.write((response_id, invitation_id, versions[audience][0],
-                                         rng.choice(answers[audience]), submitted, "own_words", False, submitted))  # fmt: skip
+                                         rng.choice(answers[asked_keys[asked]]), submitted, "own_words", False,
+                                         submitted))  # fmt: skip
                         response_id += 1
                     invitation_id += 1
             loaded.rows["consultations_invitation"] = invitations.close()

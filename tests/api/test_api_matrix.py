@@ -276,7 +276,10 @@ def _request(operation: str, world: dict, role: str):
         },
         "POST /api/v1/statements/{statement_id}/reply/": {"reply": "Thank you"},
         "POST /api/v1/statements/{statement_id}/replies/": {"body": "Thank you"},
-        "POST /api/v1/alerts/{alert_id}/close/": {"action_taken": "Rang the carer; Alice is safe.", "safe_to_close": True},
+        "POST /api/v1/alerts/{alert_id}/close/": {
+            "action_taken": "Rang the carer; Alice is safe.",
+            "safe_to_close": True,
+        },
     }
     if operation == "POST /api/v1/statements/" and role == "child_user":
         bodies[operation].pop("child")
