@@ -189,12 +189,14 @@ def _group_expressions(responses: QuerySet[Response]) -> QuerySet[Response]:
 def latest_answers(period: Period, scope: QuerySet | None = None) -> QuerySet[Response]:
     """Each child's latest own form sent in the period (one per child): those with no later one in the period."""
     first, after = period.moments()
-    sent = Response.objects.filter(invitation__contact__isnull=True, submitted_at__gte=first, submitted_at__lt=after)
-    if scope is not None:
-        sent = sent.filter(invitation__review__child__in=scope)
+    in_period = Response.objects.filter(
+        invitation__contact__isnull=True, submitted_at__gte=first, submitted_at__lt=after
+    )
+    sent = in_period if scope is None else in_period.filter(invitation__review__child__in=scope)
     # An anti-join (hash joins throughout) rather than a window: the planner cannot foresee how many rows a
-    # window's first-per-child keeps, and joined them back one by one.
-    later = sent.filter(invitation__review__child_id=OuterRef(f"{CHILD}id")).filter(
+    # window's first-per-child keeps, and joined them back one by one. The later form is the same child's,
+    # so it is not scoped again: that join cost the database a lookup for each of the child's reviews.
+    later = in_period.filter(invitation__review__child_id=OuterRef(f"{CHILD}id")).filter(
         Q(submitted_at__gt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
     )
     return sent.filter(~Exists(later))
