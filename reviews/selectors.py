@@ -360,14 +360,13 @@ def iro_caseload_figures(
     if children is not None:
         held &= Q(iro_allocations__child__in=children)
     iros = User.objects.filter(role=Role.IRO, **({"is_active": True} if on is None else {}))
-    if on is not None or children is not None:
-        # Only the IROs who held one of the allocations counted, found from the allocations first: a
-        # council's scope or a past day then costs the database those allocations, not every IRO's.
-        counted = IROAllocation.objects.all()
+    if children is not None:
+        # Only the IROs who held one of these children, found from the children's allocations first: a
+        # council's scope then costs the database its own allocations, not every IRO's in the country.
+        # (Without a scope every IRO has some, and the extra join only slowed the whole council's.)
+        counted = IROAllocation.objects.filter(child__in=children)
         if on is not None:
             counted = counted.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), allocated_on__lte=on)
-        if children is not None:
-            counted = counted.filter(child__in=children)
         iros = iros.filter(pk__in=counted.values("iro_id"))
     rows = (
         iros.annotate(current=Count("iro_allocations", filter=held))

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from accounts.models import Role
-from reviews.models import IROAllocation
-from reviews.selectors import iro_caseloads, iro_suggestions
+from reviews.models import Child, IROAllocation
+from reviews.selectors import iro_caseload_figures, iro_caseloads, iro_suggestions
 from reviews.services import iro_allocate
 from tests.conftest import client_for, make_child, make_user
 
@@ -26,6 +26,26 @@ def test_caseloads_are_measured_per_full_time_equivalent(db):
     assert (loads["full"].children, loads["full"].per_fte, loads["full"].band) == (3, 3.0, "under")
     assert (loads["half"].children, loads["half"].per_fte, loads["half"].band) == (36, 72.0, "over")
     assert loads["half"].headroom == -1
+
+
+def test_caseload_figures_within_a_scope_count_only_its_children_and_only_the_iros_who_had_them(db):
+    amara, ben, cleo = (make_user(name, Role.IRO) for name in ("amara", "ben", "cleo"))
+    _fill(amara, 3, 1)  # L00001-L00003, from 2 September 2025
+    _fill(ben, 2, 10)  # L00010-L00011
+    _fill(cleo, 4, 20)  # L00020-L00023: none in the scope
+    # L00003 moves from Amara to Ben on 1 March 2026.
+    iro_allocate(child=Child.objects.get(case_reference="L00003"), iro=ben, allocated_on=date(2026, 3, 1))
+    scope = Child.objects.filter(case_reference__in=["L00001", "L00002", "L00003", "L00010"])
+
+    def figures(on):
+        return {name: children for name, _, children in iro_caseload_figures(on, scope)}
+
+    assert figures(date(2026, 2, 28)) == {"amara": 3, "ben": 1}
+    assert figures(date(2026, 3, 1)) == {"amara": 2, "ben": 2}
+    assert figures(date(2025, 9, 1)) == {}  # before anyone was allocated
+    assert figures(None) == {"amara": 2, "ben": 2}
+    # Without a scope: every IRO, each with all their children.
+    assert {name: n for name, _, n in iro_caseload_figures(date(2026, 3, 1))} == {"amara": 2, "ben": 3, "cleo": 4}
 
 
 def test_suggestions_weigh_language_preference_travel_and_headroom(db):
