@@ -1,6 +1,8 @@
 """HTML to PDF with WeasyPrint, fetching nothing from the network: the annual report and case-file copies."""
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -54,7 +56,27 @@ def pdf_from_html(html: str, *, stylesheets: Sequence[Path] = ()) -> bytes:
         ) from exc
     sheets = [CSS(filename=str(path), url_fetcher=local_only_fetcher) for path in stylesheets]
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher)
-    return document.write_pdf(stylesheets=sheets)
+    with collector_paused():
+        return document.write_pdf(stylesheets=sheets)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one document's layout, and restore it after.
+
+    WeasyPrint makes hundreds of thousands of small objects while it lays a document out, each
+    crossing the collector's threshold again: its collections, each scanning everything still alive,
+    were an eighth of the annual report's PDF (bench/RESULTS.md). Reference counting still frees what
+    the layout drops; the few cycles it leaves wait for the next collection, after the document.
+    If another thread has paused it already, that thread restores it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def pdf_attachment(pdf: bytes, filename: str) -> HttpResponse:
