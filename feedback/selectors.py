@@ -168,6 +168,14 @@ def _messages_matching(filters: InboxFilter, groups: list[InboxGroup]) -> Q:
     return wanted
 
 
+@dataclass
+class Inbox:
+    """A page of the inbox: its children's groups and, when asked for, the open alerts above them."""
+
+    groups: list[InboxGroup]
+    alerts: list[SafeguardingAlert] = field(default_factory=list)
+
+
 def iro_inbox(
     user: User,
     *,
@@ -176,7 +184,20 @@ def iro_inbox(
     limit: int | None = None,
     filters: InboxFilter | None = None,
 ) -> list[InboxGroup]:
-    """Return the user's inbox: a group per child, soonest upcoming review first.
+    """Return the user's inbox: a group per child, soonest upcoming review first (see inbox_read)."""
+    return inbox_read(user, page_extras=page_extras, after=after, limit=limit, filters=filters).groups
+
+
+def inbox_read(
+    user: User,
+    *,
+    page_extras: bool = True,
+    after: tuple[date, str] | None = None,
+    limit: int | None = None,
+    filters: InboxFilter | None = None,
+    alerts: bool = False,
+) -> Inbox:
+    """Return the user's inbox: a group per child, soonest upcoming review first, and with `alerts` the open alerts.
 
     Each group holds the statements for the child's upcoming review (or for none) and any still
     unread from before it. `after` and `limit` give one page: the groups after that position
@@ -185,9 +206,17 @@ def iro_inbox(
     page shows: who wrote and read each message, each child's last held review and texts that
     could not be delivered. `filters` (feedback.inbox_filters) narrows it in the same queries: a
     child's group is left out when none of their messages match, or their review is not soon enough.
+    `alerts` adds open_alerts_for(user) (naming only the child without `page_extras`), the same
+    alerts read by the ids of the children already read where they are the same children.
     """
     filters = filters or InboxFilter()
-    children = children_visible_to(user).filter(left_care__isnull=True)
+    # An IRO's or social worker's alerts are those of every child they may see, in care or not
+    # (alerts_visible_to): read the children once for both, and leave out in Python who left care.
+    # Compiling the visibility rule's subquery again for the alerts was a tenth of the API's inbox.
+    share_children = alerts and user.role in ALERT_READERS and filters.child is None
+    children = children_visible_to(user)
+    if not share_children:
+        children = children.filter(left_care__isnull=True)
     if filters.child is not None:
         children = children.filter(pk=filters.child)
     if page_extras:
@@ -205,7 +234,9 @@ def iro_inbox(
             Prefetch("reviews", queryset=latest_held, to_attr="held"),
         )
     upcoming: dict[int, Review] = {}
-    groups = [InboxGroup(child=child, review=None) for child in children]
+    read = list(children)
+    visible_ids = [child.pk for child in read]
+    groups = [InboxGroup(child=child, review=None) for child in read if child.left_care is None]
     waiting = Review.objects.filter(child_id__in=[g.child.pk for g in groups], held_on__isnull=True)
     for review in waiting.order_by("child_id", "sequence"):
         upcoming.setdefault(review.child_id, review)  # each child's next
@@ -245,14 +276,24 @@ def iro_inbox(
     )
     if filters.on_messages:
         pending = pending.filter(_messages_matching(filters, groups))
-    pending = pending.select_related("review", "author", "read_by") if page_extras else pending.select_related("review")
+    if page_extras:
+        pending = pending.select_related("review", "author", "read_by")
+    else:
+        # The API shows only the date each message's review is due (mobile_api statement_data): read
+        # as a column, not a Review made for each message.
+        pending = pending.annotate(review_due_by=F("review__due_by"))
     for statement in pending:  # newest first
         group = by_id[statement.child_id]
         Statement.child.field.set_cached_value(statement, group.child)
         group.statements.append(statement)
     if only_with_messages:
         groups = [group for group in groups if group.statements][:limit]
-    return groups
+    if not alerts:
+        return Inbox(groups=groups)
+    if share_children:
+        among = _alerts_read_with(SafeguardingAlert.objects.filter(child_id__in=visible_ids), people=page_extras)
+        return Inbox(groups=groups, alerts=_open_first_untaken(user, among))
+    return Inbox(groups=groups, alerts=open_alerts_for(user, people=page_extras))
 
 
 def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
@@ -263,9 +304,7 @@ def alerts_visible_to(user: User) -> QuerySet[SafeguardingAlert]:
     and a social worker those of the children allocated to them now, whoever the child wrote to;
     the emergency duty team sees the open alerts passed to it out of hours. Nobody else sees any.
     """
-    alerts = SafeguardingAlert.objects.select_related(
-        "child", "assigned_to", "acknowledged_by", "edt_acknowledged_by", "statement"
-    )
+    alerts = _alerts_read_with(SafeguardingAlert.objects.all(), people=True)
     if not user.is_authenticated or not user.is_active:
         return alerts.none()
     if user.role in (Role.MANAGER, Role.CASE_SYSTEM):
@@ -283,11 +322,23 @@ def open_alerts_for(user: User, *, people: bool = True) -> list[SafeguardingAler
     Without `people` (the API's inbox, which names only the child) the staff on each alert and its
     statement are not read with it.
     """
-    taken = "edt_acknowledged_at" if user.role == Role.EDT else "acknowledged_at"
-    alerts = alerts_visible_to(user).filter(closed_at__isnull=True)
+    alerts = alerts_visible_to(user)
     if not people:
-        alerts = alerts.select_related(None).select_related("child")
-    return list(alerts.order_by(F(taken).asc(nulls_first=True), "raised_at", "pk"))
+        alerts = _alerts_read_with(alerts.select_related(None), people=False)
+    return _open_first_untaken(user, alerts)
+
+
+def _alerts_read_with(alerts: QuerySet[SafeguardingAlert], *, people: bool) -> QuerySet[SafeguardingAlert]:
+    """The alerts with their child and, with `people`, the staff on them and the statement, in the same query."""
+    if not people:
+        return alerts.select_related("child")
+    return alerts.select_related("child", "assigned_to", "acknowledged_by", "edt_acknowledged_by", "statement")
+
+
+def _open_first_untaken(user: User, alerts: QuerySet[SafeguardingAlert]) -> list[SafeguardingAlert]:
+    """The open ones of these alerts: those nobody has taken charge of first (the EDT: nobody there), oldest first."""
+    taken = "edt_acknowledged_at" if user.role == Role.EDT else "acknowledged_at"
+    return list(alerts.filter(closed_at__isnull=True).order_by(F(taken).asc(nulls_first=True), "raised_at", "pk"))
 
 
 def alert_get_for_user(user: User, alert_id: int | str) -> SafeguardingAlert:

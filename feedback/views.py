@@ -48,7 +48,7 @@ from feedback.selectors import (
     alert_page,
     feedback_request_open_for_child,
     inbox_position,
-    iro_inbox,
+    inbox_read,
     open_alerts_for,
     replies_on,
     statement_get_for_user,
@@ -393,19 +393,19 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValidationError as exc:
         # A filter Heard cannot use is said beside the form; the whole inbox is shown under it.
         errors, filters, after = exc.message_dict, InboxFilter(), None
-    groups = iro_inbox(request.user, after=after, limit=INBOX_PAGE_CHILDREN + 1, filters=filters)
-    groups, more = groups[:INBOX_PAGE_CHILDREN], len(groups) > INBOX_PAGE_CHILDREN
+    first_page = after is None
+    inbox = inbox_read(request.user, after=after, limit=INBOX_PAGE_CHILDREN + 1, filters=filters, alerts=first_page)
+    groups, more = inbox.groups[:INBOX_PAGE_CHILDREN], len(inbox.groups) > INBOX_PAGE_CHILDREN
     shown = [(statement.pk, group.child) for group in groups for statement in group.statements]
     access_log_record_many(user=request.user, what="statement", purpose=AccessPurpose.INBOX, records=shown)
     following = None
     if more:
         following = "?" + urlencode({**filters.query(), "cursor": inbox_cursor(inbox_position(groups[-1]))})
-    first_page = after is None
     return render(
         request,
         "feedback/inbox.html",
         {
-            "alerts": open_alerts_for(request.user) if first_page else [],
+            "alerts": inbox.alerts,
             "packs": packs_needing_attention(request.user) if first_page else [],
             "groups": groups,
             "filters": filters,

@@ -17,7 +17,7 @@ from feedback.inbox_filters import (
     inbox_filter_from,
 )
 from feedback.models import Category
-from feedback.selectors import inbox_position, iro_inbox, open_alerts_for
+from feedback.selectors import inbox_position, inbox_read
 from mobile_api.apis.base import IF_NONE_MATCH, NOT_MODIFIED, HeardApi, caller, datetime_data, log_read
 from mobile_api.apis.statements import StatementOutput, statement_data
 
@@ -126,8 +126,8 @@ class InboxApi(HeardApi):
         after, size = inbox_after(request.query_params), _inbox_page_size(request)
         filters = inbox_filter_from(request.query_params)
         # One more than the page, to know whether another follows; the API answers without page_extras.
-        groups = iro_inbox(user, page_extras=False, after=after, limit=size + 1, filters=filters)
-        groups, more = groups[:size], len(groups) > size
+        inbox = inbox_read(user, page_extras=False, after=after, limit=size + 1, filters=filters, alerts=after is None)
+        groups, more = inbox.groups[:size], len(inbox.groups) > size
         following = None
         if more:
             query = request.query_params.copy()
@@ -144,7 +144,7 @@ class InboxApi(HeardApi):
                     "acknowledged": alert.acknowledged_at is not None,
                     "out_of_hours": alert.passed_to_edt_at is not None,
                 }
-                for alert in (open_alerts_for(user, people=False) if after is None else [])
+                for alert in inbox.alerts
             ],
             "groups": [
                 {
