@@ -15,12 +15,13 @@ from accounts.models import Role, User, normalise_uk_phone
 from feedback.crisis import crisis_help_lead, crisis_help_sms_text
 from feedback.models import EVERYONE, URGENT_CATEGORIES, Category, Channel, Recipient, Statement
 from feedback.services import statement_max_length, statement_submit
-from reviews.selectors import child_of_user, language_for
+from reviews.models import Child
+from reviews.selectors import language_for
 from sms import consultation, limits
 from sms.complaint import complaint_by_text
 from sms.models import Conversation, ConversationStep, InboundMessage
 from sms.outbound import sms_opt_in, sms_opt_out
-from sms.selectors import texts_stopped_for
+from sms.selectors import texts_stopped_expression, texts_stopped_for
 
 # Twilio's standard opt-out, opt-in and help keywords.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
@@ -117,11 +118,25 @@ def _readers_chosen(words: str) -> tuple[list[str] | None, str]:
     return [READER_CODES[match.group(1).upper()]], words[match.end() :]
 
 
-def _child_account(phone: str | None) -> User | None:
-    """Return the active child account with this number, with their care record read alongside (one query)."""
+def _child_account(phone: str | None) -> tuple[User | None, bool]:
+    """Return the active child account with this number and whether the number texted STOP (texts_stopped_for).
+
+    One query: the care record and the number's opt-out are read with the account (without an
+    account, the opt-out is not read: False).
+    """
     if phone is None:
+        return None, False
+    accounts = User.objects.filter(phone=phone, is_active=True, role=Role.CHILD).select_related("child_record")
+    found = accounts.annotate(texts_stopped=texts_stopped_expression(phone)).first()
+    return found, bool(found is not None and found.texts_stopped)
+
+
+def _care_record(user: User) -> Child | None:
+    """The child's care record, read with their account by _child_account (None for an account without one)."""
+    try:
+        return user.child_record
+    except Child.DoesNotExist:
         return None
-    return User.objects.filter(phone=phone, is_active=True, role=Role.CHILD).select_related("child_record").first()
 
 
 def _keyword(body: str) -> str:
@@ -146,14 +161,24 @@ def sms_inbound_receive(*, message_sid: str, from_number: str, body: str) -> str
     if phone and word in STOP_WORDS:
         sms_opt_out(phone=phone)
         return ""  # nothing more is sent, not even a confirmation beyond the carrier's own
-    user = _child_account(phone)
+    user, stopped = _child_account(phone)
     # The webhook has no browser language: every reply is in the language on the child's record, and
     # a number Heard does not know is answered in the site's own.
-    with translation.override(language_for(getattr(user, "child_record", None))):
-        return _receive(phone=phone, user=user, word=word, message_sid=message_sid, from_number=from_number, body=body)
+    with translation.override(language_for(_care_record(user) if user else None)):
+        return _receive(
+            phone=phone,
+            user=user,
+            opted_out=stopped,
+            word=word,
+            message_sid=message_sid,
+            from_number=from_number,
+            body=body,
+        )
 
 
-def _receive(*, phone: str | None, user: User | None, word: str, message_sid: str, from_number: str, body: str) -> str:
+def _receive(
+    *, phone: str | None, user: User | None, opted_out: bool, word: str, message_sid: str, from_number: str, body: str
+) -> str:
     if phone and word in START_WORDS:
         sms_opt_in(phone=phone)
         return _(TEXTS_AGAIN)
@@ -175,7 +200,6 @@ def _receive(*, phone: str | None, user: User | None, word: str, message_sid: st
         return ""  # kept, but no reply and no statement: a loop must not flood the IRO
     # A child who texted STOP is sent nothing until START, replies included; what they text is
     # still a message to their IRO, so it is taken without asking for a topic.
-    opted_out = texts_stopped_for(phone)
     reply, statement = _converse(user=user, text=body, message_sid=message_sid, word=word, quiet=opted_out)
     if opted_out:
         reply = ""
@@ -248,7 +272,7 @@ def _converse(*, user: User, text: str, message_sid: str, word: str = "", quiet:
 def _submit(
     *, user: User, conversation: Conversation, category: str, words: str, key: str, follows: Statement | None = None
 ):
-    child = child_of_user(user)
+    child = _care_record(user)
     if child is None:
         _end(conversation)
         return _unknown_number_reply(), None

@@ -211,6 +211,21 @@ def test_an_unknown_number_gets_one_safe_reply_and_nothing_is_stored(client, db)
     assert not OptOut.objects.exists()
 
 
+def test_a_childs_account_with_no_care_record_is_told_how_to_be_linked_and_its_text_is_kept(client, child_user):
+    # child_user's number, but no care record made for the account (no `child` fixture).
+    assert ASK_WORDS in text(client, "7")[1]
+    _, reply = text(client, "Can I change my maths set?")
+    assert NOT_LINKED in reply and "999" in reply
+    assert not Statement.objects.exists()
+    kept = InboundMessage.objects.order_by("pk").last()
+    assert (kept.body, kept.user, kept.reply) == (
+        "Can I change my maths set?",
+        child_user,
+        reply.split("<Message>")[1].split("</Message>")[0],
+    )
+    assert not Conversation.objects.exists()
+
+
 def test_a_reply_that_arrives_after_the_iro_changed_goes_to_the_new_iro(client, child, iro, other_iro):
     text(client, "7")
     iro_allocate(child=child, iro=other_iro, allocated_on=date(2026, 1, 5))
