@@ -1,13 +1,24 @@
-"""routing_for (hand-written SQL on the hot path) gives the same answers as the ORM's rule, case by case."""
+"""routing_for and an IRO's children (hand-written SQL on the hot paths) give the ORM rule's answers, case by case."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from reviews.models import Child, Review
-from reviews.selectors import responsible_iro, responsible_iro_expression, routing_for, upcoming_review
+import time_machine
+from django.db.models import Q
+
+from reviews.models import Child, IROAbsence, IROAllocation, Review
+from reviews.selectors import (
+    children_visible_to,
+    responsible_iro,
+    responsible_iro_expression,
+    routing_for,
+    upcoming_review,
+)
 from reviews.services import iro_absence_record, iro_allocate
 from tests.conftest import make_child, make_user
 
 TODAY = date(2026, 11, 20)
+LONDON = ZoneInfo("Europe/London")
 
 
 def _agrees(child: Child, on: date = TODAY) -> tuple[int | None, Review | None]:
@@ -45,3 +56,48 @@ def test_routing_agrees_with_the_rule_through_allocation_cover_and_review(db, pi
     assert _agrees(child, TODAY + timedelta(days=4))[0] == chen.pk  # Amara's cover no longer applies
     Review.objects.filter(child=child).update(held_on=TODAY - timedelta(days=1), participation_code="PN1")
     assert _agrees(child)[1] is None  # waiting for no review
+
+
+def _children_by_the_orm_rule(iro, on: date) -> set[int]:
+    """An IRO's children as the rule reads in the ORM: allocated to them now, or to an IRO they cover on the day."""
+    current = IROAllocation.objects.filter(ended_on__isnull=True)
+    away = IROAbsence.objects.filter(cover_iro=iro, starts_on__lte=on, ends_on__gte=on).values("iro_id")
+    return set(current.filter(Q(iro=iro) | Q(iro__in=away)).values_list("child_id", flat=True))
+
+
+def _sees(iro, on: date = TODAY) -> set[int]:
+    with time_machine.travel(datetime.combine(on, time(12), tzinfo=LONDON), tick=False):
+        seen = set(children_visible_to(iro).values_list("pk", flat=True))
+    assert seen == _children_by_the_orm_rule(iro, on)
+    return seen
+
+
+def test_an_iros_children_by_hand_written_sql_are_the_rules_through_allocation_cover_and_its_end(db, pinned_clock):
+    amara, ben, chen = (make_user(name, "iro") for name in ("amara", "ben", "chen"))
+    first, second, third = (make_child(f"HRD02{n:02d}") for n in range(3))
+    assert _sees(amara) == set()
+    iro_allocate(child=first, iro=amara, allocated_on=TODAY - timedelta(days=30))
+    iro_allocate(child=second, iro=amara, allocated_on=TODAY - timedelta(days=30))
+    iro_allocate(child=third, iro=ben, allocated_on=TODAY - timedelta(days=30))
+    assert (_sees(amara), _sees(ben), _sees(chen)) == ({first.pk, second.pk}, {third.pk}, set())
+    # Amara away from the day after tomorrow for a week, Ben covering; Chen covers Ben the same week.
+    iro_absence_record(iro=amara, starts_on=TODAY + timedelta(days=2), ends_on=TODAY + timedelta(days=8), cover_iro=ben)
+    iro_absence_record(iro=ben, starts_on=TODAY + timedelta(days=2), ends_on=TODAY + timedelta(days=8), cover_iro=chen)
+    assert _sees(ben) == {third.pk}  # not yet
+    for day in (2, 8):  # the first and the last day away
+        on = TODAY + timedelta(days=day)
+        assert (_sees(amara, on), _sees(ben, on), _sees(chen, on)) == (
+            {first.pk, second.pk},  # still their children
+            {first.pk, second.pk, third.pk},
+            {third.pk},  # Ben's own child only: covering is not passed on to whoever covers the cover
+        )
+    assert _sees(ben, TODAY + timedelta(days=9)) == {third.pk}  # back
+    iro_allocate(child=second, iro=chen, allocated_on=TODAY)  # re-allocated: Amara's allocation ends
+    on = TODAY + timedelta(days=3)
+    assert (_sees(amara, on), _sees(ben, on), _sees(chen, on)) == (
+        {first.pk},
+        {first.pk, third.pk},
+        {second.pk, third.pk},
+    )
+    IROAllocation.objects.filter(child=first).update(ended_on=TODAY)
+    assert _sees(amara) == set() and _sees(ben, on) == {third.pk}
