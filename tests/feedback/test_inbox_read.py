@@ -81,11 +81,15 @@ def test_a_filter_on_one_child_narrows_the_groups_not_the_alerts(readers, child)
     assert {a.child for a in inbox.alerts} == {child, readers["cara"]}
 
 
-def test_without_alerts_none_are_read(readers):
+def test_the_alerts_are_read_only_when_asked_for_in_one_query(readers):
     with CaptureQueriesContext(connection) as queries:
         inbox = inbox_read(readers["iro"], page_extras=False)
     assert inbox.alerts == []
-    assert not any("feedback_safeguardingalert" in q["sql"].split(" FROM ")[1] for q in queries.captured_queries)
+    made = [q["sql"] for q in queries.captured_queries]  # the children, their reviews and their messages
+    assert len(made) == 3 and not any(sql.startswith('SELECT "feedback_safeguardingalert"') for sql in made)
+    with CaptureQueriesContext(connection) as queries:
+        inbox_read(readers["iro"], page_extras=False, alerts=True)
+    assert sum(q["sql"].startswith('SELECT "feedback_safeguardingalert"') for q in queries.captured_queries) == 1
 
 
 def test_the_api_lists_the_alert_of_a_child_who_left_care_on_the_first_page_only(readers):
