@@ -176,18 +176,6 @@ class Inbox:
     alerts: list[SafeguardingAlert] = field(default_factory=list)
 
 
-def iro_inbox(
-    user: User,
-    *,
-    page_extras: bool = True,
-    after: tuple[date, str] | None = None,
-    limit: int | None = None,
-    filters: InboxFilter | None = None,
-) -> list[InboxGroup]:
-    """Return the user's inbox: a group per child, soonest upcoming review first (see inbox_read)."""
-    return inbox_read(user, page_extras=page_extras, after=after, limit=limit, filters=filters).groups
-
-
 def inbox_read(
     user: User,
     *,

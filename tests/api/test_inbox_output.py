@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 
 from feedback.models import Statement
 from feedback.receipts import statement_acknowledge, statement_mark_read
-from feedback.selectors import iro_inbox, open_alerts_for
+from feedback.selectors import inbox_read, open_alerts_for
 from feedback.services import statement_reply, statement_submit
 from mobile_api.apis.staff import InboxOutput
 from mobile_api.apis.statements import StatementOutput, statement_data
@@ -56,7 +56,7 @@ def test_the_inbox_answer_is_what_its_serializer_says(child, child_user, advocat
         _statements_in_every_state(child, child_user, advocate, iro)
         Review.objects.filter(child=child, held_on__isnull=True).update(scheduled_for=date(2026, 8, 3))
         answer = client_for(iro).get("/api/v1/inbox/")
-        groups = iro_inbox(iro, page_extras=False)
+        groups = inbox_read(iro, page_extras=False).groups
         expected = {
             "alerts": [
                 {
