@@ -12,7 +12,8 @@ the Redis in REDIS_URL (default redis://127.0.0.1:6379/3), then, in one run on o
    300 children, and keeps EXPLAIN ANALYZE plans for the heaviest queries;
 3. starts the ASGI server the Procfile runs and a Celery worker and drives statement submission,
    the IRO inbox and the SMS webhook under concurrent load, each as a ratio to a bare DRF endpoint /
-   bare Django view on the same server, with the web process's memory after;
+   bare Django view on the same server, with the web process's memory after, and the floors: the
+   least Django and DRF can do for the same requests (bench/urls.py), each path as a ratio to its own;
 4. does the API runs again with two server processes and two workers, for the scale-out (3 and 4
    twice over, alternating, so a shared machine's noise shows);
 5. does the API runs once on each ASGI server (Daphne, Uvicorn), for the comparison.
@@ -171,7 +172,7 @@ def main() -> None:
         print(f"3. Load, round {n}: 1 {server} process, 1 Celery worker", flush=True)
         with Cluster(dict(os.environ), port, logs, web=1, workers=1, server=server) as cluster:
             one = scenarios.api_runs(
-                cluster, tokens, plan["seconds"], plan["connections"], run=f"one{n}", whole_inbox=n == 1
+                cluster, tokens, plan["seconds"], plan["connections"], run=f"one{n}", whole_inbox=n == 1, floors=n == 1
             )
             if n == 1:
                 results["sms"] = scenarios.sms_runs(port, accounts["sms_phones"], plan["connections"])

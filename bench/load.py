@@ -59,7 +59,7 @@ def wrk(port: int, path: str, *, seconds: float, connections: int, tokens: list[
         lua = Path(folder) / "run.lua"
         lua.write_text(f'run = "{run}"\n' + script)
         done = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "-s",
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "30s", "-s",
              str(lua), f"http://127.0.0.1:{port}{path}"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip

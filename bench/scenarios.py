@@ -198,13 +198,33 @@ def tokens(found: dict, password: str, totp_secret: str) -> dict[str, list[str]]
 STATEMENT = json.dumps({"category": "school", "body": "Can I change my maths set? I get on better with Ms Price."})
 
 
+def inbox_first_page_messages(iro_tokens: list[str]) -> int:
+    """How many messages the IROs' inbox first pages hold, on average: the read floor reads as many."""
+    counts = []
+    for token in iro_tokens:
+        body = Client().get("/api/v1/inbox/", headers={"X-Session-Token": token}).json()
+        counts.append(sum(len(group["statements"]) for group in body["groups"]))
+    return max(1, round(sum(counts) / len(counts)))
+
+
+FLOORS = {"statement_submission": "write_floor", "iro_inbox": "read_floor"}
+
+
 def api_runs(
-    cluster, found_tokens: dict, seconds: float, connections: int, run: str, whole_inbox: bool = False
+    cluster,
+    found_tokens: dict,
+    seconds: float,
+    connections: int,
+    run: str,
+    whole_inbox: bool = False,
+    floors: bool = False,
 ) -> dict:
     """The bare DRF endpoint, statement submission and the IRO inbox, one after another; ratios to the bare one.
 
     The inbox is its first page (20 children), as the app asks for it; with `whole_inbox` also all
-    60 children on one page, to show what a page costs against the whole caseload.
+    60 children on one page, to show what a page costs against the whole caseload. With `floors`,
+    also the floors (bench/urls.py): signed in and doing nothing, the least write and the least read
+    of as many messages as the inbox's first page, each submission and inbox then as a ratio to its floor.
     """
     endpoints = {
         "bare_drf": {"path": "/bench/bare-api/"},
@@ -214,6 +234,14 @@ def api_runs(
     }  # fmt: skip
     if whole_inbox:
         endpoints["iro_inbox_whole"] = {"path": "/api/v1/inbox/?page_size=100", "tokens": found_tokens["iros"]}
+    if floors:
+        messages = inbox_first_page_messages(found_tokens["iros"])
+        endpoints |= {
+            "signed_in_floor": {"path": "/bench/floor/signed-in/", "tokens": found_tokens["iros"]},
+            "write_floor": {"path": "/bench/floor/write/", "method": "POST", "body": STATEMENT,
+                            "tokens": found_tokens["children"]},
+            "read_floor": {"path": f"/bench/floor/read/?n={messages}", "tokens": found_tokens["iros"]},
+        }  # fmt: skip
     results: dict = {"connections": connections, "seconds": seconds, "server": cluster.server}
     for name, endpoint in endpoints.items():
         port = cluster.port
@@ -239,12 +267,15 @@ def api_runs(
     results["ratio_to_bare_drf"] = {
         name: ratio(results[name], results["bare_drf"]) for name in endpoints if name != "bare_drf"
     }
+    if floors:
+        results["read_floor_messages"] = messages
+        results["ratio_to_floor"] = {name: ratio(results[name], results[floor]) for name, floor in FLOORS.items()}
     return results
 
 
 def sms_runs(port: int, phones: list[str], connections: int) -> dict:
-    """The SMS webhook and the bare Django view, the same number of signed POSTs each."""
-    webhook, bare = sms_webhook.requests_for(settings.PUBLIC_BASE_URL, phones)
+    """The SMS webhook, the bare Django view and the floor (bench/urls.py), the same number of signed POSTs each."""
+    webhook, bare, floor = sms_webhook.requests_for(settings.PUBLIC_BASE_URL, phones)
     sms_webhook.drive(port, bare[:50], 2)  # warm
     # Each child's topic and words go in order from one client thread, as one phone would.
     results = {
@@ -252,9 +283,12 @@ def sms_runs(port: int, phones: list[str], connections: int) -> dict:
         "client": f"{connections} Python threads",
         "sms_inbound_webhook": sms_webhook.drive(port, webhook, connections, group=2),
         "bare_django_view": sms_webhook.drive(port, bare, connections),
+        "sms_floor": sms_webhook.drive(port, floor, connections),
     }
     results["ratio_to_bare_view"] = ratio(results["sms_inbound_webhook"], results["bare_django_view"])
-    for name in ("bare_django_view", "sms_inbound_webhook"):
+    results["floor_ratio_to_bare_view"] = ratio(results["sms_floor"], results["bare_django_view"])
+    results["ratio_to_floor"] = ratio(results["sms_inbound_webhook"], results["sms_floor"])
+    for name in ("bare_django_view", "sms_inbound_webhook", "sms_floor"):
         figures = results[name]
         print(f"    {name:<22} {figures['requests_per_second']:>8} req/s  p50 {figures['p50_ms']:>7} ms"
               f"  p99 {figures['p99_ms']:>7} ms  errors {figures['errors']}", flush=True)  # fmt: skip
@@ -296,6 +330,27 @@ def _table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+FLOOR_NAMES = ("signed_in_floor", "write_floor", "read_floor")
+
+
+def _floors_markdown(api: dict) -> str:
+    """Each hot path against the least Django and DRF can do for the same request, and each floor against bare."""
+    bare = api["ratio_to_bare_drf"]
+    rows = [
+        ["signed in, doing nothing", "signed in floor", "", bare["signed_in_floor"]["throughput"]],
+        ["statement submission", "write floor: one row in a transaction, one empty task after commit",
+         api["ratio_to_floor"]["statement_submission"]["throughput"], bare["write_floor"]["throughput"]],
+        ["iro inbox (first page)", f"read floor: {api['read_floor_messages']} messages as columns in one query",
+         api["ratio_to_floor"]["iro_inbox"]["throughput"], bare["read_floor"]["throughput"]],
+    ]  # fmt: skip
+    return (
+        "\n## Against the floors (`bench/urls.py`: the least Django and DRF, as Heard configures them, can do "
+        "for the same request)\n\n"
+        + _table(["endpoint", "its floor", "req/s ÷ its floor's", "the floor's req/s ÷ bare DRF"], rows)
+        + "\nA goal of a ratio to bare DRF above its floor's cannot be reached by any change to Heard's own code.\n"
+    )
 
 
 def results_markdown(results: dict) -> str:
@@ -344,7 +399,7 @@ def results_markdown(results: dict) -> str:
     parts.append(f"\n## API under load (1 {api['server'].title()} process, 1 Celery worker; wrk, "
                  f"{api['connections']} connections, {api['seconds']} s each)\n")  # fmt: skip
     rows = []
-    for name in ("bare_drf", "statement_submission", "iro_inbox", "iro_inbox_whole"):
+    for name in ("bare_drf", "statement_submission", "iro_inbox", "iro_inbox_whole", *FLOOR_NAMES):
         if name not in api:
             continue
         figures = api[name]
@@ -357,6 +412,8 @@ def results_markdown(results: dict) -> str:
     parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "failed", "throughput ratio", "p50 ratio",
                          "p99 ratio", "CPU ms a request: web / worker / database and rest", "machine busy",
                          "web process RSS after, MB"], rows))  # fmt: skip
+    if "ratio_to_floor" in api:
+        parts.append(_floors_markdown(api))
     if "servers" in results:
         parts.append("\n## ASGI servers compared (1 process each, the same runs one after the other)\n")
         rows = []
@@ -371,13 +428,21 @@ def results_markdown(results: dict) -> str:
     sms = results["sms"]
     parts.append(f"\n## SMS webhook ({sms['requests_each']:,} signed POSTs each, {sms['client']})\n")
     rows = []
-    for name in ("bare_django_view", "sms_inbound_webhook"):
+    shares = {"sms_inbound_webhook": sms["ratio_to_bare_view"], "sms_floor": sms.get("floor_ratio_to_bare_view")}
+    for name in ("bare_django_view", "sms_inbound_webhook", "sms_floor"):
+        if name not in sms:
+            continue
         figures = sms[name]
-        share = sms["ratio_to_bare_view"] if name == "sms_inbound_webhook" else {"throughput": 1, "p50": 1, "p99": 1}
+        share = shares.get(name) or {"throughput": 1, "p50": 1, "p99": 1}
         rows.append([name.replace("_", " "), figures["requests_per_second"], figures["p50_ms"], figures["p99_ms"],
                      figures["errors"], share["throughput"], share["p50"], share["p99"]])  # fmt: skip
     parts.append(_table(["endpoint", "req/s", "p50 ms", "p99 ms", "errors", "throughput ratio", "p50 ratio",
                          "p99 ratio"], rows))  # fmt: skip
+    if "ratio_to_floor" in sms:
+        above = sms["ratio_to_floor"]
+        parts.append(f"\nThe floor (`bench/urls.py`): the signature checked, the sender found by number, the text "
+                     "written in a transaction and one empty task sent after commit. The webhook against it: "
+                     f"throughput {above['throughput']}, p50 {above['p50']}x, p99 {above['p99']}x.\n")  # fmt: skip
     parts.append(f"\n## Scale-out: two {api['server'].title()} processes and two Celery workers on one PostgreSQL "
                  "and Redis\n")  # fmt: skip
     parts.append("One process, then two, twice over (round 1, round 2), with the same connections.\n")

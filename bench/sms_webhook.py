@@ -62,8 +62,8 @@ def drive(port: int, requests: list[tuple[str, str, dict]], concurrency: int, gr
     }
 
 
-def requests_for(base_url: str, phones: list[str]) -> tuple[list, list]:
-    """Signed webhook requests (a topic, then words, for each phone) and as many for the bare view."""
+def requests_for(base_url: str, phones: list[str]) -> tuple[list, list, list]:
+    """Signed webhook requests (a topic, then words, for each phone), as many for the bare view and for the floor."""
     webhook = []
     for n, phone in enumerate(phones):
         for step, body in enumerate(("7", f"Benchmark message {n}: can I change my maths set?")):
@@ -73,4 +73,10 @@ def requests_for(base_url: str, phones: list[str]) -> tuple[list, list]:
         ("/bench/bare/", *signed(base_url, "/bench/bare/", {"MessageSid": f"SMbare{n}", "Body": "x"}))
         for n in range(len(webhook))
     ]
-    return webhook, bare
+    # The floor (bench/urls.py) keeps every text, so each is one phone's words with a fresh MessageSid.
+    floor = []
+    for n in range(len(webhook)):
+        params = {"MessageSid": f"SMfloor{n:026d}", "From": phones[n % len(phones)], "To": "+447700900999",
+                  "Body": f"Benchmark message {n}: can I change my maths set?"}  # fmt: skip
+        floor.append(("/bench/floor/sms/", *signed(base_url, "/bench/floor/sms/", params)))
+    return webhook, bare, floor

@@ -1,21 +1,64 @@
-"""Heard's URLs plus bare views, so a benchmark can compare against Django and DRF doing nothing."""
+"""Heard's URLs plus bare views, so a benchmark can compare against Django and DRF doing nothing.
 
+The floors do the least any Django service could do for the same request, with DRF configured as
+Heard configures it (authentication, permissions, throttles): what is left above a floor is Heard's
+own work, and a goal below the floor cannot be reached by changing Heard.
+"""
+
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from twilio.request_validator import RequestValidator
 
+from accounts.models import User
+from backend.celery import app as celery_app
 from backend.urls import urlpatterns as heard_urlpatterns
+from feedback.models import Statement
+from mobile_api.models import IdempotentRequest
+from sms.models import InboundMessage
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+# What the inbox API shows of each message, read as columns.
+INBOX_COLUMNS = (
+    "id", "child_id", "child__case_reference", "category", "body", "channel", "on_behalf", "consent_given",
+    "created_at", "read_at", "acknowledged_at", "reply", "replied_at", "is_urgent", "review__due_by", "feeling",
+    "for_iro", "for_social_worker", "for_advocate", "for_personal_adviser", "assisted", "assisted_how", "pictures",
+    "found_in",
+)  # fmt: skip
 
 
 @csrf_exempt
 def bare(request: HttpRequest) -> HttpResponse:
     """Answer a POST with empty TwiML and touch nothing: the SMS webhook's baseline."""
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+@csrf_exempt
+def sms_floor(request: HttpRequest) -> HttpResponse:
+    """The least a webhook that keeps a child's text can do: the signature checked, the sender found by number,
+    the text written in a transaction and one empty task sent after commit, then empty TwiML."""
+    url = settings.PUBLIC_BASE_URL + request.path
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature):
+        return HttpResponse(status=403)
+    sender = User.objects.filter(phone=request.POST["From"]).first()
+    if sender is None:
+        return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+    with transaction.atomic():
+        row = InboundMessage.objects.create(
+            message_sid=request.POST["MessageSid"], from_number=request.POST["From"], user=sender,
+            body=request.POST["Body"],
+        )  # fmt: skip
+        transaction.on_commit(lambda: celery_app.send_task("celery.accumulate", (row.pk,)))
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 
@@ -30,4 +73,57 @@ class BareApi(APIView):
         return Response({"ok": True})
 
 
-urlpatterns = [path("bench/bare/", bare), path("bench/bare-api/", BareApi.as_view()), *heard_urlpatterns]
+class SignedInFloor(APIView):
+    """DRF with Heard's authentication, permissions and throttles, doing nothing: what every API request pays."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class _Words(serializers.Serializer):
+    category = serializers.CharField(max_length=40)
+    body = serializers.CharField(max_length=5000)
+
+
+class WriteFloor(APIView):
+    """Signed in, a body validated, one row written in a transaction and one empty task sent after commit.
+
+    The least a submission that keeps the words and tells someone can do: the row is an
+    IdempotentRequest (a small table), the task Celery's own `celery.accumulate`, which does nothing.
+    """
+
+    def post(self, request: Request) -> Response:
+        words = _Words(data=request.data)
+        words.is_valid(raise_exception=True)
+        with transaction.atomic():
+            row = IdempotentRequest.objects.create(
+                user=request.user,
+                key=f"floor-{request.headers.get('Idempotency-Key') or uuid4().hex}",
+                fingerprint="",
+                status_code=201,
+            )
+            transaction.on_commit(lambda: celery_app.send_task("celery.accumulate", (row.pk,)))
+        return Response({"id": row.pk}, status=201)
+
+
+class ReadFloor(APIView):
+    """Signed in, `n` of the caller's messages read as columns in one query and answered as JSON.
+
+    In the order their index gives them: sorted, PostgreSQL would read all of an IRO's thousands.
+    """
+
+    def get(self, request: Request) -> Response:
+        n = min(int(request.query_params.get("n", "50")), 500)
+        rows = Statement.objects.filter(routed_to=request.user).values(*INBOX_COLUMNS)[:n]
+        return Response({"statements": list(rows)})
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/floor/sms/", sms_floor),
+    path("bench/bare-api/", BareApi.as_view()),
+    path("bench/floor/signed-in/", SignedInFloor.as_view()),
+    path("bench/floor/write/", WriteFloor.as_view()),
+    path("bench/floor/read/", ReadFloor.as_view()),
+    *heard_urlpatterns,
+]

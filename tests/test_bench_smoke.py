@@ -130,3 +130,23 @@ def test_the_loaded_data_keeps_every_reference_and_rule(quick_run):
         assert conn.execute(wrong_pn0).fetchone() == (0,)
     # Rows made after the load (the bench's IROs, the statements sent under load) got fresh ids, so
     # the loader moved each identity on: otherwise those inserts would have failed above.
+
+
+def test_the_floors_are_measured_and_keep_what_they_were_sent(quick_run):
+    results, out, bench_url = quick_run
+    api, sms = results["api"], results["sms"]
+    for name in ("signed_in_floor", "write_floor", "read_floor"):
+        assert api[name]["requests"] > 0 and api[name]["failed"] == 0, (name, api[name])
+    assert set(api["ratio_to_floor"]) == {"statement_submission", "iro_inbox"}
+    assert api["read_floor_messages"] > 0  # as many as the inbox's first pages hold
+    assert sms["sms_floor"]["errors"] == 0 and sms["ratio_to_floor"]["throughput"] > 0
+    assert "Against the floors" in (out / "RESULTS.md").read_text()
+    with psycopg.connect(bench_url) as conn:
+        # Each floor write answered 201 is a row (a few more were in flight when wrk stopped);
+        # each text the SMS floor was sent is kept once.
+        written = conn.execute(
+            "SELECT count(*) FROM mobile_api_idempotentrequest WHERE key LIKE 'floor-bench-one1-%'"
+        ).fetchone()
+        assert api["write_floor"]["requests"] <= written[0] <= api["write_floor"]["requests"] + api["connections"]
+        texts = conn.execute("SELECT count(*) FROM sms_inboundmessage WHERE message_sid LIKE 'SMfloor%'").fetchone()
+        assert texts[0] == sms["requests_each"]
