@@ -33,7 +33,8 @@ run: install
 	  printf '  API docs  http://127.0.0.1:$(PORT)/api/docs/  (OpenAPI: /api/schema/)\n'; \
 	  printf '  admin     http://127.0.0.1:$(PORT)/admin/\n\n' ) & ready=$$!; \
 	trap 'kill $$scheduler $$ready 2>/dev/null' EXIT INT TERM; \
-	HEARD_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) backend.asgi:application
+	HEARD_DEBUG=1 $(VENV)/bin/uvicorn backend.asgi:application --host 127.0.0.1 --port $(PORT) --loop uvloop \
+	  --http httptools --ws websockets --lifespan off --no-proxy-headers --no-server-header --timeout-graceful-shutdown 5
 
 test: install
 	$(VENV)/bin/pytest
@@ -73,4 +74,4 @@ bench-tools:
 screenshots: install
 	test -x /usr/bin/chromium && fc-list | grep -qi "Noto Sans Ethiopic" || (apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
-	$(PY) docs/make_screenshots.py
+	$(PY) -m docs.make_screenshots

@@ -1,6 +1,6 @@
 """Load and fault runs: thousands of statements from many clients, with Redis, the worker or the database failing.
 
-Each scenario starts Heard for real on this machine: Daphne, a Celery worker and the scheduler,
+Each scenario starts Heard for real on this machine: its web server, a Celery worker and the scheduler,
 on a PostgreSQL server and a Redis server of its own (started here, on free ports, so they can be
 stopped and started without touching anything else). Then `--clients` app clients each send
 `--statements / --clients` statements through the API, each with its own Idempotency-Key, retrying
@@ -38,7 +38,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.servers import ROOT
+from bench.servers import ROOT, production_command, production_server
 from bench.servers import free_port as _free_port
 from bench.servers import wait_for_port as _wait_for_port
 
@@ -98,7 +98,7 @@ class Redis:
 
 
 class Heard:
-    """Daphne, a Celery worker and the scheduler, as production runs them."""
+    """The Procfile's web server, a Celery worker and the scheduler, as production runs them."""
 
     def __init__(self, env: dict, folder: Path) -> None:
         self.env, self.folder = env, folder
@@ -120,8 +120,7 @@ class Heard:
         self.processes["worker"].wait()
 
     def start(self) -> None:
-        daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "backend.asgi:application"]
-        self._start("daphne", daphne)
+        self._start("web", production_command(self.port))
         self.start_worker()
         self._start("scheduler", [sys.executable, "manage.py", "heard_scheduler", "--interval", "3"])
         _wait_for_port(self.port)
@@ -393,7 +392,8 @@ def main() -> None:
         "benchmark": "reliability",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
-        "setup": "1 Daphne process, 1 Celery worker (2 processes), the scheduler; PostgreSQL and Redis of the run's own",
+        "setup": f"1 {production_server().title()} process, 1 Celery worker (2 processes), the scheduler; PostgreSQL and"
+        " Redis of the run's own",
         "runs": runs,
     }
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

@@ -3,6 +3,7 @@
 import contextlib
 import http.client
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -75,14 +76,25 @@ class CpuMeter:
 SERVERS = {
     "daphne": ["-m", "daphne", "--fd", "{fd}", "backend.asgi:application"],
     "uvicorn": ["-m", "uvicorn", "--fd", "{fd}", "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
-                "--lifespan", "off", "--no-access-log", "--log-level", "warning", "backend.asgi:application"],
+                "--lifespan", "off", "--no-proxy-headers", "--no-server-header", "--no-access-log", "--log-level",
+                "warning", "backend.asgi:application"],
 }  # fmt: skip
+
+
+def _procfile_web() -> str:
+    return next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
 
 
 def production_server() -> str:
     """The ASGI server the Procfile's web process runs, so the benchmark measures what ships."""
-    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
-    return next(name for name in SERVERS if name in web)
+    return next(name for name in SERVERS if name in _procfile_web())
+
+
+def production_command(port: int) -> list[str]:
+    """The Procfile's web command on 127.0.0.1:`port`, run by this Python: tests and tools serve Heard with it."""
+    words = shlex.split(_procfile_web().removeprefix("web:").replace("${PORT:-8000}", str(port)))
+    words[words.index("--host") + 1] = "127.0.0.1"
+    return [sys.executable, "-m", *words]
 
 
 def rss_mb(pid: int) -> float:

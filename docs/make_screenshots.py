@@ -1,22 +1,22 @@
 """Screenshots of Heard's main pages, for the README: `make screenshots` writes docs/screenshots/*.png.
 
-It serves the demo council (SQLite, embedded defaults) from a throwaway folder with Daphne, signs in
+It serves the demo council (SQLite, embedded defaults) from a throwaway folder with the Procfile's web command, signs in
 as the demo child and the demo IRO in Debian's Chromium, and photographs each page: children's
 pages at phone size, staff pages at desktop size. Nothing here reaches the network.
 """
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from bench.servers import free_port, production_command, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -28,15 +28,9 @@ STAFF = ("amara@heard.example", "heard-demo-staff")
 MANAGER = ("manager@heard.example", "heard-demo-staff")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve(folder: Path) -> tuple[subprocess.Popen, str, dict]:
     """Migrate and seed the demo council in this folder and serve it; return the server and its address."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         HEARD_DEBUG="1",
@@ -46,23 +40,20 @@ def _serve(folder: Path) -> tuple[subprocess.Popen, str, dict]:
     )
     for command in (["migrate", "--noinput", "--verbosity", "0"], ["consultation_forms_sync"], ["seed_demo"]):
         _manage(env, *command)
-    log = (folder / "daphne.log").open("w")
+    log = (folder / "web.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "backend.asgi:application"],
+        production_command(port),
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return server, f"http://127.0.0.1:{port}", env
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("Daphne did not start: " + (folder / "daphne.log").read_text())
+    try:
+        wait_for_port(port)
+    except RuntimeError:
+        server.kill()
+        raise SystemExit("The web server did not start: " + (folder / "web.log").read_text()) from None
+    return server, f"http://127.0.0.1:{port}", env
 
 
 def _manage(env: dict, *command: str) -> str:

@@ -1,6 +1,6 @@
 """The load and fault runs (bench/reliability.py), small, in CI's PostgreSQL and Redis run.
 
-Each starts Heard for real (Daphne, a Celery worker, the scheduler) on a PostgreSQL and a Redis of
+Each starts Heard for real (the Procfile's web server, a Celery worker, the scheduler) on a PostgreSQL and a Redis of
 its own, sends statements from many clients, and breaks one part mid-run. The full-size figures
 (5,000 statements from 50 clients) are in bench/results/reliability.json.
 """

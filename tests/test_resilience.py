@@ -172,7 +172,7 @@ def test_the_scheduler_survives_a_database_restart(db, capsys):
 
 def test_a_view_failing_on_the_database_is_answered_by_the_middleware_not_the_error_page(rf):
 
-    # Under Daphne, Django builds the error page in another thread with no exception in hand: the
+    # Under ASGI, Django builds the error page in another thread with no exception in hand: the
     # error page alone answers 500 (the benchmark saw it when PostgreSQL ran out of connections).
     assert server_error(rf.get("/my/messages/")).status_code == 500
     middleware = DatabaseDownMiddleware(lambda request: None)

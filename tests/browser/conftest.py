@@ -1,16 +1,15 @@
-"""Browser tests: Debian's Chromium driven by Playwright, against Heard served by Daphne."""
+"""Browser tests: Debian's Chromium driven by Playwright, against Heard served as the Procfile serves it (Uvicorn)."""
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from bench.servers import free_port, production_command, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("HEARD_CHROMIUM", "/usr/bin/chromium")
@@ -24,12 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -49,7 +42,7 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def live_asgi_server(transactional_db, tmp_path):
-    """Serve Heard with Daphne (HTTP and websockets) on the test database; yield its base URL."""
+    """Serve Heard with the Procfile's web command (HTTP and websockets) on the test database; yield its base URL."""
     if connection.vendor != "postgresql":
         pytest.skip("the live server shares the test database over PostgreSQL (runs with DATABASE_URL set)")
     settings_dict = connection.settings_dict
@@ -57,7 +50,7 @@ def live_asgi_server(transactional_db, tmp_path):
         f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST']}:"
         f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
     )
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     env.update(
         DATABASE_URL=url,
@@ -67,24 +60,19 @@ def live_asgi_server(transactional_db, tmp_path):
         HEARD_SECRET_KEY=settings.SECRET_KEY,
         DJANGO_SETTINGS_MODULE="backend.settings",
     )
-    log = (tmp_path / "daphne.log").open("w")
+    log = (tmp_path / "web.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "backend.asgi:application"],
+        production_command(port),
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("Daphne did not start: " + (tmp_path / "daphne.log").read_text())
+        try:
+            wait_for_port(port)
+        except RuntimeError as error:
+            raise RuntimeError("The web server did not start: " + (tmp_path / "web.log").read_text()) from error
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
