@@ -17,7 +17,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from twilio.request_validator import RequestValidator
 
 from accounts.models import User
 from backend.celery import app as celery_app
@@ -25,6 +24,7 @@ from backend.urls import urlpatterns as heard_urlpatterns
 from feedback.models import Statement
 from mobile_api.models import IdempotentRequest
 from sms.models import InboundMessage
+from sms.transport import signature_is_valid
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 # What the inbox API shows of each message, read as columns.
@@ -48,16 +48,16 @@ def sms_floor(request: HttpRequest) -> HttpResponse:
     the text written in a transaction and one empty task sent after commit, then empty TwiML."""
     url = settings.PUBLIC_BASE_URL + request.path
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature):
+    if not signature_is_valid(url=url, params=request.POST.dict(), signature=signature):
         return HttpResponse(status=403)
-    sender = User.objects.filter(phone=request.POST["From"]).first()
+    phone, sid = request.POST.get("From", ""), request.POST.get("MessageSid", "")
+    sender = User.objects.filter(phone=phone).first() if phone and sid else None
     if sender is None:
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
     with transaction.atomic():
         row = InboundMessage.objects.create(
-            message_sid=request.POST["MessageSid"], from_number=request.POST["From"], user=sender,
-            body=request.POST["Body"],
-        )  # fmt: skip
+            message_sid=sid, from_number=phone, user=sender, body=request.POST.get("Body", "")
+        )
         transaction.on_commit(lambda: celery_app.send_task("celery.accumulate", (row.pk,)))
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
@@ -113,7 +113,8 @@ class ReadFloor(APIView):
     """
 
     def get(self, request: Request) -> Response:
-        n = min(int(request.query_params.get("n", "50")), 500)
+        asked = request.query_params.get("n", "")
+        n = min(int(asked), 500) if asked.isdigit() else 50
         rows = Statement.objects.filter(routed_to=request.user).values(*INBOX_COLUMNS)[:n]
         return Response({"statements": list(rows)})
 
